@@ -1,0 +1,366 @@
+//! Merchant configuration: store identity, keys (parsed once), endpoint and protocol options.
+//! Everything is validated when the config is built, with errors that name the field.
+
+use std::sync::Arc;
+
+use crate::configpack::ConfigPack;
+use crate::error::{Error, Result};
+use crate::keys::{same_key, PrivateKey, PublicKey};
+use crate::urls;
+
+/// Production endpoint (SPEC §6).
+pub const PRODUCTION_URL: &str = "https://www.mypos.com/vmp/checkout";
+/// Test (sandbox) endpoint (SPEC §6).
+pub const TEST_URL: &str = "https://www.mypos.com/vmp/checkout-test";
+/// Default `Source` sent with every request.
+pub const DEFAULT_SOURCE: &str = concat!("mypos-ipc-rs ", env!("CARGO_PKG_VERSION"));
+
+/// Where requests go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `https://www.mypos.com/vmp/checkout`
+    Production,
+    /// `https://www.mypos.com/vmp/checkout-test`
+    Test,
+    /// Any other URL, e.g. a local sandbox (`http://127.0.0.1:PORT/vmp/checkout-test`).
+    Custom(String),
+}
+
+impl Endpoint {
+    /// `production`, `test`, or a URL (https, or http on a loopback host).
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "production" | "live" => Ok(Endpoint::Production),
+            "test" | "sandbox" => Ok(Endpoint::Test),
+            url => {
+                urls::check_url("endpoint", url)?;
+                Ok(Endpoint::Custom(url.to_string()))
+            }
+        }
+    }
+
+    /// The URL requests are posted to.
+    pub fn url(&self) -> &str {
+        match self {
+            Endpoint::Production => PRODUCTION_URL,
+            Endpoint::Test => TEST_URL,
+            Endpoint::Custom(u) => u,
+        }
+    }
+}
+
+/// `IPCVersion`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IpcVersion {
+    /// 1.4, the current version and the default.
+    #[default]
+    V1_4,
+    /// 1.4.1, for partners: needs ApplicationID and PartnerID.
+    V1_4_1,
+}
+
+impl IpcVersion {
+    /// Wire text.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            IpcVersion::V1_4 => "1.4",
+            IpcVersion::V1_4_1 => "1.4.1",
+        }
+    }
+
+    /// Parses `1.4` or `1.4.1`.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "1.4" => Ok(IpcVersion::V1_4),
+            "1.4.1" => Ok(IpcVersion::V1_4_1),
+            other => Err(Error::config(
+                "version",
+                format!("'{}' is not supported (use 1.4 or 1.4.1)", crate::amount::shorten(other)),
+            )),
+        }
+    }
+}
+
+/// A validated merchant configuration. Cheap to clone: keys are shared.
+#[derive(Debug, Clone)]
+pub struct Config {
+    sid: String,
+    wallet: String,
+    key_index: u32,
+    private_key: Arc<PrivateKey>,
+    mypos_key: Arc<PublicKey>,
+    endpoint: Endpoint,
+    version: IpcVersion,
+    language: String,
+    source: String,
+    application_id: String,
+    partner_id: String,
+}
+
+/// Builds a [`Config`]; `build` validates every field.
+#[derive(Debug, Default)]
+pub struct ConfigBuilder {
+    sid: Option<String>,
+    wallet: Option<String>,
+    key_index: Option<u32>,
+    private_key: Option<Arc<PrivateKey>>,
+    private_key_error: Option<Error>,
+    mypos_key: Option<Arc<PublicKey>>,
+    mypos_key_error: Option<Error>,
+    endpoint: Option<Endpoint>,
+    version: IpcVersion,
+    language: Option<String>,
+    source: Option<String>,
+    application_id: String,
+    partner_id: String,
+}
+
+impl ConfigBuilder {
+    /// Store ID (SID): 15 alphanumeric characters.
+    pub fn sid(mut self, sid: impl Into<String>) -> Self {
+        self.sid = Some(sid.into());
+        self
+    }
+    /// Wallet (client) number: 11 digits.
+    pub fn wallet(mut self, wallet: impl Into<String>) -> Self {
+        self.wallet = Some(wallet.into());
+        self
+    }
+    /// Key index of the merchant certificate: a positive integer.
+    pub fn key_index(mut self, index: u32) -> Self {
+        self.key_index = Some(index);
+        self
+    }
+    /// The merchant private key as PEM (parsed now; errors surface in `build`).
+    pub fn private_key_pem(mut self, pem: &str) -> Self {
+        match PrivateKey::from_pem(pem) {
+            Ok(k) => {
+                self.private_key = Some(Arc::new(k));
+                self.private_key_error = None;
+            }
+            Err(e) => self.private_key_error = Some(e),
+        }
+        self
+    }
+    /// An already parsed merchant key (shared, e.g. from a key cache).
+    pub fn private_key(mut self, key: Arc<PrivateKey>) -> Self {
+        self.private_key = Some(key);
+        self.private_key_error = None;
+        self
+    }
+    /// The myPOS certificate or public key as PEM.
+    pub fn mypos_public_key_pem(mut self, pem: &str) -> Self {
+        match PublicKey::from_pem(pem) {
+            Ok(k) => {
+                self.mypos_key = Some(Arc::new(k));
+                self.mypos_key_error = None;
+            }
+            Err(e) => self.mypos_key_error = Some(e),
+        }
+        self
+    }
+    /// An already parsed myPOS key.
+    pub fn mypos_public_key(mut self, key: Arc<PublicKey>) -> Self {
+        self.mypos_key = Some(key);
+        self.mypos_key_error = None;
+        self
+    }
+    /// Production, test or a custom URL (default: test).
+    pub fn endpoint(mut self, endpoint: Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+    /// IPCVersion (default 1.4).
+    pub fn version(mut self, version: IpcVersion) -> Self {
+        self.version = version;
+        self
+    }
+    /// IPCLanguage, two letters (default `en`).
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+    /// Source, identifying the integration.
+    pub fn source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+    /// Partner ApplicationID (needed for 1.4.1).
+    pub fn application_id(mut self, id: impl Into<String>) -> Self {
+        self.application_id = id.into();
+        self
+    }
+    /// Partner PartnerID (needed for 1.4.1).
+    pub fn partner_id(mut self, id: impl Into<String>) -> Self {
+        self.partner_id = id.into();
+        self
+    }
+
+    /// Takes SID, wallet, key index, keys and partner ids from a decoded configuration pack.
+    pub fn pack(mut self, pack: &ConfigPack) -> Self {
+        self = self.sid(pack.sid.clone()).wallet(pack.wallet.clone());
+        self.key_index = Some(pack.key_index);
+        match pack.private_key_pem() {
+            Some(pem) => self = self.private_key_pem(pem),
+            None => {
+                self.private_key_error = Some(Error::config(
+                    "private_key",
+                    "the configuration pack has no private key (pk)",
+                ))
+            }
+        }
+        match pack.mypos_certificate_pem.as_deref() {
+            Some(pem) => self = self.mypos_public_key_pem(pem),
+            None => {
+                self.mypos_key_error = Some(Error::config(
+                    "mypos_certificate",
+                    "the configuration pack has no myPOS certificate (pc)",
+                ))
+            }
+        }
+        if let Some(a) = &pack.application_id {
+            self.application_id = a.clone();
+        }
+        if let Some(p) = &pack.partner_id {
+            self.partner_id = p.clone();
+        }
+        self
+    }
+
+    /// Validates everything and returns the config.
+    pub fn build(self) -> Result<Config> {
+        let sid = self.sid.ok_or_else(|| Error::config("sid", "missing"))?;
+        if sid.len() != 15 || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(Error::config("sid", "must be 15 alphanumeric characters"));
+        }
+        let wallet = self.wallet.ok_or_else(|| Error::config("wallet", "missing"))?;
+        if wallet.len() != 11 || !wallet.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::config("wallet", "must be 11 digits"));
+        }
+        let key_index = self.key_index.ok_or_else(|| Error::config("key_index", "missing"))?;
+        if key_index == 0 {
+            return Err(Error::config("key_index", "must be a positive integer"));
+        }
+        if let Some(e) = self.private_key_error {
+            return Err(nest("private_key", e));
+        }
+        let private_key = self
+            .private_key
+            .ok_or_else(|| Error::config("private_key", "missing"))?;
+        if let Some(e) = self.mypos_key_error {
+            return Err(nest("mypos_certificate", e));
+        }
+        let mypos_key = self
+            .mypos_key
+            .ok_or_else(|| Error::config("mypos_certificate", "missing"))?;
+        let endpoint = self.endpoint.unwrap_or(Endpoint::Test);
+        if endpoint == Endpoint::Production && private_key.bits() < 2048 {
+            return Err(Error::config(
+                "private_key",
+                format!(
+                    "has {} bits; the production endpoint needs 2048 bits or more",
+                    private_key.bits()
+                ),
+            ));
+        }
+        if same_key(private_key.public_key(), &mypos_key) {
+            return Err(Error::config(
+                "mypos_certificate",
+                "is the merchant's own public key; use the certificate myPOS issued for this store",
+            ));
+        }
+        let language = self.language.unwrap_or_else(|| "en".into());
+        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return Err(Error::config("language", "must be two letters, e.g. EN"));
+        }
+        let source = self.source.unwrap_or_else(|| DEFAULT_SOURCE.into());
+        if source.is_empty() || source.len() > 100 || source.chars().any(char::is_control) {
+            return Err(Error::config("source", "must be 1 to 100 printable characters"));
+        }
+        if self.version == IpcVersion::V1_4_1
+            && (self.application_id.is_empty() || self.partner_id.is_empty())
+        {
+            return Err(Error::config(
+                "version",
+                "IPCVersion 1.4.1 requires ApplicationID and PartnerID",
+            ));
+        }
+        Ok(Config {
+            sid,
+            wallet,
+            key_index,
+            private_key,
+            mypos_key,
+            endpoint,
+            version: self.version,
+            language,
+            source,
+            application_id: self.application_id,
+            partner_id: self.partner_id,
+        })
+    }
+}
+
+fn nest(field: &'static str, e: Error) -> Error {
+    match e {
+        Error::Key(why) => Error::config(field, why),
+        other => other,
+    }
+}
+
+impl Config {
+    /// Starts a builder.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// A config from a configuration pack and an endpoint.
+    pub fn from_pack(pack: &ConfigPack, endpoint: Endpoint) -> Result<Self> {
+        Config::builder().pack(pack).endpoint(endpoint).build()
+    }
+
+    /// Store ID.
+    pub fn sid(&self) -> &str {
+        &self.sid
+    }
+    /// Wallet number.
+    pub fn wallet(&self) -> &str {
+        &self.wallet
+    }
+    /// Key index.
+    pub fn key_index(&self) -> u32 {
+        self.key_index
+    }
+    /// Merchant private key.
+    pub fn private_key(&self) -> &PrivateKey {
+        &self.private_key
+    }
+    /// myPOS public key.
+    pub fn mypos_key(&self) -> &PublicKey {
+        &self.mypos_key
+    }
+    /// Endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+    /// IPCVersion.
+    pub fn version(&self) -> IpcVersion {
+        self.version
+    }
+    /// IPCLanguage.
+    pub fn language(&self) -> &str {
+        &self.language
+    }
+    /// Source.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+    /// ApplicationID (empty unless a partner).
+    pub fn application_id(&self) -> &str {
+        &self.application_id
+    }
+    /// PartnerID (empty unless a partner).
+    pub fn partner_id(&self) -> &str {
+        &self.partner_id
+    }
+}
