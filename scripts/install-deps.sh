@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what the build, tests and demo need on Debian 12, idempotently and quietly when
+# everything is already there. Usage: scripts/install-deps.sh [group ...]
+# Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind), phptools (phpunit,
+# phpcs), wordpress (MariaDB + Debian's WordPress), browser (chromium + playwright-core),
+# cbindgen. No argument means every group.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+groups=("$@")
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools wordpress browser cbindgen)
+
+apt_packages=()
+want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
+
+for g in "${groups[@]}"; do
+  case "$g" in
+    php) for p in php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl libclang-dev clang; do want "$p"; done ;;
+    c) want valgrind ;;
+    phptools) for p in phpunit php-codesniffer php8.2-cli; do want "$p"; done ;;
+    wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
+    browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;
+    cbindgen) ;;
+    *) echo "install-deps: unknown group '$g'" >&2; exit 64 ;;
+  esac
+done
+
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  echo "install-deps: apt-get install ${apt_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # policy-rc.d keeps package scripts from starting services (Apache from 'wordpress').
+  if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d; chmod +x /usr/sbin/policy-rc.d; fi
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+for g in "${groups[@]}"; do
+  case "$g" in
+    cbindgen)
+      if ! cbindgen --version 2>/dev/null | grep -q '0.29.4'; then
+        echo "install-deps: cargo install cbindgen 0.29.4"
+        cargo install cbindgen --version 0.29.4 --locked --quiet
+      fi ;;
+    browser)
+      if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+        echo "install-deps: npm install (tests/e2e)"
+        (cd tests/e2e && npm install --no-audit --no-fund --silent >/dev/null)
+      fi ;;
+  esac
+done
