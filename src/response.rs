@@ -71,7 +71,7 @@ impl Node {
 pub struct Response {
     format: OutputFormat,
     root: Node,
-    status: StatusCode,
+    status: Option<StatusCode>,
 }
 
 impl Response {
@@ -120,9 +120,14 @@ impl Response {
     pub fn root(&self) -> &Node {
         &self.root
     }
-    /// Status.
+    /// Status. An answer without Status (e.g. a stored notify) reads as 99
+    /// `E_UNDEFINED_ERROR`, never as success; see [`Response::has_status`].
     pub fn status(&self) -> StatusCode {
-        self.status
+        self.status.unwrap_or(StatusCode(99))
+    }
+    /// True when the answer carries a Status.
+    pub fn has_status(&self) -> bool {
+        self.status.is_some()
     }
     /// StatusMsg.
     pub fn status_msg(&self) -> &str {
@@ -158,13 +163,12 @@ impl Response {
     }
 }
 
-fn parse_status(root: &Node) -> Result<StatusCode> {
-    let text = root
-        .child("Status")
-        .and_then(Node::text)
-        .ok_or_else(|| Error::MalformedResponse("no Status".into()))?;
+fn parse_status(root: &Node) -> Result<Option<StatusCode>> {
+    let Some(text) = root.child("Status").and_then(Node::text) else {
+        return Ok(None);
+    };
     text.parse::<u32>()
-        .map(StatusCode)
+        .map(|c| Some(StatusCode(c)))
         .map_err(|_| Error::MalformedResponse(format!("Status '{}' is not a number", crate::amount::shorten(text))))
 }
 
