@@ -40,7 +40,7 @@ test-bench-smoke:
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto
-	scripts/openssl-speed.sh
+	python3 scripts/bench-report.py
 
 fmt:
 	$(CARGO) fmt --all

@@ -17,7 +17,10 @@ impl Currency {
         if b.len() != 3 || !b.iter().all(u8::is_ascii_uppercase) {
             return Err(Error::request(
                 "Currency",
-                format!("'{}' is not an ISO 4217 code (three upper-case letters)", shorten(code)),
+                format!(
+                    "'{}' is not an ISO 4217 code (three upper-case letters)",
+                    shorten(code)
+                ),
             ));
         }
         Ok(Currency([b[0], b[1], b[2]]))
@@ -66,8 +69,12 @@ impl Money {
 
     /// Parses wire text such as `50`, `50.00` or `50.5` into this currency's minor units.
     pub fn parse(text: &str, currency: Currency) -> Result<Self> {
-        let minor = parse_decimal(text, currency.decimals())
-            .ok_or_else(|| Error::message("Amount", format!("'{}' is not a {currency} amount", shorten(text))))?;
+        let minor = parse_decimal(text, currency.decimals()).ok_or_else(|| {
+            Error::message(
+                "Amount",
+                format!("'{}' is not a {currency} amount", shorten(text)),
+            )
+        })?;
         Ok(Money { minor, currency })
     }
 }
@@ -162,8 +169,14 @@ mod tests {
         assert_eq!(parse_decimal("12.340", 2), Some(1234));
         assert_eq!(parse_decimal("1500", 0), Some(1500));
         assert_eq!(parse_decimal("1500.00", 0), Some(1500));
-        for bad in ["1e3", "0x10", "12.345", "", ".5", "5.", " 5", "+5", "1,5", "--1", "1500.5"] {
-            assert_eq!(parse_decimal(bad, if bad == "1500.5" { 0 } else { 2 }), None, "{bad}");
+        for bad in [
+            "1e3", "0x10", "12.345", "", ".5", "5.", " 5", "+5", "1,5", "--1", "1500.5",
+        ] {
+            assert_eq!(
+                parse_decimal(bad, if bad == "1500.5" { 0 } else { 2 }),
+                None,
+                "{bad}"
+            );
         }
     }
 

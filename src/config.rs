@@ -75,7 +75,10 @@ impl IpcVersion {
             "1.4.1" => Ok(IpcVersion::V1_4_1),
             other => Err(Error::config(
                 "version",
-                format!("'{}' is not supported (use 1.4 or 1.4.1)", crate::amount::shorten(other)),
+                format!(
+                    "'{}' is not supported (use 1.4 or 1.4.1)",
+                    crate::amount::shorten(other)
+                ),
             )),
         }
     }
@@ -233,11 +236,15 @@ impl ConfigBuilder {
         if sid.len() != 15 || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
             return Err(Error::config("sid", "must be 15 alphanumeric characters"));
         }
-        let wallet = self.wallet.ok_or_else(|| Error::config("wallet", "missing"))?;
+        let wallet = self
+            .wallet
+            .ok_or_else(|| Error::config("wallet", "missing"))?;
         if wallet.len() != 11 || !wallet.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::config("wallet", "must be 11 digits"));
         }
-        let key_index = self.key_index.ok_or_else(|| Error::config("key_index", "missing"))?;
+        let key_index = self
+            .key_index
+            .ok_or_else(|| Error::config("key_index", "missing"))?;
         if key_index == 0 {
             return Err(Error::config("key_index", "must be a positive integer"));
         }
@@ -275,7 +282,10 @@ impl ConfigBuilder {
         }
         let source = self.source.unwrap_or_else(|| DEFAULT_SOURCE.into());
         if source.is_empty() || source.len() > 100 || source.chars().any(char::is_control) {
-            return Err(Error::config("source", "must be 1 to 100 printable characters"));
+            return Err(Error::config(
+                "source",
+                "must be 1 to 100 printable characters",
+            ));
         }
         if self.version == IpcVersion::V1_4_1
             && (self.application_id.is_empty() || self.partner_id.is_empty())

@@ -35,8 +35,14 @@ impl fmt::Debug for ConfigPack {
             .field("sid", &self.sid)
             .field("wallet", &self.wallet)
             .field("key_index", &self.key_index)
-            .field("private_key_pem", &self.private_key_pem.as_ref().map(|_| "[redacted]"))
-            .field("mypos_certificate_pem", &self.mypos_certificate_pem.is_some())
+            .field(
+                "private_key_pem",
+                &self.private_key_pem.as_ref().map(|_| "[redacted]"),
+            )
+            .field(
+                "mypos_certificate_pem",
+                &self.mypos_certificate_pem.is_some(),
+            )
             .field("application_id", &self.application_id)
             .field("partner_id", &self.partner_id)
             .finish()
@@ -106,11 +112,16 @@ impl ConfigPack {
         if map.is_empty() {
             return Err(Error::ConfigPack("the JSON object is empty".into()));
         }
-        if let Some(unknown) = map
-            .keys()
-            .find(|k| !matches!(k.as_str(), "sid" | "cn" | "pk" | "pc" | "idx" | "appid" | "pid"))
-        {
-            return Err(Error::ConfigPack(format!("unknown key '{}'", crate::amount::shorten(unknown))));
+        if let Some(unknown) = map.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "sid" | "cn" | "pk" | "pc" | "idx" | "appid" | "pid"
+            )
+        }) {
+            return Err(Error::ConfigPack(format!(
+                "unknown key '{}'",
+                crate::amount::shorten(unknown)
+            )));
         }
         let mut take = |key: &str| -> Result<Option<String>> {
             map.remove(key).map(|v| string_field(key, &v)).transpose()
@@ -144,7 +155,11 @@ impl ConfigPack {
         map.insert("sid".into(), Value::String(self.sid.clone()));
         map.insert("cn".into(), Value::String(self.wallet.clone()));
         if let Some(pk) = &self.private_key_pem {
-            let shown = if show_secrets { pk.to_string() } else { "[redacted]".into() };
+            let shown = if show_secrets {
+                pk.to_string()
+            } else {
+                "[redacted]".into()
+            };
             map.insert("pk".into(), Value::String(shown));
         }
         if let Some(pc) = &self.mypos_certificate_pem {

@@ -116,7 +116,9 @@ impl fmt::Display for Error {
                 None => f.write_str("unsigned API answer; not trusted"),
             },
             Error::Key(why) => write!(f, "bad key: {why}"),
-            Error::Config { field, reason } => write!(f, "invalid config field '{field}': {reason}"),
+            Error::Config { field, reason } => {
+                write!(f, "invalid config field '{field}': {reason}")
+            }
             Error::ConfigPack(why) => write!(f, "invalid configuration pack: {why}"),
             Error::InvalidRequest { field, reason } => {
                 write!(f, "invalid request parameter '{field}': {reason}")

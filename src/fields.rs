@@ -143,7 +143,9 @@ pub fn parse_urlencoded(body: &[u8]) -> Result<Fields> {
         let eq = segment.iter().position(|&b| b == b'=').ok_or_else(|| {
             Error::MalformedBody(format!("segment {position} has a name without '='"))
         })?;
-        let name = decode_component(&segment[..eq], || format!("field name at position {position}"))?;
+        let name = decode_component(&segment[..eq], || {
+            format!("field name at position {position}")
+        })?;
         if name.is_empty() {
             return Err(Error::MalformedBody(format!(
                 "segment {position} has an empty field name"
@@ -208,13 +210,37 @@ mod tests {
 
     #[test]
     fn strictness() {
-        assert!(matches!(parse_urlencoded(b"a=1&&b=2"), Err(Error::MalformedBody(_))));
-        assert!(matches!(parse_urlencoded(b"a=1&b"), Err(Error::MalformedBody(_))));
-        assert!(matches!(parse_urlencoded(b"a=%zz"), Err(Error::MalformedBody(_))));
-        assert!(matches!(parse_urlencoded(b"a=%4"), Err(Error::MalformedBody(_))));
-        assert!(matches!(parse_urlencoded(b"a=%ff"), Err(Error::InvalidUtf8(_))));
-        assert!(matches!(parse_urlencoded(b"a=1&A=2"), Err(Error::DuplicateField(_))));
-        assert!(matches!(parse_urlencoded(b"=1"), Err(Error::MalformedBody(_))));
-        assert!(matches!(parse_urlencoded(b""), Err(Error::MalformedBody(_))));
+        assert!(matches!(
+            parse_urlencoded(b"a=1&&b=2"),
+            Err(Error::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"a=1&b"),
+            Err(Error::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"a=%zz"),
+            Err(Error::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"a=%4"),
+            Err(Error::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"a=%ff"),
+            Err(Error::InvalidUtf8(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"a=1&A=2"),
+            Err(Error::DuplicateField(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b"=1"),
+            Err(Error::MalformedBody(_))
+        ));
+        assert!(matches!(
+            parse_urlencoded(b""),
+            Err(Error::MalformedBody(_))
+        ));
     }
 }

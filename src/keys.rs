@@ -98,7 +98,11 @@ impl PrivateKey {
                     block.tag()
                 )))
             }
-            other => return Err(Error::Key(format!("unsupported PEM block '{other}' for a private key"))),
+            other => {
+                return Err(Error::Key(format!(
+                    "unsupported PEM block '{other}' for a private key"
+                )))
+            }
         };
         Self::from_rsa(key)
     }
@@ -167,8 +171,13 @@ impl PrivateKey {
         if let Some(kp) = &self.fast {
             let mut sig = vec![0u8; kp.public_modulus_len()];
             let rng = aws_lc_rs::rand::SystemRandom::new();
-            kp.sign(&aws_lc_rs::signature::RSA_PKCS1_SHA256, &rng, message, &mut sig)
-                .map_err(|_| Error::Crypto("aws-lc signing failed".into()))?;
+            kp.sign(
+                &aws_lc_rs::signature::RSA_PKCS1_SHA256,
+                &rng,
+                message,
+                &mut sig,
+            )
+            .map_err(|_| Error::Crypto("aws-lc signing failed".into()))?;
             return Ok(sig);
         }
         let sig: RsaSignature = self
@@ -191,8 +200,9 @@ impl PublicKey {
                 Self::from_rsa(key, false)
             }
             "RSA PUBLIC KEY" => {
-                let key = RsaPublicKey::from_pkcs1_der(block.contents())
-                    .map_err(|e| Error::Key(format!("RSA PUBLIC KEY block does not parse ({e})")))?;
+                let key = RsaPublicKey::from_pkcs1_der(block.contents()).map_err(|e| {
+                    Error::Key(format!("RSA PUBLIC KEY block does not parse ({e})"))
+                })?;
                 Self::from_rsa(key, false)
             }
             "RSA PRIVATE KEY" | "PRIVATE KEY" | "ENCRYPTED PRIVATE KEY" => Err(Error::Key(

@@ -28,6 +28,8 @@
 //! # Ok::<(), ipc::Error>(())
 //! ```
 
+#![cfg_attr(not(test), warn(clippy::unwrap_used))]
+
 pub mod amount;
 pub mod canonical;
 pub mod config;

@@ -162,25 +162,36 @@ fn validate(kind: &MessageKind, fields: &Fields) -> Result<()> {
         required(fields, "IPC_Trnref")?;
     }
     if let Some(sid) = fields.get("SID") {
-        check_chars("SID", sid, |c| c.is_ascii_alphanumeric(), "is not 15 letters or digits")?;
+        check_chars(
+            "SID",
+            sid,
+            |c| c.is_ascii_alphanumeric(),
+            "is not 15 letters or digits",
+        )?;
         if sid.len() != 15 {
             return Err(Error::message("SID", "must be 15 characters"));
         }
     }
     if let Some(order) = fields.get("OrderID") {
         if order.is_empty() || order.chars().count() > 255 || order.chars().any(char::is_control) {
-            return Err(Error::message("OrderID", "must be 1 to 255 printable characters"));
+            return Err(Error::message(
+                "OrderID",
+                "must be 1 to 255 printable characters",
+            ));
         }
     }
     let currency = match fields.get("Currency") {
         Some(c) => Some(Currency::parse(c).map_err(|_| {
-            Error::message("Currency", format!("'{}' is not an ISO 4217 code", shorten(c)))
+            Error::message(
+                "Currency",
+                format!("'{}' is not an ISO 4217 code", shorten(c)),
+            )
         })?),
         None => None,
     };
     if let Some(amount) = fields.get("Amount") {
-        let currency =
-            currency.ok_or_else(|| Error::message("Currency", "missing while Amount is present"))?;
+        let currency = currency
+            .ok_or_else(|| Error::message("Currency", "missing while Amount is present"))?;
         let parsed = if amount.starts_with('-') {
             None
         } else {
@@ -189,12 +200,20 @@ fn validate(kind: &MessageKind, fields: &Fields) -> Result<()> {
         if parsed.is_none() {
             return Err(Error::message(
                 "Amount",
-                format!("'{}' is not a non-negative {currency} amount", shorten(amount)),
+                format!(
+                    "'{}' is not a non-negative {currency} amount",
+                    shorten(amount)
+                ),
             ));
         }
     }
     if let Some(t) = fields.get("IPC_Trnref") {
-        check_chars("IPC_Trnref", t, |c| c.is_ascii_alphanumeric(), "is not letters and digits")?;
+        check_chars(
+            "IPC_Trnref",
+            t,
+            |c| c.is_ascii_alphanumeric(),
+            "is not letters and digits",
+        )?;
     }
     for digits in ["RequestSTAN", "PaymentMethod", "CardType", "ExpDate"] {
         if let Some(v) = fields.get(digits) {
@@ -202,7 +221,12 @@ fn validate(kind: &MessageKind, fields: &Fields) -> Result<()> {
         }
     }
     if let Some(pan) = fields.get("PAN") {
-        check_chars("PAN", pan, |c| c.is_ascii_digit() || c == '*' || c == ' ', "is not a masked card number")?;
+        check_chars(
+            "PAN",
+            pan,
+            |c| c.is_ascii_digit() || c == '*' || c == ' ',
+            "is not a masked card number",
+        )?;
     }
     if let Some(dt) = fields.get("RequestDateTime") {
         if !is_datetime(dt) {
@@ -244,7 +268,9 @@ mod tests {
             ("OrderID", "ORDER"),
             ("IPC_Trnref", "0001-410227"),
         ];
-        assert!(matches!(msg(&base), Err(Error::InvalidMessage { field, .. }) if field == "IPC_Trnref"));
+        assert!(
+            matches!(msg(&base), Err(Error::InvalidMessage { field, .. }) if field == "IPC_Trnref")
+        );
         let mut cur = base;
         cur[3] = ("Currency", "EUR-ORDER");
         assert!(msg(&cur).is_err());
@@ -260,7 +286,10 @@ mod tests {
                 ("Currency", "EUR"),
                 ("OrderID", "1"),
             ]);
-            assert!(matches!(r, Err(Error::InvalidMessage { ref field, .. }) if field == "Amount"), "{bad}");
+            assert!(
+                matches!(r, Err(Error::InvalidMessage { ref field, .. }) if field == "Amount"),
+                "{bad}"
+            );
         }
     }
 }

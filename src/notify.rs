@@ -125,7 +125,11 @@ impl Decision {
 
     /// The decision for a body that failed verification or parsing.
     pub fn rejected(why: &crate::Error) -> Self {
-        Decision::new(Action::Ignore, Reply::BadRequest, format!("myPOS message rejected: {why}"))
+        Decision::new(
+            Action::Ignore,
+            Reply::BadRequest,
+            format!("myPOS message rejected: {why}"),
+        )
     }
 }
 
@@ -134,7 +138,11 @@ impl Decision {
 pub fn decide(message: &Message, order: Option<&OrderSnapshot>, store_sid: &str) -> Decision {
     if let Some(sid) = message.sid() {
         if sid != store_sid {
-            return Decision::new(Action::Ignore, Reply::BadRequest, "message is for another store (SID differs)");
+            return Decision::new(
+                Action::Ignore,
+                Reply::BadRequest,
+                "message is for another store (SID differs)",
+            );
         }
     }
     match message.kind() {
@@ -146,7 +154,9 @@ pub fn decide(message: &Message, order: Option<&OrderSnapshot>, store_sid: &str)
             Reply::RedirectToReceived,
             "buyer returned from myPOS; payment is confirmed only by the notify",
         ),
-        MessageKind::SignatureVerify => Decision::new(Action::Acknowledge, Reply::Ok, "myPOS connection probe"),
+        MessageKind::SignatureVerify => {
+            Decision::new(Action::Acknowledge, Reply::Ok, "myPOS connection probe")
+        }
         MessageKind::Other(m) => Decision::new(
             Action::Ignore,
             Reply::BadRequest,
@@ -171,12 +181,22 @@ fn mismatch_note(message: &Message, order: &OrderSnapshot) -> String {
 
 fn decide_notify(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
     let Some(order) = order else {
-        return Decision::new(Action::UnknownOrder, Reply::NotOk, "payment notify for an unknown order");
+        return Decision::new(
+            Action::UnknownOrder,
+            Reply::NotOk,
+            "payment notify for an unknown order",
+        );
     };
     let trnref = message.trnref().unwrap_or_default().to_string();
     match &order.state {
-        OrderState::Paid { trnref: paid } | OrderState::Refunded { trnref: paid } if *paid == trnref => {
-            Decision::new(Action::Duplicate, Reply::Ok, format!("repeated notify for payment {trnref}"))
+        OrderState::Paid { trnref: paid } | OrderState::Refunded { trnref: paid }
+            if *paid == trnref =>
+        {
+            Decision::new(
+                Action::Duplicate,
+                Reply::Ok,
+                format!("repeated notify for payment {trnref}"),
+            )
         }
         OrderState::Paid { trnref: paid } | OrderState::Refunded { trnref: paid } => Decision::new(
             Action::AlreadyPaidOtherwise,
@@ -186,10 +206,15 @@ fn decide_notify(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
         _ if !amount_matches(message, order) => Decision::new(
             Action::HoldMismatch,
             Reply::NotOk,
-            format!("payment {trnref} refused: {}", mismatch_note(message, order)),
+            format!(
+                "payment {trnref} refused: {}",
+                mismatch_note(message, order)
+            ),
         ),
         _ => Decision::new(
-            Action::MarkPaid { trnref: trnref.clone() },
+            Action::MarkPaid {
+                trnref: trnref.clone(),
+            },
             Reply::Ok,
             format!("paid through myPOS, IPC_Trnref {trnref}"),
         ),
@@ -198,7 +223,11 @@ fn decide_notify(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
 
 fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
     let Some(order) = order else {
-        return Decision::new(Action::UnknownOrder, Reply::Ok, "rollback for an unknown order; nothing to undo");
+        return Decision::new(
+            Action::UnknownOrder,
+            Reply::Ok,
+            "rollback for an unknown order; nothing to undo",
+        );
     };
     match &order.state {
         OrderState::Refunded { .. } | OrderState::Cancelled => Decision::new(
@@ -206,17 +235,23 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
             Reply::Ok,
             "myPOS rolled back a payment; the order is already refunded or cancelled and stays so",
         ),
-        OrderState::Failed => Decision::new(Action::NoteOnly, Reply::Ok, "myPOS rolled back a payment; the order is already failed"),
+        OrderState::Failed => Decision::new(
+            Action::NoteOnly,
+            Reply::Ok,
+            "myPOS rolled back a payment; the order is already failed",
+        ),
         _ if !amount_matches(message, order) => Decision::new(
             Action::NoteOnly,
             Reply::Ok,
             format!("rollback ignored: {}", mismatch_note(message, order)),
         ),
-        OrderState::Paid { .. } | OrderState::AwaitingPayment | OrderState::OnHold => Decision::new(
-            Action::MarkFailed,
-            Reply::Ok,
-            "myPOS reversed the payment (IPCPurchaseRollback): the order is not paid",
-        ),
+        OrderState::Paid { .. } | OrderState::AwaitingPayment | OrderState::OnHold => {
+            Decision::new(
+                Action::MarkFailed,
+                Reply::Ok,
+                "myPOS reversed the payment (IPCPurchaseRollback): the order is not paid",
+            )
+        }
     }
 }
 
@@ -232,6 +267,10 @@ fn decide_cancel(order: Option<&OrderSnapshot>) -> Decision {
             Reply::RedirectToPayment,
             "buyer cancelled on the myPOS page; the order stays payable",
         ),
-        None => Decision::new(Action::UnknownOrder, Reply::RedirectToPayment, "cancel for an unknown order"),
+        None => Decision::new(
+            Action::UnknownOrder,
+            Reply::RedirectToPayment,
+            "cancel for an unknown order",
+        ),
     }
 }

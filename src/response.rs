@@ -77,7 +77,11 @@ pub struct Response {
 impl Response {
     /// Parses (format detected when `None`) and verifies with the myPOS key. A signed answer
     /// with a non-zero Status is valid: check [`Response::status`].
-    pub fn parse_and_verify(body: &[u8], format: Option<OutputFormat>, mypos_key: &PublicKey) -> Result<Self> {
+    pub fn parse_and_verify(
+        body: &[u8],
+        format: Option<OutputFormat>,
+        mypos_key: &PublicKey,
+    ) -> Result<Self> {
         let (format, root) = parse_document(body, format)?;
         let Node::Branch(children) = &root else {
             return Err(Error::MalformedResponse("not an object".into()));
@@ -90,12 +94,19 @@ impl Response {
             .collect();
         let signature = match positions.as_slice() {
             [] => {
-                let claimed = root.child("Status").and_then(Node::text).map(str::to_string);
-                return Err(Error::UnsignedResponse { claimed_status: claimed });
+                let claimed = root
+                    .child("Status")
+                    .and_then(Node::text)
+                    .map(str::to_string);
+                return Err(Error::UnsignedResponse {
+                    claimed_status: claimed,
+                });
             }
             [one] => match &children[*one].1 {
                 Node::Leaf(s) => s.clone(),
-                Node::Branch(_) => return Err(Error::MalformedSignature("Signature is not a value".into())),
+                Node::Branch(_) => {
+                    return Err(Error::MalformedSignature("Signature is not a value".into()))
+                }
             },
             _ => return Err(Error::DuplicateField("Signature".into())),
         };
@@ -109,7 +120,11 @@ impl Response {
         root.collect_leaves(&mut leaves);
         verify_values(leaves.iter().copied(), &signature, mypos_key)?;
         let status = parse_status(&root)?;
-        Ok(Response { format, root, status })
+        Ok(Response {
+            format,
+            root,
+            status,
+        })
     }
 
     /// The document format.
@@ -169,13 +184,20 @@ fn parse_status(root: &Node) -> Result<Option<StatusCode>> {
     };
     text.parse::<u32>()
         .map(|c| Some(StatusCode(c)))
-        .map_err(|_| Error::MalformedResponse(format!("Status '{}' is not a number", crate::amount::shorten(text))))
+        .map_err(|_| {
+            Error::MalformedResponse(format!(
+                "Status '{}' is not a number",
+                crate::amount::shorten(text)
+            ))
+        })
 }
 
 /// Parses a JSON or XML answer into a tree without verifying it.
 pub fn parse_document(body: &[u8], format: Option<OutputFormat>) -> Result<(OutputFormat, Node)> {
     if body.len() > MAX_RESPONSE_BYTES {
-        return Err(Error::MalformedResponse(format!("answer larger than {MAX_RESPONSE_BYTES} bytes")));
+        return Err(Error::MalformedResponse(format!(
+            "answer larger than {MAX_RESPONSE_BYTES} bytes"
+        )));
     }
     let text = std::str::from_utf8(body).map_err(|_| Error::InvalidUtf8("API answer".into()))?;
     let trimmed = text.trim_start_matches('\u{feff}').trim();
@@ -196,7 +218,9 @@ fn parse_json(text: &str) -> Result<Node> {
     let value: Value =
         serde_json::from_str(text).map_err(|e| Error::MalformedResponse(format!("JSON: {e}")))?;
     if !value.is_object() {
-        return Err(Error::MalformedResponse("JSON answer is not an object".into()));
+        return Err(Error::MalformedResponse(
+            "JSON answer is not an object".into(),
+        ));
     }
     json_node(value, 0)
 }
@@ -231,10 +255,13 @@ fn xml_error(e: impl std::fmt::Display) -> Error {
     Error::MalformedResponse(format!("XML: {e}"))
 }
 
+/// An open XML element: its name, the children seen so far, and its text.
+type Frame = (String, Vec<(String, Node)>, String);
+
 fn parse_xml(text: &str) -> Result<Node> {
     let mut reader = quick_xml::Reader::from_str(text);
-    // Frames of (element name, children, text); leaf text is kept exactly.
-    let mut stack: Vec<(String, Vec<(String, Node)>, String)> = Vec::new();
+    // Open elements; leaf text is kept exactly.
+    let mut stack: Vec<Frame> = Vec::new();
     let mut root: Option<Node> = None;
     loop {
         match reader.read_event().map_err(xml_error)? {
@@ -247,7 +274,10 @@ fn parse_xml(text: &str) -> Result<Node> {
                 }
                 let name = String::from_utf8(e.name().as_ref().to_vec()).map_err(xml_error)?;
                 if stack.is_empty() && !name.eq_ignore_ascii_case("IPC_response") {
-                    return Err(xml_error(format!("root element is <{}>, expected <IPC_response>", crate::amount::shorten(&name))));
+                    return Err(xml_error(format!(
+                        "root element is <{}>, expected <IPC_response>",
+                        crate::amount::shorten(&name)
+                    )));
                 }
                 stack.push((name, Vec::new(), String::new()));
             }
@@ -273,13 +303,17 @@ fn parse_xml(text: &str) -> Result<Node> {
                 }
             }
             Event::End(_) => {
-                let (name, children, text) = stack.pop().ok_or_else(|| xml_error("unbalanced end tag"))?;
+                let (name, children, text) =
+                    stack.pop().ok_or_else(|| xml_error("unbalanced end tag"))?;
                 let node = if children.is_empty() {
                     Node::Leaf(text)
                 } else if text.trim().is_empty() {
                     Node::Branch(children)
                 } else {
-                    return Err(xml_error(format!("<{}> mixes text and elements", crate::amount::shorten(&name))));
+                    return Err(xml_error(format!(
+                        "<{}> mixes text and elements",
+                        crate::amount::shorten(&name)
+                    )));
                 };
                 match stack.last_mut() {
                     Some(parent) => parent.1.push((name, node)),
@@ -349,7 +383,8 @@ impl ResponseBuilder {
         Ok(match format {
             OutputFormat::Json => render_json(&children).to_string(),
             OutputFormat::Xml => {
-                let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IPC_response>");
+                let mut out =
+                    String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IPC_response>");
                 render_xml(&children, &mut out);
                 out.push_str("</IPC_response>");
                 out
@@ -369,9 +404,11 @@ fn render_json(children: &[(String, Node)]) -> Value {
     let mut map = serde_json::Map::new();
     for (name, node) in children {
         let v = match node {
-            Node::Leaf(t) if name == "Status" && t.parse::<u64>().is_ok() => {
-                Value::Number(t.parse::<u64>().map(Into::into).unwrap_or_else(|_| 0u64.into()))
-            }
+            Node::Leaf(t) if name == "Status" && t.parse::<u64>().is_ok() => Value::Number(
+                t.parse::<u64>()
+                    .map(Into::into)
+                    .unwrap_or_else(|_| 0u64.into()),
+            ),
             Node::Leaf(t) => Value::String(t.clone()),
             Node::Branch(c) => render_json(c),
         };

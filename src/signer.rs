@@ -23,7 +23,9 @@ pub fn sign_fields(fields: &Fields, key: &PrivateKey) -> Result<String> {
         return Err(Error::MalformedBody("nothing to sign: no fields".into()));
     }
     if fields.has_signature() {
-        return Err(Error::MalformedBody("fields already hold a Signature".into()));
+        return Err(Error::MalformedBody(
+            "fields already hold a Signature".into(),
+        ));
     }
     sign_values(fields.values(), key)
 }

@@ -25,7 +25,10 @@ pub fn check_url(field: &str, value: &str) -> Result<()> {
             field,
             "must use https (plain http is allowed only for 127.0.0.1, ::1 and localhost)",
         )),
-        other => Err(Error::request(field, format!("has unsupported scheme '{other}'"))),
+        other => Err(Error::request(
+            field,
+            format!("has unsupported scheme '{other}'"),
+        )),
     }
 }
 

@@ -32,10 +32,15 @@ pub fn decode_signature(value: &str) -> Result<Vec<u8>> {
     if compact.len() - body.len() > 2 {
         return Err(Error::MalformedSignature("too much '=' padding".into()));
     }
-    if let Some(bad) = body.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '+' || *c == '/')) {
+    if let Some(bad) = body
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '+' || *c == '/'))
+    {
         let why = match bad {
             ' ' => "contains a space (an unencoded '+' in the body?)".to_string(),
-            '-' | '_' => "uses the URL-safe base64 alphabet; myPOS uses the standard one".to_string(),
+            '-' | '_' => {
+                "uses the URL-safe base64 alphabet; myPOS uses the standard one".to_string()
+            }
             '=' => "has '=' before the end".to_string(),
             c if c.is_ascii_graphic() => format!("contains '{c}', outside the base64 alphabet"),
             _ => "contains a character outside the base64 alphabet".to_string(),

@@ -18,11 +18,25 @@ fn outgoing_requests_sign_byte_for_byte() {
     assert_eq!(vectors.len(), 40);
     for v in vectors {
         let id = s(v, "id");
-        let key = private_key(&format!("protocol/{}", s(v, "signing_key").trim_start_matches("protocol/")));
-        let public = public_key(&format!("protocol/{}", s(v, "verify_with").trim_start_matches("protocol/")));
+        let key = private_key(&format!(
+            "protocol/{}",
+            s(v, "signing_key").trim_start_matches("protocol/")
+        ));
+        let public = public_key(&format!(
+            "protocol/{}",
+            s(v, "verify_with").trim_start_matches("protocol/")
+        ));
         let fields = pairs(&v["params"]);
-        assert_eq!(canonical::joined(fields.values()), s(v, "concatenated"), "{id}: joined");
-        assert_eq!(canonical::signing_input(fields.values()), s(v, "concatenated_base64"), "{id}: base64");
+        assert_eq!(
+            canonical::joined(fields.values()),
+            s(v, "concatenated"),
+            "{id}: joined"
+        );
+        assert_eq!(
+            canonical::signing_input(fields.values()),
+            s(v, "concatenated_base64"),
+            "{id}: base64"
+        );
         let sig = ipc::sign_fields(&fields, &key).unwrap();
         assert_eq!(sig, s(v, "signature"), "{id}: signature");
         ipc::verify_values(fields.values(), &sig, &public).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -31,7 +45,9 @@ fn outgoing_requests_sign_byte_for_byte() {
         signed.push("Signature", sig);
         let body = signed.to_urlencoded();
         if let Some(b) = v.get("browser_submission") {
-            let mismatches = b["mismatches_between_signed_and_submitted"].as_array().map_or(0, Vec::len);
+            let mismatches = b["mismatches_between_signed_and_submitted"]
+                .as_array()
+                .map_or(0, Vec::len);
             if mismatches == 0 {
                 assert_eq!(body, s(b, "body_as_browser_submits"), "{id}: browser body");
             } else {
@@ -39,7 +55,11 @@ fn outgoing_requests_sign_byte_for_byte() {
                 assert_ne!(body, s(b, "body_as_browser_submits"), "{id}");
             }
         } else {
-            assert_eq!(body, s(&v["wire"], "recommended_body"), "{id}: recommended body");
+            assert_eq!(
+                body,
+                s(&v["wire"], "recommended_body"),
+                "{id}: recommended body"
+            );
         }
         // The body verifies as sent.
         ipc::verify_form(body.as_bytes(), &public).unwrap_or_else(|e| panic!("{id}: {e}"));
@@ -71,8 +91,15 @@ fn incoming_notifications_get_their_verdicts() {
     let (mut valid, mut invalid) = (0, 0);
     for v in vectors {
         let id = s(v, "id");
-        let key = public_key(&format!("protocol/{}", s(v, "verify_with").trim_start_matches("protocol/")));
-        let body = v.get("raw_body").or_else(|| v.get("raw_query")).and_then(Value::as_str).unwrap();
+        let key = public_key(&format!(
+            "protocol/{}",
+            s(v, "verify_with").trim_start_matches("protocol/")
+        ));
+        let body = v
+            .get("raw_body")
+            .or_else(|| v.get("raw_query"))
+            .and_then(Value::as_str)
+            .unwrap();
         let result = Message::parse_and_verify(body.as_bytes(), &key);
         let expected = match s(v, "recommended_verdict") {
             "valid" => "valid",
@@ -82,13 +109,20 @@ fn incoming_notifications_get_their_verdicts() {
         assert_eq!(class(&result), expected, "{id}: {result:?}");
         if let Ok(msg) = result {
             valid += 1;
-            assert_eq!(msg.fields(), &pairs(&v["values_signed_by_sender"]), "{id}: fields");
+            assert_eq!(
+                msg.fields(),
+                &pairs(&v["values_signed_by_sender"]),
+                "{id}: fields"
+            );
             assert_eq!(msg.method(), s(v, "ipc_method"), "{id}");
         } else {
             invalid += 1;
         }
     }
-    assert!(valid >= 10 && invalid >= 25, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid >= 10 && invalid >= 25,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
@@ -96,21 +130,35 @@ fn api_responses_get_their_verdicts() {
     let doc = json("protocol/vectors/api-responses.json");
     for v in doc["vectors"].as_array().unwrap() {
         let id = s(v, "id");
-        let key = public_key(&format!("protocol/{}", s(v, "verify_with").trim_start_matches("protocol/")));
+        let key = public_key(&format!(
+            "protocol/{}",
+            s(v, "verify_with").trim_start_matches("protocol/")
+        ));
         let format = OutputFormat::parse(s(v, "format"));
         let detected = Response::parse_and_verify(s(v, "raw").as_bytes(), None, &key);
         let result = Response::parse_and_verify(s(v, "raw").as_bytes(), format, &key);
         assert_eq!(class(&detected), class(&result), "{id}: detection");
         let expected = match (s(v, "recommended_verdict"), id) {
             ("valid", _) => "valid",
-            (_, "error-status3-json-unsigned" | "error-status3-xml-unsigned" | "missing-signature-json") => {
-                assert!(matches!(result, Err(ipc::Error::UnsignedResponse { .. })), "{id}");
+            (
+                _,
+                "error-status3-json-unsigned"
+                | "error-status3-xml-unsigned"
+                | "missing-signature-json",
+            ) => {
+                assert!(
+                    matches!(result, Err(ipc::Error::UnsignedResponse { .. })),
+                    "{id}"
+                );
                 "malformed"
             }
             _ => "signature_invalid",
         };
         assert_eq!(class(&result), expected, "{id}: {result:?}");
-        if let (Ok(r), Some(concat)) = (&result, v.get("signer_concatenated").and_then(Value::as_str)) {
+        if let (Ok(r), Some(concat)) = (
+            &result,
+            v.get("signer_concatenated").and_then(Value::as_str),
+        ) {
             assert_eq!(
                 ipc::response::leaves_signing_input(r.root()),
                 canonical::signing_input([concat]),
@@ -125,7 +173,12 @@ fn api_response_statuses_and_nesting() {
     let doc = json("protocol/vectors/api-responses.json");
     let key = public_key("protocol/test-keys/simulated-mypos-cert.pem");
     let find = |id: &str| {
-        let v = doc["vectors"].as_array().unwrap().iter().find(|v| v["id"] == id).unwrap();
+        let v = doc["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["id"] == id)
+            .unwrap();
         Response::parse_and_verify(s(v, "raw").as_bytes(), None, &key).unwrap()
     };
     let err = find("error-status2-json-signed");
@@ -153,24 +206,54 @@ fn config_packages_load_as_the_sdk_reads_them() {
         let pack = decoded.unwrap_or_else(|e| panic!("{id}: {e}"));
         assert_eq!(pack.sid, s(v, "sid"), "{id}");
         assert_eq!(pack.wallet, s(v, "wallet"), "{id}");
-        let idx = v["key_index"].as_str().map_or_else(|| v["key_index"].to_string(), str::to_string);
+        let idx = v["key_index"]
+            .as_str()
+            .map_or_else(|| v["key_index"].to_string(), str::to_string);
         assert_eq!(pack.key_index.to_string(), idx, "{id}");
-        assert_eq!(pack.application_id.clone().unwrap_or_default(), s(v, "application_id"), "{id}");
-        assert_eq!(pack.partner_id.clone().unwrap_or_default(), s(v, "partner_id"), "{id}");
-        let pk_hash = pack.private_key_pem().map(|pk| hex(&Sha256::digest(pk.as_bytes())));
+        assert_eq!(
+            pack.application_id.clone().unwrap_or_default(),
+            s(v, "application_id"),
+            "{id}"
+        );
+        assert_eq!(
+            pack.partner_id.clone().unwrap_or_default(),
+            s(v, "partner_id"),
+            "{id}"
+        );
+        let pk_hash = pack
+            .private_key_pem()
+            .map(|pk| hex(&Sha256::digest(pk.as_bytes())));
         assert_eq!(pk_hash.as_deref(), v["private_key_sha256"].as_str(), "{id}");
-        let pc_hash = pack.mypos_certificate_pem.as_ref().map(|pc| hex(&Sha256::digest(pc.as_bytes())));
-        assert_eq!(pc_hash.as_deref(), v["api_public_cert_sha256"].as_str(), "{id}");
+        let pc_hash = pack
+            .mypos_certificate_pem
+            .as_ref()
+            .map(|pc| hex(&Sha256::digest(pc.as_bytes())));
+        assert_eq!(
+            pc_hash.as_deref(),
+            v["api_public_cert_sha256"].as_str(),
+            "{id}"
+        );
         let config = ipc::Config::from_pack(&pack, Endpoint::Test);
-        assert_eq!(config.is_ok(), s(v, "config_validate") == "ok", "{id}: {config:?}");
+        assert_eq!(
+            config.is_ok(),
+            s(v, "config_validate") == "ok",
+            "{id}: {config:?}"
+        );
         // Encoding and decoding again gives the same pack.
-        assert_eq!(ConfigPack::decode(&pack.encode()).unwrap(), pack, "{id}: round trip");
+        assert_eq!(
+            ConfigPack::decode(&pack.encode()).unwrap(),
+            pack,
+            "{id}: round trip"
+        );
     }
 }
 
 #[test]
 fn public_test_pack_loads_and_signs_like_the_docs() {
-    let pack = ConfigPack::decode(&read("protocol/vectors/keys/mypos_public_test/test_config_pack.b64")).unwrap();
+    let pack = ConfigPack::decode(&read(
+        "protocol/vectors/keys/mypos_public_test/test_config_pack.b64",
+    ))
+    .unwrap();
     assert_eq!(pack.sid, "000000000000010");
     assert_eq!(pack.wallet, "61938166610");
     let config = ipc::Config::from_pack(&pack, Endpoint::Test).unwrap();
@@ -199,11 +282,23 @@ fn rsa_pub(name: &str) -> ipc::PublicKey {
 }
 
 fn check_sign_steps(id: &str, fields: &ipc::Fields, steps: &Value, key: &ipc::PrivateKey) {
-    assert_eq!(canonical::joined(fields.values()), s(steps, "concatenated"), "{id}");
+    assert_eq!(
+        canonical::joined(fields.values()),
+        s(steps, "concatenated"),
+        "{id}"
+    );
     let input = canonical::signing_input(fields.values());
     assert_eq!(input, s(steps, "base64_of_concatenated"), "{id}");
-    assert_eq!(hex(&Sha256::digest(input.as_bytes())), s(steps, "sha256_hex_of_base64_string"), "{id}");
-    assert_eq!(ipc::sign_fields(fields, key).unwrap(), s(steps, "signature_base64"), "{id}");
+    assert_eq!(
+        hex(&Sha256::digest(input.as_bytes())),
+        s(steps, "sha256_hex_of_base64_string"),
+        "{id}"
+    );
+    assert_eq!(
+        ipc::sign_fields(fields, key).unwrap(),
+        s(steps, "signature_base64"),
+        "{id}"
+    );
 }
 
 #[test]
@@ -217,7 +312,10 @@ fn rsa2048_purchases() {
         check_sign_steps(name, &fields, &v["sign_steps"], &key);
         assert_eq!(sig, s(&v["sign_steps"], "signature_base64"));
         ipc::verify_fields(all.clone(), &public).unwrap();
-        if let Some(body) = v.get("browser_body_application_x_www_form_urlencoded").and_then(Value::as_str) {
+        if let Some(body) = v
+            .get("browser_body_application_x_www_form_urlencoded")
+            .and_then(Value::as_str)
+        {
             // The SDK drops PHP-null values from its form while signing them as "" (SPEC §9
             // item 1): our body keeps them, so it verifies; the SDK's does only when none were null.
             let nulls: Vec<&str> = v["params_in_signing_order"]
@@ -236,7 +334,10 @@ fn rsa2048_purchases() {
             // What the SDK's HTML form carries decodes back to the signed values.
             let form = ipc::request::html_form("https://x.example/", &all);
             for (n, val) in all.iter() {
-                assert!(form.contains(&ipc::request::html_escape(val)), "{name}: {n}");
+                assert!(
+                    form.contains(&ipc::request::html_escape(val)),
+                    "{name}: {n}"
+                );
             }
         }
     }
@@ -269,7 +370,14 @@ fn rsa2048_server_to_server() {
     let merchant_pub = rsa_pub("merchant_cert.pem");
     let mypos = rsa_key("mypos_private.pem");
     let mypos_pub = rsa_pub("mypos_cert.pem");
-    for name in ["refund_json", "refund_xml", "reversal_xml", "getpaymentstatus_xml", "gettxnstatus_json", "gettxnstatus_xml"] {
+    for name in [
+        "refund_json",
+        "refund_xml",
+        "reversal_xml",
+        "getpaymentstatus_xml",
+        "gettxnstatus_json",
+        "gettxnstatus_xml",
+    ] {
         let v = json(&format!("protocol/vectors/rsa2048/{name}.json"));
         let req = &v["request"];
         let all = pairs(&req["post_pairs_in_received_order"]);
@@ -279,7 +387,8 @@ fn rsa2048_server_to_server() {
         } else {
             assert_eq!(ipc::sign_fields(&fields, &merchant).unwrap(), sig, "{name}");
         }
-        ipc::verify_form(s(req, "raw_body").as_bytes(), &merchant_pub).unwrap_or_else(|e| panic!("{name}: {e}"));
+        ipc::verify_form(s(req, "raw_body").as_bytes(), &merchant_pub)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
         let resp = &v["response"];
         assert_eq!(
             ipc::sign_values([s(&resp["sign_steps"], "concatenated")], &mypos).unwrap(),
@@ -300,21 +409,39 @@ fn rsa2048_config_pack_and_scenarios() {
     assert_eq!(pack.key_index, 1);
     let config = ipc::Config::from_pack(&pack, Endpoint::Test).unwrap();
     let main = json("protocol/vectors/rsa2048/purchase_main.json");
-    let (fields, _) = pairs(&main["params_in_signing_order"]).split_signature().unwrap();
-    assert_eq!(ipc::sign_fields(&fields, config.private_key()).unwrap(), s(&v, "purchase_main_signature_with_pack"));
+    let (fields, _) = pairs(&main["params_in_signing_order"])
+        .split_signature()
+        .unwrap();
+    assert_eq!(
+        ipc::sign_fields(&fields, config.private_key()).unwrap(),
+        s(&v, "purchase_main_signature_with_pack")
+    );
 
     let sc = json("protocol/vectors/rsa2048/scenarios.json");
     let mypos_pub = rsa_pub("mypos_cert.pem");
     let answer = |k: &str| s(&sc[k]["capture"]["response"], "raw_body").to_string();
-    let wrong = Response::parse_and_verify(answer("wrong_signature_to_mypos").as_bytes(), None, &mypos_pub).unwrap();
+    let wrong = Response::parse_and_verify(
+        answer("wrong_signature_to_mypos").as_bytes(),
+        None,
+        &mypos_pub,
+    )
+    .unwrap();
     assert_eq!(wrong.status().0, 2);
-    let missing = Response::parse_and_verify(answer("missing_params").as_bytes(), None, &mypos_pub).unwrap();
+    let missing =
+        Response::parse_and_verify(answer("missing_params").as_bytes(), None, &mypos_pub).unwrap();
     assert_eq!(missing.status().0, 1);
     for k in ["unsigned_status3_json", "unsigned_status3_xml"] {
         let e = Response::parse_and_verify(answer(k).as_bytes(), None, &mypos_pub).unwrap_err();
-        assert_eq!(e, ipc::Error::UnsignedResponse { claimed_status: Some("3".into()) }, "{k}");
+        assert_eq!(
+            e,
+            ipc::Error::UnsignedResponse {
+                claimed_status: Some("3".into())
+            },
+            "{k}"
+        );
     }
-    let tampered = Response::parse_and_verify(answer("tampered_response").as_bytes(), None, &mypos_pub);
+    let tampered =
+        Response::parse_and_verify(answer("tampered_response").as_bytes(), None, &mypos_pub);
     assert_eq!(tampered.unwrap_err(), ipc::Error::SignatureInvalid);
 }
 
@@ -335,5 +462,8 @@ fn rsa2048_pitfalls() {
     let u = &v["utf8_bytes"];
     assert_eq!(canonical::signing_input([s(u, "value")]), s(u, "base64"));
     let e = &v["empty_value_counts"];
-    assert_eq!(canonical::joined(["IPCPurchaseCancel", "000000000000010", "", "24.45"]), s(e, "with_empty"));
+    assert_eq!(
+        canonical::joined(["IPCPurchaseCancel", "000000000000010", "", "24.45"]),
+        s(e, "with_empty")
+    );
 }

@@ -194,10 +194,22 @@ impl IaPurchaseWithToken {
         f.push("Amount", self.amount.wire());
         f.push("Currency", self.amount.currency.code());
         f.push("CardToken", self.card_token.as_str());
-        f.push("AllowWithoutTDSReferenceID", if self.allow_without_tds { "1" } else { "0" });
-        f.push("TDSReferenceID", clean_text("TDSReferenceID", &self.tds_reference_id, 128)?);
-        f.push("ManagerSID", clean_text("ManagerSID", &self.manager_sid, 32)?);
-        f.push("AccountSettlement", clean_text("AccountSettlement", &self.account_settlement, 11)?);
+        f.push(
+            "AllowWithoutTDSReferenceID",
+            if self.allow_without_tds { "1" } else { "0" },
+        );
+        f.push(
+            "TDSReferenceID",
+            clean_text("TDSReferenceID", &self.tds_reference_id, 128)?,
+        );
+        f.push(
+            "ManagerSID",
+            clean_text("ManagerSID", &self.manager_sid, 32)?,
+        );
+        f.push(
+            "AccountSettlement",
+            clean_text("AccountSettlement", &self.account_settlement, 11)?,
+        );
         f.push("Note", clean_text("Note", &self.note, 255)?);
         f.push("OutputFormat", self.output.as_str());
         partner_tail(&mut f, config);

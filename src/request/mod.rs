@@ -240,7 +240,10 @@ pub(crate) fn clean_text(field: &str, value: &str, max_chars: usize) -> Result<S
         }
     }
     if out.chars().count() > max_chars {
-        return Err(Error::request(field, format!("is longer than {max_chars} characters")));
+        return Err(Error::request(
+            field,
+            format!("is longer than {max_chars} characters"),
+        ));
     }
     Ok(out)
 }
@@ -251,7 +254,10 @@ pub(crate) fn check_id(field: &str, value: &str, max: usize) -> Result<()> {
         return Err(Error::request(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(Error::request(field, format!("is longer than {max} characters")));
+        return Err(Error::request(
+            field,
+            format!("is longer than {max} characters"),
+        ));
     }
     if value.chars().any(char::is_control) {
         return Err(Error::request(field, "contains a control character"));

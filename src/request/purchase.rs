@@ -20,7 +20,11 @@ pub struct ReturnUrls {
 
 impl ReturnUrls {
     fn push_checked(&self, fields: &mut Fields) -> Result<()> {
-        for (name, value) in [("URL_OK", &self.ok), ("URL_Cancel", &self.cancel), ("URL_Notify", &self.notify)] {
+        for (name, value) in [
+            ("URL_OK", &self.ok),
+            ("URL_Cancel", &self.cancel),
+            ("URL_Notify", &self.notify),
+        ] {
             check_url(name, value)?;
             fields.push(name, value.as_str());
         }
@@ -310,7 +314,10 @@ pub(crate) fn push_cart(f: &mut Fields, cart: &[CartItem], total: Money) -> Resu
     for (i, item) in cart.iter().enumerate() {
         let n = i + 1;
         if item.quantity == 0 {
-            return Err(Error::request(format!("Quantity_{n}"), "must be at least 1"));
+            return Err(Error::request(
+                format!("Quantity_{n}"),
+                "must be at least 1",
+            ));
         }
         let article = clean_text(&format!("Article_{n}"), &item.article, 255)?;
         if article.trim().is_empty() {
@@ -322,7 +329,10 @@ pub(crate) fn push_cart(f: &mut Fields, cart: &[CartItem], total: Money) -> Resu
             .ok_or_else(|| Error::request("Amount", "cart total overflows"))?;
         f.push(format!("Article_{n}"), article);
         f.push(format!("Quantity_{n}"), item.quantity.to_string());
-        f.push(format!("Price_{n}"), Money::new(item.unit_price, currency).wire());
+        f.push(
+            format!("Price_{n}"),
+            Money::new(item.unit_price, currency).wire(),
+        );
         f.push(format!("Amount_{n}"), Money::new(line, currency).wire());
         f.push(format!("Currency_{n}"), currency.code());
         if item.delivery {

@@ -8,7 +8,11 @@ use serde_json::Value;
 /// `../shared` beside the repository (CI clones the repo with shared/ next to it).
 pub fn shared() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(p.is_dir(), "shared/ not found beside the repository at {}", p.display());
+    assert!(
+        p.is_dir(),
+        "shared/ not found beside the repository at {}",
+        p.display()
+    );
     p
 }
 
@@ -47,7 +51,9 @@ pub fn pairs(v: &Value) -> ipc::Fields {
 }
 
 pub fn s<'a>(v: &'a Value, key: &str) -> &'a str {
-    v[key].as_str().unwrap_or_else(|| panic!("missing string '{key}'"))
+    v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("missing string '{key}'"))
 }
 
 /// The outcome class of a verification result.
