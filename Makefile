@@ -9,6 +9,8 @@ RUN_SUITE := scripts/run-suite.sh
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
 SUITES := rust rust-rustcrypto lint bench-smoke
+# Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
+TEST_DEPS :=
 
 .PHONY: demo build test bench fmt clippy deps clean $(addprefix test-,$(SUITES))
 
@@ -19,7 +21,7 @@ deps:
 	@scripts/install-deps.sh
 
 test:
-	@scripts/install-deps.sh
+	@[ -z "$(strip $(TEST_DEPS))" ] || scripts/install-deps.sh $(TEST_DEPS)
 	@rm -f target/test-logs/counts
 	@$(MAKE) --no-print-directory build
 	@for s in $(SUITES); do $(RUN_SUITE) $$s $(MAKE) --no-print-directory test-$$s; done

@@ -42,7 +42,7 @@ for g in "${groups[@]}"; do
         cargo install cbindgen --version 0.29.4 --locked --quiet
       fi ;;
     browser)
-      if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+      if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
         echo "install-deps: npm install (tests/e2e)"
         (cd tests/e2e && npm install --no-audit --no-fund --silent >/dev/null)
       fi ;;
