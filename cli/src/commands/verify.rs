@@ -1,0 +1,51 @@
+//! `ipc verify` and `ipc verify-response`.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::args::Format;
+use crate::fail::{CliResult, Failure};
+use crate::input;
+
+/// Fields as one JSON object of strings, in order.
+pub fn fields_json(fields: &ipc::Fields) -> Value {
+    let mut map = Map::new();
+    for (n, v) in fields.iter() {
+        map.insert(n.to_string(), Value::String(v.to_string()));
+    }
+    Value::Object(map)
+}
+
+/// An answer tree as nested JSON objects of strings.
+pub fn node_json(node: &ipc::Node) -> Value {
+    match node {
+        ipc::Node::Leaf(v) => Value::String(v.clone()),
+        ipc::Node::Branch(children) => {
+            let mut map = Map::new();
+            for (n, c) in children {
+                map.insert(n.clone(), node_json(c));
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+pub fn form(cert: &Path) -> CliResult {
+    let key = input::public_key(cert)?;
+    let body = input::stdin_bytes()?;
+    let fields = ipc::verify_form(&body, &key).map_err(|e| Failure::from_core("body on stdin", &e))?;
+    input::print_line(&fields_json(&fields).to_string())
+}
+
+pub fn response(cert: &Path, format: Option<Format>) -> CliResult {
+    let key = input::public_key(cert)?;
+    let body = input::stdin_bytes()?;
+    let format = format.map(|f| match f {
+        Format::Json => ipc::OutputFormat::Json,
+        Format::Xml => ipc::OutputFormat::Xml,
+    });
+    let answer =
+        ipc::Response::parse_and_verify(&body, format, &key).map_err(|e| Failure::from_core("answer on stdin", &e))?;
+    input::print_line(&node_json(answer.root()).to_string())
+}

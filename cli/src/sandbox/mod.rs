@@ -1,0 +1,1 @@
+pub fn run(_a: &crate::args::SandboxArgs) -> crate::fail::CliResult { Ok(()) }
