@@ -21,7 +21,6 @@ fn main() -> ExitCode {
         Err(e) => {
             let code = match e.kind() {
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => 0,
-                ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => EXIT_USAGE,
                 _ => EXIT_USAGE,
             };
             // Printing to a closed pipe is not worth a panic.

@@ -126,7 +126,8 @@ fn verify_accepts_spki_and_ignores_one_trailing_newline() {
         let out = ipc(&["verify", "--cert", path(&spki)], input.as_bytes());
         assert_eq!(code(&out), 0, "{}", stderr(&out));
     }
-    // Two newlines: the second belongs to the Signature value, which then fails to decode.
+    // Two newlines: only one is stripped; the other lands in the Signature value, where
+    // line breaks are ignored base64 whitespace.
     let out = ipc(&["verify", "--cert", path(&spki)], format!("{body}\n\n").as_bytes());
     assert_eq!(code(&out), 0, "a newline inside base64 is ignored whitespace");
     // The wrong certificate: signature invalid.
