@@ -25,14 +25,17 @@ pub struct SelfSigned {
 }
 
 pub fn self_signed(key: &ipc::PrivateKey, common_name: &str) -> CliResult<SelfSigned> {
-    let err = |what: &str, e: &dyn std::fmt::Display| Failure::io(format!("certificate {what}: {e}"));
+    let err =
+        |what: &str, e: &dyn std::fmt::Display| Failure::io(format!("certificate {what}: {e}"));
     let signer = key.rsa_signing_key();
-    let spki = SubjectPublicKeyInfoOwned::from_key(signer.verifying_key()).map_err(|e| err("public key", &e))?;
-    let subject = Name::from_str(&format!("CN={common_name},O=mypos-ipc")).map_err(|e| err("subject", &e))?;
+    let spki = SubjectPublicKeyInfoOwned::from_key(signer.verifying_key())
+        .map_err(|e| err("public key", &e))?;
+    let subject =
+        Name::from_str(&format!("CN={common_name},O=mypos-ipc")).map_err(|e| err("subject", &e))?;
     let serial = SerialNumber::from(serial_number());
     let validity = Validity::from_now(VALIDITY).map_err(|e| err("validity", &e))?;
-    let builder =
-        CertificateBuilder::new(Profile::Root, serial, validity, subject, spki, signer).map_err(|e| err("builder", &e))?;
+    let builder = CertificateBuilder::new(Profile::Root, serial, validity, subject, spki, signer)
+        .map_err(|e| err("builder", &e))?;
     let certificate = builder
         .build::<rsa::pkcs1v15::Signature>()
         .map_err(|e| err("signing", &e))?;
@@ -40,8 +43,14 @@ pub fn self_signed(key: &ipc::PrivateKey, common_name: &str) -> CliResult<SelfSi
     let pem = certificate
         .to_pem(der::pem::LineEnding::LF)
         .map_err(|e| err("encoding", &e))?;
-    let fingerprint_hex = Sha256::digest(&der).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(SelfSigned { pem, fingerprint_hex })
+    let fingerprint_hex = Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(SelfSigned {
+        pem,
+        fingerprint_hex,
+    })
 }
 
 /// A positive serial from the clock (unique enough for self-signed certificates).

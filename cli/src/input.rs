@@ -16,7 +16,9 @@ pub fn stdin_bytes() -> CliResult<Vec<u8>> {
         .read_to_end(&mut buf)
         .map_err(|e| Failure::io(format!("cannot read stdin: {e}")))?;
     if buf.len() as u64 > MAX_STDIN {
-        return Err(Failure::malformed(format!("stdin is larger than {MAX_STDIN} bytes")));
+        return Err(Failure::malformed(format!(
+            "stdin is larger than {MAX_STDIN} bytes"
+        )));
     }
     Ok(strip_newline(buf))
 }
@@ -33,23 +35,28 @@ pub fn strip_newline(mut buf: Vec<u8>) -> Vec<u8> {
 
 /// Reads stdin as UTF-8 text.
 pub fn stdin_text(what: &str) -> CliResult<String> {
-    String::from_utf8(stdin_bytes()?).map_err(|_| Failure::malformed(format!("{what} on stdin is not UTF-8")))
+    String::from_utf8(stdin_bytes()?)
+        .map_err(|_| Failure::malformed(format!("{what} on stdin is not UTF-8")))
 }
 
 /// Reads a PEM file (malformed when unreadable or not UTF-8: it names the file).
 pub fn pem_file(path: &Path) -> CliResult<String> {
-    let bytes = std::fs::read(path).map_err(|e| Failure::malformed(format!("cannot read {}: {e}", path.display())))?;
-    String::from_utf8(bytes).map_err(|_| Failure::malformed(format!("{} is not a PEM text file", path.display())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| Failure::malformed(format!("cannot read {}: {e}", path.display())))?;
+    String::from_utf8(bytes)
+        .map_err(|_| Failure::malformed(format!("{} is not a PEM text file", path.display())))
 }
 
 /// Loads a certificate or SPKI public key.
 pub fn public_key(path: &Path) -> CliResult<ipc::PublicKey> {
-    ipc::PublicKey::from_pem(&pem_file(path)?).map_err(|e| Failure::malformed(format!("{}: {e}", path.display())))
+    ipc::PublicKey::from_pem(&pem_file(path)?)
+        .map_err(|e| Failure::malformed(format!("{}: {e}", path.display())))
 }
 
 /// Loads a private key.
 pub fn private_key(path: &Path) -> CliResult<ipc::PrivateKey> {
-    ipc::PrivateKey::from_pem(&pem_file(path)?).map_err(|e| Failure::malformed(format!("{}: {e}", path.display())))
+    ipc::PrivateKey::from_pem(&pem_file(path)?)
+        .map_err(|e| Failure::malformed(format!("{}: {e}", path.display())))
 }
 
 /// Writes `text` and one LF to stdout.

@@ -3,13 +3,13 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-fn path(p: &PathBuf) -> &str {
+fn path(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
@@ -37,7 +37,12 @@ fn pairs(v: &Value) -> Vec<(String, String)> {
     v.as_array()
         .unwrap()
         .iter()
-        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p[0].as_str().unwrap().to_string(),
+                p[1].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -46,10 +51,18 @@ fn sign_reproduces_every_outgoing_vector() {
     let mut checked = 0;
     for v in vectors("outgoing-requests.json") {
         let id = v["id"].as_str().unwrap();
-        let key = shared(v["signing_key"].as_str().unwrap().trim_start_matches("protocol/"));
+        let key = shared(
+            v["signing_key"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("protocol/"),
+        );
         let fields: ipc::Fields = pairs(&v["params"]).into_iter().collect();
         let body = fields.to_urlencoded();
-        let out = ipc(&["sign", "--key", path(&key)], format!("{body}\n").as_bytes());
+        let out = ipc(
+            &["sign", "--key", path(&key)],
+            format!("{body}\n").as_bytes(),
+        );
         assert_eq!(code(&out), 0, "{id}: {}", stderr(&out));
         let expected = format!(
             "{body}&Signature={}\n",
@@ -70,7 +83,11 @@ fn sign_rejects_bad_key_and_bad_body() {
     let cert = repo_keys("merchant_cert.pem");
     let out = ipc(&["sign", "--key", path(&cert)], b"A=1");
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("merchant_cert.pem"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("merchant_cert.pem"),
+        "{}",
+        stderr(&out)
+    );
     let out = ipc(&["sign", "--key", "/nonexistent/key.pem"], b"A=1");
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("/nonexistent/key.pem"));
@@ -114,7 +131,10 @@ fn verify_classifies_every_incoming_vector() {
             }
         }
     }
-    assert!(valid >= 8 && invalid >= 20, "{valid} valid, {invalid} invalid");
+    assert!(
+        valid >= 8 && invalid >= 20,
+        "{valid} valid, {invalid} invalid"
+    );
 }
 
 #[test]
@@ -128,8 +148,15 @@ fn verify_accepts_spki_and_ignores_one_trailing_newline() {
     }
     // Two newlines: only one is stripped; the other lands in the Signature value, where
     // line breaks are ignored base64 whitespace.
-    let out = ipc(&["verify", "--cert", path(&spki)], format!("{body}\n\n").as_bytes());
-    assert_eq!(code(&out), 0, "a newline inside base64 is ignored whitespace");
+    let out = ipc(
+        &["verify", "--cert", path(&spki)],
+        format!("{body}\n\n").as_bytes(),
+    );
+    assert_eq!(
+        code(&out),
+        0,
+        "a newline inside base64 is ignored whitespace"
+    );
     // The wrong certificate: signature invalid.
     let other = repo_keys("merchant_cert.pem");
     let out = ipc(&["verify", "--cert", path(&other)], body.as_bytes());
@@ -143,11 +170,18 @@ fn verify_reports_malformed_certificates() {
     let body = v["raw_body"].as_str().unwrap();
     let dir = tmpdir("badcert");
     let bad = dir.join("bad.pem");
-    std::fs::write(&bad, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n").unwrap();
+    std::fs::write(
+        &bad,
+        "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
     let out = ipc(&["verify", "--cert", path(&bad)], body.as_bytes());
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("bad.pem"), "{}", stderr(&out));
-    let out = ipc(&["verify", "--cert", path(&dir.join("missing.pem"))], body.as_bytes());
+    let out = ipc(
+        &["verify", "--cert", path(&dir.join("missing.pem"))],
+        body.as_bytes(),
+    );
     assert_eq!(code(&out), 2);
 }
 
@@ -171,17 +205,27 @@ fn verify_response_classifies_every_api_vector() {
                 "valid" => {
                     assert_eq!(c, 0, "{id}: {}", stderr(&out));
                     let printed: Value = serde_json::from_str(&stdout(&out)).unwrap();
-                    assert!(printed.get("Signature").is_none() && printed.get("signature").is_none(), "{id}");
+                    assert!(
+                        printed.get("Signature").is_none() && printed.get("signature").is_none(),
+                        "{id}"
+                    );
                     match core.as_ref() {
                         Ok(answer) => {
-                            assert_eq!(printed["Status"].as_str().unwrap(), answer.status().0.to_string(), "{id}");
+                            assert_eq!(
+                                printed["Status"].as_str().unwrap(),
+                                answer.status().0.to_string(),
+                                "{id}"
+                            );
                             if let Some(inner) = answer.order_status() {
                                 let nested = printed["OrderStatus"].as_object().unwrap();
                                 assert_eq!(nested.len(), inner.len(), "{id}");
                             }
                         }
                         // A signed message without Status (the OrderStatus on its own).
-                        Err(_) => assert!(printed.get("Status").is_none() && printed["IPCmethod"].is_string(), "{id}"),
+                        Err(_) => assert!(
+                            printed.get("Status").is_none() && printed["IPCmethod"].is_string(),
+                            "{id}"
+                        ),
                     }
                 }
                 _ => {
@@ -199,25 +243,45 @@ fn verify_response_classifies_every_api_vector() {
 fn verify_response_edge_cases() {
     let cert = mypos_cert();
     let all = vectors("api-responses.json");
-    let find = |id: &str| all.iter().find(|v| v["id"] == id).unwrap()["raw"].as_str().unwrap().to_string();
+    let find = |id: &str| {
+        all.iter().find(|v| v["id"] == id).unwrap()["raw"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
     // A signed error answer is valid; an unsigned one is malformed.
-    let out = ipc(&["verify-response", "--cert", path(&cert)], find("error-status2-json-signed").as_bytes());
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert)],
+        find("error-status2-json-signed").as_bytes(),
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let printed: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(printed["Status"], "2");
-    let out = ipc(&["verify-response", "--cert", path(&cert)], find("error-status3-json-unsigned").as_bytes());
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert)],
+        find("error-status3-json-unsigned").as_bytes(),
+    );
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("unsigned"), "{}", stderr(&out));
     // Nested answers print nested objects.
-    let out = ipc(&["verify-response", "--cert", path(&cert)], find("gettxnstatus-json-nested-valid").as_bytes());
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert)],
+        find("gettxnstatus-json-nested-valid").as_bytes(),
+    );
     assert_eq!(code(&out), 0);
     let printed: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(printed["OrderStatus"]["IPCmethod"], "IPCPurchaseNotify");
     assert!(printed["OrderStatus"]["Signature"].is_string());
     // A forced wrong format is malformed.
-    let out = ipc(&["verify-response", "--cert", path(&cert), "--format", "xml"], find("refund-json-valid").as_bytes());
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert), "--format", "xml"],
+        find("refund-json-valid").as_bytes(),
+    );
     assert_eq!(code(&out), 2);
-    let out = ipc(&["verify-response", "--cert", path(&cert), "--format", "yaml"], b"{}");
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert), "--format", "yaml"],
+        b"{}",
+    );
     assert_eq!(code(&out), 64);
 }
 
@@ -226,18 +290,34 @@ fn explain_shows_every_step() {
     let v = &vectors("incoming-notifications.json")[0];
     let body = v["raw_body"].as_str().unwrap();
     let joined = v["sender_concatenated"].as_str().unwrap();
-    let b64 = ipc::canonical::signing_input(pairs(&v["values_signed_by_sender"]).iter().map(|(_, v)| v.as_str()));
-    let digest: String = Sha256::digest(b64.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    let b64 = ipc::canonical::signing_input(
+        pairs(&v["values_signed_by_sender"])
+            .iter()
+            .map(|(_, v)| v.as_str()),
+    );
+    let digest: String = Sha256::digest(b64.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let cert = mypos_cert();
     let key = shared("test-keys/simulated-mypos-private-key.pem");
-    for args in [["explain", "--cert", path(&cert)], ["explain", "--key", path(&key)]] {
+    for args in [
+        ["explain", "--cert", path(&cert)],
+        ["explain", "--key", path(&key)],
+    ] {
         let out = ipc(&args, body.as_bytes());
         assert_eq!(code(&out), 0, "{}", stderr(&out));
         let text = stdout(&out);
         assert!(text.contains(&format!("joined: {joined}\n")), "{text}");
         assert!(text.contains(&format!("base64: {b64}\n")), "{text}");
-        assert!(text.contains(&format!("sha256(base64): {digest}\n")), "{text}");
-        assert!(text.contains("1. IPCmethod = \"IPCPurchaseNotify\""), "{text}");
+        assert!(
+            text.contains(&format!("sha256(base64): {digest}\n")),
+            "{text}"
+        );
+        assert!(
+            text.contains("1. IPCmethod = \"IPCPurchaseNotify\""),
+            "{text}"
+        );
         assert!(text.contains("verdict: valid"), "{text}");
         assert!(!text.contains("usual causes"));
         assert!(!text.contains("PRIVATE KEY"));
@@ -247,13 +327,26 @@ fn explain_shows_every_step() {
 #[test]
 fn explain_lists_causes_when_it_fails() {
     let all = vectors("incoming-notifications.json");
-    let tampered = all.iter().find(|v| v["id"] == "notify-tampered-amount").unwrap();
+    let tampered = all
+        .iter()
+        .find(|v| v["id"] == "notify-tampered-amount")
+        .unwrap();
     let cert = mypos_cert();
-    let out = ipc(&["explain", "--cert", path(&cert)], tampered["raw_body"].as_str().unwrap().as_bytes());
+    let out = ipc(
+        &["explain", "--cert", path(&cert)],
+        tampered["raw_body"].as_str().unwrap().as_bytes(),
+    );
     assert_eq!(code(&out), 1);
     assert!(stderr(&out).contains("signature invalid"));
     let text = stdout(&out);
-    for needle in ["verdict: signature invalid", "wrong key", "reordered", "&amp;", "trailing whitespace", "unencoded '+'"] {
+    for needle in [
+        "verdict: signature invalid",
+        "wrong key",
+        "reordered",
+        "&amp;",
+        "trailing whitespace",
+        "unencoded '+'",
+    ] {
         assert!(text.contains(needle), "missing {needle:?} in {text}");
     }
     // A value carrying an HTML entity is pointed out.
@@ -262,15 +355,25 @@ fn explain_lists_causes_when_it_fails() {
     let escaped = signed.replace("A=x%26y", "A=x%26amp%3By");
     let out = ipc(&["explain", "--key", path(&key)], escaped.as_bytes());
     assert_eq!(code(&out), 1);
-    assert!(stdout(&out).contains("value 1 contains an HTML entity"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("value 1 contains an HTML entity"),
+        "{}",
+        stdout(&out)
+    );
     // Malformed: no Signature.
     let out = ipc(&["explain", "--key", path(&key)], b"A=1&B=2");
     assert_eq!(code(&out), 2);
     assert!(stdout(&out).contains("verdict: malformed"));
     // An API answer is explained depth-first.
     let api = vectors("api-responses.json");
-    let nested = api.iter().find(|v| v["id"] == "gettxnstatus-json-nested-valid").unwrap();
-    let out = ipc(&["explain", "--cert", path(&cert)], nested["raw"].as_str().unwrap().as_bytes());
+    let nested = api
+        .iter()
+        .find(|v| v["id"] == "gettxnstatus-json-nested-valid")
+        .unwrap();
+    let out = ipc(
+        &["explain", "--cert", path(&cert)],
+        nested["raw"].as_str().unwrap().as_bytes(),
+    );
     assert_eq!(code(&out), 0, "{}", stdout(&out));
     assert!(stdout(&out).contains("OrderStatus.Signature"));
 }
@@ -297,16 +400,24 @@ fn config_pack_decode_matches_the_sdk() {
             other => other.to_string(),
         };
         assert_eq!(json["idx"].to_string(), idx, "{id}");
-        let has_pk = v["private_key_sha256"].as_str().is_some_and(|s| s != "None");
+        let has_pk = v["private_key_sha256"]
+            .as_str()
+            .is_some_and(|s| s != "None");
         assert_eq!(json.get("pk").is_some(), has_pk, "{id}");
         if has_pk {
             assert_eq!(json["pk"], "[redacted]", "{id}");
-            let shown = ipc(&["config-pack", "decode", "--show-secrets"], pack.as_bytes());
+            let shown = ipc(
+                &["config-pack", "decode", "--show-secrets"],
+                pack.as_bytes(),
+            );
             assert_eq!(code(&shown), 0);
             let json: Value = serde_json::from_str(&stdout(&shown)).unwrap();
             let pk = json["pk"].as_str().unwrap();
             assert!(pk.contains("PRIVATE KEY"), "{id}");
-            let digest: String = Sha256::digest(pk.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+            let digest: String = Sha256::digest(pk.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
             assert_eq!(digest, v["private_key_sha256"].as_str().unwrap(), "{id}");
         }
         if !v["application_id"].as_str().unwrap_or_default().is_empty() {
@@ -322,8 +433,22 @@ fn config_pack_encode_round_trips() {
     let cert = repo_keys("mypos_cert.pem");
     let out = ipc(
         &[
-            "config-pack", "encode", "--sid", SID, "--wallet", WALLET, "--key-index", "3", "--key", path(&key),
-            "--cert", path(&cert), "--appid", "app-1", "--pid", "p-2",
+            "config-pack",
+            "encode",
+            "--sid",
+            SID,
+            "--wallet",
+            WALLET,
+            "--key-index",
+            "3",
+            "--key",
+            path(&key),
+            "--cert",
+            path(&cert),
+            "--appid",
+            "app-1",
+            "--pid",
+            "p-2",
         ],
         b"",
     );
@@ -331,15 +456,34 @@ fn config_pack_encode_round_trips() {
     let text = stdout(&out);
     assert!(text.ends_with('\n') && !text.trim_end().contains('\n'));
     let pack = ipc::ConfigPack::decode(text.trim_end()).unwrap();
-    assert_eq!((pack.sid.as_str(), pack.wallet.as_str(), pack.key_index), (SID, WALLET, 3));
+    assert_eq!(
+        (pack.sid.as_str(), pack.wallet.as_str(), pack.key_index),
+        (SID, WALLET, 3)
+    );
     assert_eq!(pack.private_key_pem(), Some(read(&key).as_str()));
-    assert_eq!(pack.mypos_certificate_pem.as_deref(), Some(read(&cert).as_str()));
+    assert_eq!(
+        pack.mypos_certificate_pem.as_deref(),
+        Some(read(&cert).as_str())
+    );
     assert_eq!(pack.application_id.as_deref(), Some("app-1"));
     assert_eq!(pack.partner_id.as_deref(), Some("p-2"));
     ipc::Config::from_pack(&pack, ipc::Endpoint::Test).unwrap();
     // Swapped files are refused before a pack is made.
     let out = ipc(
-        &["config-pack", "encode", "--sid", SID, "--wallet", WALLET, "--key-index", "1", "--key", path(&cert), "--cert", path(&key)],
+        &[
+            "config-pack",
+            "encode",
+            "--sid",
+            SID,
+            "--wallet",
+            WALLET,
+            "--key-index",
+            "1",
+            "--key",
+            path(&cert),
+            "--cert",
+            path(&key),
+        ],
         b"",
     );
     assert_eq!(code(&out), 2);
@@ -366,14 +510,20 @@ fn keygen_writes_a_usable_key_and_certificate() {
     }
     let cert_pem = read(&cert_path);
     let der = pem_der(&cert_pem);
-    let fingerprint: String = Sha256::digest(&der).iter().map(|b| format!("{b:02x}")).collect();
+    let fingerprint: String = Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     assert_eq!(stdout(&out), format!("SHA256:{fingerprint}\n"));
     let key = ipc::PrivateKey::from_pem(&key_pem).unwrap();
     let cert = ipc::PublicKey::from_pem(&cert_pem).unwrap();
     assert_eq!(key.bits(), 2048);
     assert_eq!(key.public_key().fingerprint(), cert.fingerprint());
     // Sign with the key, verify with the certificate, through the CLI.
-    let signed = ipc(&["sign", "--key", path(&key_path)], b"IPCmethod=IPCPurchase&OrderID=1");
+    let signed = ipc(
+        &["sign", "--key", path(&key_path)],
+        b"IPCmethod=IPCPurchase&OrderID=1",
+    );
     let out = ipc(&["verify", "--cert", path(&cert_path)], &signed.stdout);
     assert_eq!(code(&out), 0);
     let out = ipc(&["keygen", "--bits", "512", "--out", path(&dir)], b"");
@@ -383,7 +533,9 @@ fn keygen_writes_a_usable_key_and_certificate() {
 fn pem_der(pem: &str) -> Vec<u8> {
     use base64::Engine;
     let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    base64::engine::general_purpose::STANDARD.decode(b64).unwrap()
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap()
 }
 
 #[test]

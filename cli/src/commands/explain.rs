@@ -32,7 +32,11 @@ pub fn run(args: &ExplainArgs) -> CliResult {
 }
 
 fn explain(body: &[u8], key: &ipc::PublicKey, out: &mut String) -> CliResult {
-    let trimmed = body.iter().skip_while(|b| b.is_ascii_whitespace()).copied().next();
+    let trimmed = body
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .copied()
+        .next();
     let (values, signature) = match trimmed {
         Some(b'{') | Some(b'<') => answer_values(body, out)?,
         _ => form_values(body, out)?,
@@ -44,7 +48,12 @@ fn explain(body: &[u8], key: &ipc::PublicKey, out: &mut String) -> CliResult {
     let _ = writeln!(out, "joined: {joined}");
     let _ = writeln!(out, "base64: {b64}");
     let _ = writeln!(out, "sha256(base64): {}", hex(&digest));
-    let _ = writeln!(out, "key: RSA {} bits, SPKI SHA256:{}", key.bits(), key.fingerprint_hex());
+    let _ = writeln!(
+        out,
+        "key: RSA {} bits, SPKI SHA256:{}",
+        key.bits(),
+        key.fingerprint_hex()
+    );
     let _ = writeln!(out, "signature: {signature}");
     match ipc::verify_values(refs.iter().copied(), &signature, key) {
         Ok(()) => {
@@ -73,14 +82,20 @@ fn causes(values: &[String], out: &mut String) {
             let _ = writeln!(out, "  ! value {} contains an HTML entity", i + 1);
         }
         if v.ends_with(char::is_whitespace) || v.starts_with(char::is_whitespace) {
-            let _ = writeln!(out, "  ! value {} has leading or trailing whitespace", i + 1);
+            let _ = writeln!(
+                out,
+                "  ! value {} has leading or trailing whitespace",
+                i + 1
+            );
         }
     }
 }
 
 fn form_values(body: &[u8], out: &mut String) -> CliResult<(Vec<String>, String)> {
     let fields = ipc::parse_urlencoded(body).map_err(|e| malformed(out, "body on stdin", &e))?;
-    let (rest, signature) = fields.split_signature().map_err(|e| malformed(out, "body on stdin", &e))?;
+    let (rest, signature) = fields
+        .split_signature()
+        .map_err(|e| malformed(out, "body on stdin", &e))?;
     let _ = writeln!(out, "values in order:");
     for (i, (n, v)) in rest.iter().enumerate() {
         let _ = writeln!(out, "  {:>2}. {n} = {v:?}", i + 1);
@@ -89,7 +104,8 @@ fn form_values(body: &[u8], out: &mut String) -> CliResult<(Vec<String>, String)
 }
 
 fn answer_values(body: &[u8], out: &mut String) -> CliResult<(Vec<String>, String)> {
-    let (_, root) = ipc::response::parse_document(body, None).map_err(|e| malformed(out, "answer on stdin", &e))?;
+    let (_, root) = ipc::response::parse_document(body, None)
+        .map_err(|e| malformed(out, "answer on stdin", &e))?;
     let ipc::Node::Branch(children) = root else {
         return Err(Failure::malformed("answer on stdin: not an object"));
     };

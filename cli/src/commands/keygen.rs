@@ -9,12 +9,18 @@ use crate::input;
 
 pub fn run(bits: usize, out: &Path) -> CliResult {
     if !(2048..=4096).contains(&bits) {
-        return Err(Failure::usage(format!("--bits must be between 2048 and 4096 (got {bits})")));
+        return Err(Failure::usage(format!(
+            "--bits must be between 2048 and 4096 (got {bits})"
+        )));
     }
-    std::fs::create_dir_all(out).map_err(|e| Failure::io(format!("cannot create {}: {e}", out.display())))?;
-    let key = ipc::PrivateKey::generate(bits).map_err(|e| Failure::io(format!("key generation: {e}")))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Failure::io(format!("cannot create {}: {e}", out.display())))?;
+    let key =
+        ipc::PrivateKey::generate(bits).map_err(|e| Failure::io(format!("key generation: {e}")))?;
     let certificate = cert::self_signed(&key, "myPOS IPC merchant")?;
-    let key_pem = key.to_pkcs8_pem().map_err(|e| Failure::io(format!("key encoding: {e}")))?;
+    let key_pem = key
+        .to_pkcs8_pem()
+        .map_err(|e| Failure::io(format!("key encoding: {e}")))?;
     write_private(&out.join("merchant_private_key.pem"), key_pem.as_bytes())?;
     let cert_path = out.join("merchant_certificate.pem");
     std::fs::write(&cert_path, certificate.pem.as_bytes())

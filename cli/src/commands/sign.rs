@@ -8,6 +8,7 @@ use crate::input;
 pub fn run(key: &Path) -> CliResult {
     let key = input::private_key(key)?;
     let body = input::stdin_bytes()?;
-    let signed = ipc::sign_form(&body, &key).map_err(|e| Failure::malformed(format!("body on stdin: {e}")))?;
+    let signed = ipc::sign_form(&body, &key)
+        .map_err(|e| Failure::malformed(format!("body on stdin: {e}")))?;
     input::print_line(&signed)
 }

@@ -34,7 +34,8 @@ pub fn node_json(node: &ipc::Node) -> Value {
 pub fn form(cert: &Path) -> CliResult {
     let key = input::public_key(cert)?;
     let body = input::stdin_bytes()?;
-    let fields = ipc::verify_form(&body, &key).map_err(|e| Failure::from_core("body on stdin", &e))?;
+    let fields =
+        ipc::verify_form(&body, &key).map_err(|e| Failure::from_core("body on stdin", &e))?;
     input::print_line(&fields_json(&fields).to_string())
 }
 
@@ -64,14 +65,23 @@ fn verify_statusless(document: ipc::Node, key: &ipc::PublicKey) -> CliResult<ipc
         .into_iter()
         .partition(|(n, _)| n.eq_ignore_ascii_case("Signature"));
     let signature = match signatures.as_slice() {
-        [] => return Err(Failure::malformed("answer on stdin: unsigned API answer; not trusted")),
+        [] => {
+            return Err(Failure::malformed(
+                "answer on stdin: unsigned API answer; not trusted",
+            ))
+        }
         [(_, ipc::Node::Leaf(s))] => s.clone(),
-        _ => return Err(Failure::malformed("answer on stdin: Signature duplicated or not a value")),
+        _ => {
+            return Err(Failure::malformed(
+                "answer on stdin: Signature duplicated or not a value",
+            ))
+        }
     };
     let rest = ipc::Node::Branch(rest);
     let mut leaves = Vec::new();
     collect_leaves(&rest, &mut leaves);
-    ipc::verify_values(leaves.iter().copied(), &signature, key).map_err(|e| Failure::from_core("answer on stdin", &e))?;
+    ipc::verify_values(leaves.iter().copied(), &signature, key)
+        .map_err(|e| Failure::from_core("answer on stdin", &e))?;
     Ok(rest)
 }
 

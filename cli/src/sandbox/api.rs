@@ -31,7 +31,12 @@ pub fn handle(method: &str, f: &Fields, state: &mut State) -> Checked<Body> {
 }
 
 /// Renders and signs an answer (errors are signed answers too, as myPOS does).
-pub fn render(method: &str, result: Checked<Body>, format: OutputFormat, key: &PrivateKey) -> ipc::Result<String> {
+pub fn render(
+    method: &str,
+    result: Checked<Body>,
+    format: OutputFormat,
+    key: &PrivateKey,
+) -> ipc::Result<String> {
     let mut builder = ResponseBuilder::new().field("IPCmethod", method);
     let (status, message) = match result {
         Ok(body) => {
@@ -88,10 +93,16 @@ fn refund(f: &Fields, state: &mut State) -> Checked<Body> {
     let left = order.amount.minor - order.refunded;
     if amount.minor > left {
         order.log("refund", "refused: more than the amount left");
-        return Err(Reject::new(9, "the refund exceeds the amount left to refund"));
+        return Err(Reject::new(
+            9,
+            "the refund exceeds the amount left to refund",
+        ));
     }
     order.refunded += amount.minor;
-    order.log("refund", &format!("refunded {} {}", amount.wire(), amount.currency));
+    order.log(
+        "refund",
+        &format!("refunded {} {}", amount.wire(), amount.currency),
+    );
     let total = order.refunded;
     state.events.push(
         "refund",
@@ -99,7 +110,10 @@ fn refund(f: &Fields, state: &mut State) -> Checked<Body> {
             ("order_id", &id),
             ("trnref", &trnref),
             ("amount", &amount.wire()),
-            ("refunded_total", &ipc::Money::new(total, amount.currency).wire()),
+            (
+                "refunded_total",
+                &ipc::Money::new(total, amount.currency).wire(),
+            ),
         ],
     );
     Ok(vec![
@@ -112,8 +126,14 @@ fn refund(f: &Fields, state: &mut State) -> Checked<Body> {
 fn reversal(f: &Fields, state: &mut State) -> Checked<Body> {
     let trnref = value(f, "IPC_Trnref")?.to_string();
     let (order_key, order) = order_by_trnref(f, state)?;
-    if order.payment != Payment::Paid || order.refunded != 0 || order.preauth == Some(PreAuth::Captured) {
-        return Err(Reject::new(14, "only an unrefunded paid transaction can be reversed"));
+    if order.payment != Payment::Paid
+        || order.refunded != 0
+        || order.preauth == Some(PreAuth::Captured)
+    {
+        return Err(Reject::new(
+            14,
+            "only an unrefunded paid transaction can be reversed",
+        ));
     }
     order.payment = Payment::Reversed;
     if order.preauth == Some(PreAuth::Authorized) {
@@ -167,11 +187,18 @@ fn txn_log(f: &Fields, state: &mut State) -> Checked<Body> {
                 OutputFormat::Json => i.to_string(),
                 OutputFormat::Xml => "item".to_string(),
             };
-            let item = Node::Branch(vec![leaf("time", time), leaf("action", action), leaf("result", result)]);
+            let item = Node::Branch(vec![
+                leaf("time", time),
+                leaf("action", action),
+                leaf("result", result),
+            ]);
             (name, item)
         })
         .collect();
-    Ok(vec![leaf("OrderID", id), ("log".into(), Node::Branch(items))])
+    Ok(vec![
+        leaf("OrderID", id),
+        ("log".into(), Node::Branch(items)),
+    ])
 }
 
 fn preauth<'a>(f: &Fields, state: &'a mut State) -> Checked<(String, &'a mut Order, PreAuth)> {
@@ -200,18 +227,28 @@ fn preauth_completion(f: &Fields, state: &mut State) -> Checked<Body> {
         return Err(Reject::new(14, "the pre-authorization is not open"));
     }
     if amount.currency != order.amount.currency {
-        return Err(Reject::new(5, "Currency differs from the pre-authorization's"));
+        return Err(Reject::new(
+            5,
+            "Currency differs from the pre-authorization's",
+        ));
     }
     if amount.minor > order.amount.minor {
-        return Err(Reject::new(9, "the completion exceeds the authorized amount"));
+        return Err(Reject::new(
+            9,
+            "the completion exceeds the authorized amount",
+        ));
     }
     order.preauth = Some(PreAuth::Captured);
     order.captured = amount.minor;
-    order.log("preauth completion", &format!("captured {} {}", amount.wire(), amount.currency));
+    order.log(
+        "preauth completion",
+        &format!("captured {} {}", amount.wire(), amount.currency),
+    );
     let trnref = order.trnref.clone().unwrap_or_default();
-    state
-        .events
-        .push("preauth_completion", &[("order_id", &id), ("amount", &amount.wire())]);
+    state.events.push(
+        "preauth_completion",
+        &[("order_id", &id), ("amount", &amount.wire())],
+    );
     Ok(vec![
         leaf("OrderID", id),
         leaf("IPC_Trnref", trnref),
@@ -232,7 +269,9 @@ fn preauth_cancellation(f: &Fields, state: &mut State) -> Checked<Body> {
     order.preauth = Some(PreAuth::Cancelled);
     order.payment = Payment::Reversed;
     order.log("preauth cancellation", "cancelled");
-    state.events.push("preauth_cancellation", &[("order_id", &id)]);
+    state
+        .events
+        .push("preauth_cancellation", &[("order_id", &id)]);
     Ok(vec![
         leaf("OrderID", id),
         leaf("Amount", amount.wire()),
@@ -247,7 +286,11 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
     if !state.tokens.contains_key(token) {
         return Err(Reject::new(5, "unknown CardToken"));
     }
-    if state.orders.get(&id).is_some_and(|o| o.payment == Payment::Paid) {
+    if state
+        .orders
+        .get(&id)
+        .is_some_and(|o| o.payment == Payment::Paid)
+    {
         return Err(Reject::new(20, "the OrderID is already paid"));
     }
     if !state.has_room() {
@@ -260,9 +303,14 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
     order.paid_at = clock::now_text();
     order.log("purchase with token", "paid");
     state.orders.insert(id.clone(), order);
-    state
-        .events
-        .push("purchase_with_token", &[("order_id", &id), ("trnref", &trnref), ("amount", &amount.wire())]);
+    state.events.push(
+        "purchase_with_token",
+        &[
+            ("order_id", &id),
+            ("trnref", &trnref),
+            ("amount", &amount.wire()),
+        ],
+    );
     Ok(vec![
         leaf("OrderID", id),
         leaf("IPC_Trnref", trnref),

@@ -39,7 +39,8 @@ pub fn is_browser_method(method: &str) -> bool {
 /// Parses the raw body and checks the merchant's signature, store and wallet.
 /// Returns the method and the fields without Signature.
 pub fn authenticate(body: &[u8], id: &Identity) -> Checked<(String, Fields)> {
-    let fields = ipc::parse_urlencoded(body).map_err(|e| Reject::new(5, format!("request body: {e}")))?;
+    let fields =
+        ipc::parse_urlencoded(body).map_err(|e| Reject::new(5, format!("request body: {e}")))?;
     let method = value(&fields, "IPCmethod")?.to_string();
     let index_text = value(&fields, "KeyIndex")?;
     if !fields.has_signature() {
@@ -53,7 +54,9 @@ pub fn authenticate(body: &[u8], id: &Identity) -> Checked<(String, Fields)> {
         .get(&index)
         .ok_or_else(|| Reject::new(2, format!("no certificate registered for KeyIndex {index}")))?;
     let fields = ipc::verify_fields(fields, key).map_err(|e| match e {
-        ipc::Error::SignatureInvalid | ipc::Error::MalformedSignature(_) => Reject::new(2, "signature check failed"),
+        ipc::Error::SignatureInvalid | ipc::Error::MalformedSignature(_) => {
+            Reject::new(2, "signature check failed")
+        }
         other => Reject::new(5, format!("request body: {other}")),
     })?;
     if value(&fields, "SID")? != id.sid {
@@ -81,7 +84,9 @@ pub fn required_fields(method: &str) -> Option<&'static [&'static str]> {
         ],
         "IPCRefund" => &["Currency", "Amount", "OrderID", "IPC_Trnref"],
         "IPCReversal" => &["IPC_Trnref"],
-        "IPCGetTxnStatus" | "IPCGetPaymentStatus" | "IPCGetTxnLog" | "IPCPreAuthStatus" => &["OrderID"],
+        "IPCGetTxnStatus" | "IPCGetPaymentStatus" | "IPCGetTxnLog" | "IPCPreAuthStatus" => {
+            &["OrderID"]
+        }
         "IPCPreAuthCompletion" | "IPCPreAuthCancellation" => &["OrderID", "Amount", "Currency"],
         "IPCIAPurchaseWithToken" => &["OrderID", "Amount", "Currency", "CardToken"],
         "IPCSignatureVerify" => &[],
@@ -104,8 +109,10 @@ pub fn value<'a>(fields: &'a Fields, name: &str) -> Checked<&'a str> {
 
 /// Currency and a positive Amount (Status 5 when invalid).
 pub fn money(fields: &Fields) -> Checked<Money> {
-    let currency = Currency::parse(value(fields, "Currency")?).map_err(|e| Reject::new(5, e.to_string()))?;
-    let money = Money::parse(value(fields, "Amount")?, currency).map_err(|e| Reject::new(5, e.to_string()))?;
+    let currency =
+        Currency::parse(value(fields, "Currency")?).map_err(|e| Reject::new(5, e.to_string()))?;
+    let money = Money::parse(value(fields, "Amount")?, currency)
+        .map_err(|e| Reject::new(5, e.to_string()))?;
     if money.minor <= 0 {
         return Err(Reject::new(5, "Amount must be greater than zero"));
     }
@@ -115,7 +122,8 @@ pub fn money(fields: &Fields) -> Checked<Money> {
 /// URL_OK, URL_Cancel and URL_Notify: https, or http on loopback only (Status 5).
 pub fn urls(fields: &Fields) -> Checked<()> {
     for name in ["URL_OK", "URL_Cancel", "URL_Notify"] {
-        ipc::urls::check_url(name, value(fields, name)?).map_err(|e| Reject::new(5, e.to_string()))?;
+        ipc::urls::check_url(name, value(fields, name)?)
+            .map_err(|e| Reject::new(5, e.to_string()))?;
     }
     Ok(())
 }
@@ -124,7 +132,10 @@ pub fn urls(fields: &Fields) -> Checked<()> {
 pub fn order_id(fields: &Fields) -> Checked<String> {
     let id = value(fields, "OrderID")?;
     if id.chars().count() > 80 || id.chars().any(char::is_control) {
-        return Err(Reject::new(5, "OrderID must be 1 to 80 printable characters"));
+        return Err(Reject::new(
+            5,
+            "OrderID must be 1 to 80 printable characters",
+        ));
     }
     Ok(id.to_string())
 }
@@ -149,7 +160,10 @@ pub fn cart(fields: &Fields, total: Money) -> Checked<()> {
         let amount = Money::parse(value(fields, &format!("Amount_{i}"))?, total.currency)
             .map_err(|_| Reject::new(5, format!("Amount_{i} is not an amount")))?;
         if amount.minor != price.minor * quantity {
-            return Err(Reject::new(5, format!("Amount_{i} is not Quantity_{i} x Price_{i}")));
+            return Err(Reject::new(
+                5,
+                format!("Amount_{i} is not Quantity_{i} x Price_{i}"),
+            ));
         }
         sum += amount.minor;
     }

@@ -30,7 +30,8 @@ pub fn run(args: &SandboxArgs) -> CliResult {
         signal_hook::flag::register(signal, Arc::clone(&stop))
             .map_err(|e| Failure::io(format!("cannot handle signals: {e}")))?;
     }
-    let server = tiny_http::Server::http(addr).map_err(|e| Failure::io(format!("cannot listen on {addr}: {e}")))?;
+    let server = tiny_http::Server::http(addr)
+        .map_err(|e| Failure::io(format!("cannot listen on {addr}: {e}")))?;
     let port = server
         .server_addr()
         .to_ip()
@@ -56,7 +57,10 @@ pub fn run(args: &SandboxArgs) -> CliResult {
         state: Mutex::new(state::State::default()),
         mypos_cert_pem: mypos.cert_pem,
     };
-    shared.lock().events.push("started", &[("port", &port.to_string())]);
+    shared
+        .lock()
+        .events
+        .push("started", &[("port", &port.to_string())]);
     std::thread::scope(|scope| {
         for _ in 0..WORKERS {
             scope.spawn(|| server::serve(&server, &shared, &stop));

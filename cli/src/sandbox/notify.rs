@@ -50,9 +50,14 @@ pub fn post(url: &str, fields: &Fields) -> Delivery {
         return Delivery::Failed(e.to_string());
     }
     if !url.starts_with("http://") {
-        return Delivery::Failed("the sandbox delivers notifies over plain http to loopback only".into());
+        return Delivery::Failed(
+            "the sandbox delivers notifies over plain http to loopback only".into(),
+        );
     }
-    let agent = ureq::AgentBuilder::new().timeout(TIMEOUT).redirects(0).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(TIMEOUT)
+        .redirects(0)
+        .build();
     let result = agent
         .post(url)
         .set("Content-Type", "application/x-www-form-urlencoded")
@@ -66,7 +71,11 @@ pub fn post(url: &str, fields: &Fields) -> Delivery {
     let status = response.status();
     let mut body = String::new();
     use std::io::Read;
-    match response.into_reader().take(MAX_ANSWER).read_to_string(&mut body) {
+    match response
+        .into_reader()
+        .take(MAX_ANSWER)
+        .read_to_string(&mut body)
+    {
         Ok(_) => Delivery::Answered(status, body),
         Err(e) => Delivery::Failed(format!("unreadable answer: {e}")),
     }

@@ -5,11 +5,11 @@
 use ipc::{Currency, Fields, Money};
 
 use super::checks::{self, require_all, value, Checked, Reject};
+use super::clock;
 use super::notify::{self, Delivery};
 use super::pages;
 use super::server::Shared;
 use super::state::{Order, Payment, PreAuth, Session};
-use super::clock;
 
 /// What the browser gets.
 #[derive(Debug)]
@@ -26,14 +26,24 @@ pub fn start(method: &str, f: Fields, shared: &Shared) -> Checked<Page> {
     let preauth = method == "IPCPreAuthorization";
     let (order_id, amount) = validate(method, &f)?;
     let mut state = shared.lock();
-    if state.orders.get(&order_id).is_some_and(|o| o.payment == Payment::Paid) {
-        return Err(Reject::new(20, format!("OrderID {order_id} is already paid")));
+    if state
+        .orders
+        .get(&order_id)
+        .is_some_and(|o| o.payment == Payment::Paid)
+    {
+        return Err(Reject::new(
+            20,
+            format!("OrderID {order_id} is already paid"),
+        ));
     }
     if !state.has_room() {
         return Err(Reject::new(3, "sandbox is full"));
     }
     let session_id = state.new_session_id();
-    let order = state.orders.entry(order_id.clone()).or_insert_with(|| Order::new(amount));
+    let order = state
+        .orders
+        .entry(order_id.clone())
+        .or_insert_with(|| Order::new(amount));
     order.amount = amount;
     order.payment = Payment::Pending;
     order.log(method, "payment page opened");
@@ -48,7 +58,12 @@ pub fn start(method: &str, f: Fields, shared: &Shared) -> Checked<Page> {
     state.sessions.insert(session_id.clone(), session);
     state.events.push(
         "payment_page",
-        &[("method", method), ("order_id", &order_id), ("amount", &amount.wire()), ("session", &session_id)],
+        &[
+            ("method", method),
+            ("order_id", &order_id),
+            ("amount", &amount.wire()),
+            ("session", &session_id),
+        ],
     );
     Ok(html(page))
 }
@@ -65,13 +80,20 @@ fn validate(method: &str, f: &Fields) -> Checked<(String, Money)> {
     }
     let ppr = value(f, "PaymentParametersRequired")?;
     if !matches!(ppr, "1" | "2" | "3") {
-        return Err(Reject::new(5, "PaymentParametersRequired must be 1, 2 or 3"));
+        return Err(Reject::new(
+            5,
+            "PaymentParametersRequired must be 1, 2 or 3",
+        ));
     }
     if ppr == "1" {
-        require_all(f, &["CustomerEmail", "CustomerFirstNames", "CustomerFamilyName"])?;
+        require_all(
+            f,
+            &["CustomerEmail", "CustomerFirstNames", "CustomerFamilyName"],
+        )?;
     }
     let amount = if token_request == "1" {
-        let currency = Currency::parse(value(f, "Currency")?).map_err(|e| Reject::new(5, e.to_string()))?;
+        let currency =
+            Currency::parse(value(f, "Currency")?).map_err(|e| Reject::new(5, e.to_string()))?;
         Money::new(0, currency)
     } else {
         let amount = checks::money(f)?;
@@ -88,7 +110,13 @@ pub fn act(session_id: &str, action: &str, shared: &Shared) -> Checked<Page> {
         "pay" => pay(session_id, shared),
         "decline" => decline(session_id, shared),
         "cancel" => cancel(session_id, shared),
-        other => Err(Reject::new(5, format!("unknown action '{}'", other.chars().take(20).collect::<String>()))),
+        other => Err(Reject::new(
+            5,
+            format!(
+                "unknown action '{}'",
+                other.chars().take(20).collect::<String>()
+            ),
+        )),
     }
 }
 
@@ -124,9 +152,14 @@ fn cancel(session_id: &str, shared: &Shared) -> Checked<Page> {
             order.log("cancel", "buyer cancelled on the payment page");
             order.last_message = Some(signed.clone());
         }
-        state.events.push("cancel", &[("order_id", &session.order_id)]);
+        state
+            .events
+            .push("cancel", &[("order_id", &session.order_id)]);
     }
-    Ok(html(ipc::request::html_form(req(&session, "URL_Cancel"), &signed)))
+    Ok(html(ipc::request::html_form(
+        req(&session, "URL_Cancel"),
+        &signed,
+    )))
 }
 
 fn decline(session_id: &str, shared: &Shared) -> Checked<Page> {
@@ -147,21 +180,38 @@ fn decline(session_id: &str, shared: &Shared) -> Checked<Page> {
 }
 
 fn sign(fields: Fields, shared: &Shared) -> Checked<Fields> {
-    notify::sign(fields, &shared.identity.mypos_key).map_err(|e| Reject::new(3, format!("signing failed: {e}")))
+    notify::sign(fields, &shared.identity.mypos_key)
+        .map_err(|e| Reject::new(3, format!("signing failed: {e}")))
 }
 
 fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
     let session = take_session(session_id, shared)?;
     let (notify_fields, trnref) = {
         let mut state = shared.lock();
-        if state.orders.get(&session.order_id).is_some_and(|o| o.payment == Payment::Paid) {
-            return Err(Reject::new(20, format!("OrderID {} is already paid", session.order_id)));
+        if state
+            .orders
+            .get(&session.order_id)
+            .is_some_and(|o| o.payment == Payment::Paid)
+        {
+            return Err(Reject::new(
+                20,
+                format!("OrderID {} is already paid", session.order_id),
+            ));
         }
         let trnref = state.new_trnref(&session.order_id);
         let stan = state.new_stan();
         let token = matches!(req(&session, "CardTokenRequest"), "1" | "2")
             .then(|| state.new_card_token(&session.order_id));
-        (notify_body("IPCPurchaseNotify", &session, &trnref, &stan, token.as_deref()), trnref)
+        (
+            notify_body(
+                "IPCPurchaseNotify",
+                &session,
+                &trnref,
+                &stan,
+                token.as_deref(),
+            ),
+            trnref,
+        )
     };
     let signed = sign(notify_fields.clone(), shared)?;
     let url_notify = req(&session, "URL_Notify");
@@ -211,9 +261,15 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
         if let Some(order) = state.orders.get_mut(&session.order_id) {
             order.payment = Payment::Reversed;
             order.last_message = Some(signed.clone());
-            order.log("reversal", &format!("merchant did not answer OK ({})", why.describe()));
+            order.log(
+                "reversal",
+                &format!("merchant did not answer OK ({})", why.describe()),
+            );
         }
-        state.events.push("reversal", &[("order_id", &session.order_id), ("trnref", trnref)]);
+        state.events.push(
+            "reversal",
+            &[("order_id", &session.order_id), ("trnref", trnref)],
+        );
     }
     let delivery = notify::post(req(session, "URL_Notify"), &signed);
     {
@@ -223,7 +279,10 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
             &[
                 ("order_id", &session.order_id),
                 ("answer", &delivery.describe()),
-                ("accepted", if delivery.accepted() { "true" } else { "false" }),
+                (
+                    "accepted",
+                    if delivery.accepted() { "true" } else { "false" },
+                ),
             ],
         );
         if let Some(order) = state.orders.get_mut(&session.order_id) {

@@ -60,12 +60,24 @@ fn answer(status: u16, content_type: &'static str, body: String) -> Answer {
 }
 
 fn handle(mut request: Request, shared: &Shared) {
-    let path = request.url().split('?').next().unwrap_or_default().to_string();
+    let path = request
+        .url()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
     let method = request.method().clone();
     let mut body = Vec::new();
-    let read = request.as_reader().take(MAX_BODY + 1).read_to_end(&mut body);
+    let read = request
+        .as_reader()
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut body);
     let result = if read.is_err() || body.len() as u64 > MAX_BODY {
-        answer(413, "text/plain", "request body too large or unreadable\n".into())
+        answer(
+            413,
+            "text/plain",
+            "request body too large or unreadable\n".into(),
+        )
     } else {
         route(&method, &path, &body, shared)
     };
@@ -84,10 +96,16 @@ fn route(method: &Method, path: &str, body: &[u8], shared: &Shared) -> Answer {
     match (method, path) {
         (Method::Post, "/vmp/checkout-test" | "/vmp/checkout") => checkout(body, shared),
         (Method::Post, "/vmp/payment") => payment(body, shared),
-        (Method::Get, "/sandbox/events") => answer(200, "application/json", shared.lock().events.to_json()),
+        (Method::Get, "/sandbox/events") => {
+            answer(200, "application/json", shared.lock().events.to_json())
+        }
         (Method::Get, "/sandbox/mypos-cert") => match &shared.mypos_cert_pem {
             Some(pem) => answer(200, "application/x-pem-file", pem.clone()),
-            None => answer(404, "text/plain", "no certificate known to the sandbox\n".into()),
+            None => answer(
+                404,
+                "text/plain",
+                "no certificate known to the sandbox\n".into(),
+            ),
         },
         (Method::Get, "") => answer(
             200,
@@ -104,9 +122,17 @@ fn html(result: Result<purchase::Page, Reject>, shared: &Shared, method: &str) -
         Err(reject) => {
             shared.lock().events.push(
                 "browser_error",
-                &[("method", method), ("status", &reject.status.to_string()), ("message", &reject.message)],
+                &[
+                    ("method", method),
+                    ("status", &reject.status.to_string()),
+                    ("message", &reject.message),
+                ],
             );
-            answer(200, "text/html; charset=utf-8", pages::error(reject.status, &reject.message))
+            answer(
+                200,
+                "text/html; charset=utf-8",
+                pages::error(reject.status, &reject.message),
+            )
         }
     }
 }
@@ -119,7 +145,10 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
         .and_then(|f| f.get("IPCmethod"))
         .unwrap_or_default()
         .to_string();
-    let format = raw.as_ref().map(checks::output_format).unwrap_or(ipc::OutputFormat::Xml);
+    let format = raw
+        .as_ref()
+        .map(checks::output_format)
+        .unwrap_or(ipc::OutputFormat::Xml);
     let verified = checks::authenticate(body, &shared.identity).and_then(|(method, fields)| {
         let required = checks::required_fields(&method)
             .ok_or_else(|| Reject::new(10, format!("unsupported IPCmethod {method}")))?;
@@ -143,9 +172,17 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
     };
     shared.lock().events.push(
         "api",
-        &[("method", &claimed), ("status", &status), ("message", &message)],
+        &[
+            ("method", &claimed),
+            ("status", &status),
+            ("message", &message),
+        ],
     );
-    let method_name = if claimed.is_empty() { "IPCError" } else { claimed.as_str() };
+    let method_name = if claimed.is_empty() {
+        "IPCError"
+    } else {
+        claimed.as_str()
+    };
     match api::render(method_name, result, format, &shared.identity.mypos_key) {
         Ok(text) => {
             let content_type = match format {
@@ -154,7 +191,11 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
             };
             answer(200, content_type, text)
         }
-        Err(e) => answer(500, "text/plain", format!("sandbox could not sign the answer: {e}\n")),
+        Err(e) => answer(
+            500,
+            "text/plain",
+            format!("sandbox could not sign the answer: {e}\n"),
+        ),
     }
 }
 

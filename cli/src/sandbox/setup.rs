@@ -19,7 +19,9 @@ pub fn listen_addr(text: &str) -> CliResult<SocketAddr> {
         .and_then(|mut a| a.next())
         .ok_or_else(|| Failure::usage(format!("--listen '{text}' is not HOST:PORT")))?;
     if !addr.ip().is_loopback() || !addr.is_ipv4() {
-        return Err(Failure::usage("--listen must be 127.0.0.1:PORT (the sandbox is local only)"));
+        return Err(Failure::usage(
+            "--listen must be 127.0.0.1:PORT (the sandbox is local only)",
+        ));
     }
     Ok(addr)
 }
@@ -28,17 +30,19 @@ pub fn listen_addr(text: &str) -> CliResult<SocketAddr> {
 pub fn merchant_keys(specs: &[String]) -> CliResult<HashMap<u32, PublicKey>> {
     let mut keys = HashMap::new();
     for spec in specs {
-        let (index, path) = spec
-            .split_once('=')
-            .ok_or_else(|| Failure::usage(format!("--merchant-cert '{spec}' is not INDEX=CERT.pem")))?;
-        let index: u32 = index
-            .parse()
-            .ok()
-            .filter(|i| *i > 0)
-            .ok_or_else(|| Failure::usage(format!("--merchant-cert: '{index}' is not a positive KeyIndex")))?;
+        let (index, path) = spec.split_once('=').ok_or_else(|| {
+            Failure::usage(format!("--merchant-cert '{spec}' is not INDEX=CERT.pem"))
+        })?;
+        let index: u32 = index.parse().ok().filter(|i| *i > 0).ok_or_else(|| {
+            Failure::usage(format!(
+                "--merchant-cert: '{index}' is not a positive KeyIndex"
+            ))
+        })?;
         let key = input::public_key(&PathBuf::from(path))?;
         if keys.insert(index, key).is_some() {
-            return Err(Failure::usage(format!("--merchant-cert: KeyIndex {index} given twice")));
+            return Err(Failure::usage(format!(
+                "--merchant-cert: KeyIndex {index} given twice"
+            )));
         }
     }
     Ok(keys)
@@ -65,11 +69,14 @@ pub fn mypos_identity(args: &SandboxArgs) -> CliResult<MyposIdentity> {
             written_cert: None,
         });
     }
-    let key = PrivateKey::generate(2048).map_err(|e| Failure::io(format!("myPOS key generation: {e}")))?;
+    let key = PrivateKey::generate(2048)
+        .map_err(|e| Failure::io(format!("myPOS key generation: {e}")))?;
     let certificate = cert::self_signed(&key, "myPOS IPC sandbox")?;
     let path = match &args.mypos_cert {
         Some(p) => p.clone(),
-        None => std::env::temp_dir().join(format!("ipc-sandbox-{}-mypos-cert.pem", std::process::id())),
+        None => {
+            std::env::temp_dir().join(format!("ipc-sandbox-{}-mypos-cert.pem", std::process::id()))
+        }
     };
     std::fs::write(&path, certificate.pem.as_bytes())
         .map_err(|e| Failure::io(format!("cannot write {}: {e}", path.display())))?;

@@ -82,7 +82,8 @@ impl Order {
     }
 
     pub fn log(&mut self, action: &str, result: &str) {
-        self.log.push((clock::now_text(), action.into(), result.into()));
+        self.log
+            .push((clock::now_text(), action.into(), result.into()));
     }
 }
 

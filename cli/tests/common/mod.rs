@@ -3,7 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -16,20 +16,25 @@ pub const WALLET: &str = "61938166610";
 
 /// `../shared/protocol/...` from the repository root.
 pub fn shared(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/protocol").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/protocol")
+        .join(rel)
 }
 
 /// `tests/data/keys/...` of the core crate.
 pub fn repo_keys(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/keys").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/data/keys")
+        .join(name)
 }
 
-pub fn read(path: &PathBuf) -> String {
+pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 pub fn vectors(file: &str) -> Vec<serde_json::Value> {
-    let v: serde_json::Value = serde_json::from_str(&read(&shared(&format!("vectors/{file}")))).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&read(&shared(&format!("vectors/{file}")))).unwrap();
     v["vectors"].as_array().unwrap().clone()
 }
 
@@ -143,7 +148,9 @@ impl Sandbox {
             let _ = err.read_to_end(&mut sink);
         });
         let mypos_cert = match &second_line {
-            Some(l) => read(&PathBuf::from(l.strip_prefix("mypos certificate: ").unwrap())),
+            Some(l) => read(&PathBuf::from(
+                l.strip_prefix("mypos certificate: ").unwrap(),
+            )),
             None => read(&shared("test-keys/simulated-mypos-cert.pem")),
         };
         Sandbox {
@@ -161,13 +168,20 @@ impl Sandbox {
     pub fn events(&self) -> Vec<serde_json::Value> {
         let (code, body) = get(&format!("{}/sandbox/events", self.base));
         assert_eq!(code, 200);
-        serde_json::from_str::<serde_json::Value>(&body).unwrap().as_array().unwrap().clone()
+        serde_json::from_str::<serde_json::Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
     }
 
     /// SIGTERM, then the exit status.
     pub fn stop(&mut self) -> std::process::ExitStatus {
         let mut child = self.child.take().unwrap();
-        let _ = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status();
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(child.id().to_string())
+            .status();
         for _ in 0..100 {
             if let Some(status) = child.try_wait().unwrap() {
                 return status;
@@ -189,7 +203,9 @@ impl Drop for Sandbox {
 
 /// POSTs a urlencoded body; returns status and body.
 pub fn post(url: &str, body: &str) -> (u16, String) {
-    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(20)).build();
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(20))
+        .build();
     let result = agent
         .post(url)
         .set("Content-Type", "application/x-www-form-urlencoded")
@@ -226,10 +242,14 @@ fn attr(tag: &str, name: &str) -> Option<String> {
 
 /// The first form of a page: its action and hidden inputs in order.
 pub fn form(html: &str) -> (String, ipc::Fields) {
-    let start = html.find("<form").unwrap_or_else(|| panic!("no form in {html}"));
+    let start = html
+        .find("<form")
+        .unwrap_or_else(|| panic!("no form in {html}"));
     let tag_end = html[start..].find('>').unwrap() + start;
     let action = attr(&html[start..tag_end], "action").unwrap();
-    let form_end = html[tag_end..].find("</form>").map_or(html.len(), |e| e + tag_end);
+    let form_end = html[tag_end..]
+        .find("</form>")
+        .map_or(html.len(), |e| e + tag_end);
     let mut fields = ipc::Fields::new();
     let mut rest = &html[tag_end..form_end];
     while let Some(i) = rest.find("<input") {
