@@ -859,3 +859,20 @@ fn bad_sandbox_arguments() {
         stderr(&out)
     );
 }
+
+#[test]
+fn two_sessions_for_one_order_pay_once() {
+    let w = world(Reply::Ok);
+    let request = w.purchase("ORDER-2S").sign(&w.config).unwrap();
+    let first = w.open(&request);
+    let second = w.open(&request);
+    assert_ne!(first, second);
+    let (action, _) = form(&w.press(&first, "pay"));
+    assert_eq!(action, OK_URL);
+    let html = w.press(&second, "pay");
+    assert!(html.contains("<span id=\"status\">20</span>"), "{html}");
+    assert_eq!(w.merchant.received().len(), 1, "one notify only");
+    // Unknown buttons and sessions get the error page.
+    let html = w.press(&first, "refund-me");
+    assert!(html.contains("shopping cart with errors"), "{html}");
+}

@@ -188,16 +188,17 @@ fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
     let session = take_session(session_id, shared)?;
     let (notify_fields, trnref) = {
         let mut state = shared.lock();
-        if state
+        let order = state
             .orders
-            .get(&session.order_id)
-            .is_some_and(|o| o.payment == Payment::Paid)
-        {
+            .get_mut(&session.order_id)
+            .ok_or_else(|| Reject::new(23, "the order of this session is gone"))?;
+        if order.payment == Payment::Paid || order.paying {
             return Err(Reject::new(
                 20,
                 format!("OrderID {} is already paid", session.order_id),
             ));
         }
+        order.paying = true;
         let trnref = state.new_trnref(&session.order_id);
         let stan = state.new_stan();
         let token = matches!(req(&session, "CardTokenRequest"), "1" | "2")
@@ -213,7 +214,15 @@ fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
             trnref,
         )
     };
-    let signed = sign(notify_fields.clone(), shared)?;
+    let signed = match sign(notify_fields.clone(), shared) {
+        Ok(signed) => signed,
+        Err(reject) => {
+            if let Some(order) = shared.lock().orders.get_mut(&session.order_id) {
+                order.paying = false;
+            }
+            return Err(reject);
+        }
+    };
     let url_notify = req(&session, "URL_Notify");
     let delivery = notify::post(url_notify, &signed);
     let accepted = delivery.accepted();
@@ -230,6 +239,7 @@ fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
             ],
         );
         if let Some(order) = state.orders.get_mut(&session.order_id) {
+            order.paying = false;
             order.trnref = Some(trnref.clone());
             order.last_message = Some(signed.clone());
             order.log("notify", &delivery.describe());

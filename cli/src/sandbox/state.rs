@@ -60,6 +60,8 @@ pub struct Order {
     pub preauth: Option<PreAuth>,
     pub captured: i64,
     pub paid_at: String,
+    /// A notify for this order is on its way (a second payment must wait).
+    pub paying: bool,
     /// The last signed message sent to the merchant (Signature included).
     pub last_message: Option<Fields>,
     /// Transaction log: (time, action, result).
@@ -76,6 +78,7 @@ impl Order {
             preauth: None,
             captured: 0,
             paid_at: String::new(),
+            paying: false,
             last_message: None,
             log: Vec::new(),
         }
