@@ -183,6 +183,7 @@ fn verify_reports_malformed_certificates() {
         body.as_bytes(),
     );
     assert_eq!(code(&out), 2);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -528,6 +529,7 @@ fn keygen_writes_a_usable_key_and_certificate() {
     assert_eq!(code(&out), 0);
     let out = ipc(&["keygen", "--bits", "512", "--out", path(&dir)], b"");
     assert_eq!(code(&out), 64);
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn pem_der(pem: &str) -> Vec<u8> {

@@ -498,6 +498,7 @@ fn scenario3_callbacks_are_signed_and_tampering_is_detected() {
         )),
         1
     );
+    let _ = std::fs::remove_file(&cert);
 }
 
 #[test]
@@ -828,7 +829,10 @@ fn generated_key_events_and_sigterm() {
     let status = sandbox.stop();
     assert!(status.success(), "{status:?}");
     let path = line.strip_prefix("mypos certificate: ").unwrap();
-    let _ = std::fs::remove_file(path);
+    assert!(
+        !std::path::Path::new(path).exists(),
+        "the temporary certificate is removed on exit"
+    );
 }
 
 #[test]

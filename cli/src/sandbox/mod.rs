@@ -47,6 +47,7 @@ pub fn run(args: &SandboxArgs) -> CliResult {
             .and_then(|()| out.flush())
             .map_err(|e| Failure::io(format!("cannot write stdout: {e}")))?;
     }
+    let cleanup = mypos.written_cert.clone().filter(|_| mypos.temporary);
     let shared = server::Shared {
         identity: checks::Identity {
             sid: args.sid.clone(),
@@ -67,5 +68,8 @@ pub fn run(args: &SandboxArgs) -> CliResult {
         }
     });
     shared.lock().events.push("stopped", &[]);
+    if let Some(path) = cleanup {
+        let _ = std::fs::remove_file(path);
+    }
     Ok(())
 }

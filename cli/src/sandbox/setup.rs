@@ -54,6 +54,8 @@ pub struct MyposIdentity {
     pub key: PrivateKey,
     pub cert_pem: Option<String>,
     pub written_cert: Option<PathBuf>,
+    /// True when `written_cert` is a temporary file the sandbox removes when it stops.
+    pub temporary: bool,
 }
 
 pub fn mypos_identity(args: &SandboxArgs) -> CliResult<MyposIdentity> {
@@ -67,6 +69,7 @@ pub fn mypos_identity(args: &SandboxArgs) -> CliResult<MyposIdentity> {
             key,
             cert_pem,
             written_cert: None,
+            temporary: false,
         });
     }
     let key = PrivateKey::generate(2048)
@@ -84,5 +87,6 @@ pub fn mypos_identity(args: &SandboxArgs) -> CliResult<MyposIdentity> {
         key,
         cert_pem: Some(certificate.pem),
         written_cert: Some(path),
+        temporary: args.mypos_cert.is_none(),
     })
 }
