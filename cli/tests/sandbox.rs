@@ -855,6 +855,17 @@ fn bad_sandbox_arguments() {
     assert_eq!(code(&out), 2);
     assert!(stderr(&out).contains("/nonexistent.pem"));
     let key = repo_keys("merchant_private.pem");
+    // A myPOS certificate that does not match the myPOS key.
+    let out = run(&[
+        "--merchant-cert",
+        &spec,
+        "--mypos-key",
+        key.to_str().unwrap(),
+        "--mypos-cert",
+        repo_keys("mypos_cert.pem").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not belong"), "{}", stderr(&out));
     let out = run(&["--merchant-cert", &format!("1={}", key.display())]);
     assert_eq!(
         code(&out),

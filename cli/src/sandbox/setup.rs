@@ -62,9 +62,26 @@ pub fn mypos_identity(args: &SandboxArgs) -> CliResult<MyposIdentity> {
     if let Some(key_path) = &args.mypos_key {
         let key = input::private_key(key_path)?;
         let cert_pem = match &args.mypos_cert {
-            Some(p) => Some(input::pem_file(p)?),
-            None => None,
+            Some(p) => {
+                let pem = input::pem_file(p)?;
+                let cert = PublicKey::from_pem(&pem)
+                    .map_err(|e| Failure::malformed(format!("{}: {e}", p.display())))?;
+                if cert.fingerprint() != key.public_key().fingerprint() {
+                    return Err(Failure::malformed(format!(
+                        "{} does not belong to {}",
+                        p.display(),
+                        key_path.display()
+                    )));
+                }
+                pem
+            }
+            // Without a certificate, the public key is what merchants verify with.
+            None => key
+                .public_key()
+                .to_spki_pem()
+                .map_err(|e| Failure::io(format!("public key encoding: {e}")))?,
         };
+        let cert_pem = Some(cert_pem);
         return Ok(MyposIdentity {
             key,
             cert_pem,
