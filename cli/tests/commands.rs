@@ -562,3 +562,43 @@ fn usage_errors_exit_64() {
         assert!(stdout(&out).ends_with('\n'));
     }
 }
+
+#[test]
+fn verify_response_keeps_repeated_xml_elements() {
+    let key =
+        ipc::PrivateKey::from_pem(&read(&shared("test-keys/simulated-mypos-private-key.pem")))
+            .unwrap();
+    let item = |action: &str| {
+        ipc::Node::Branch(vec![
+            ("time".into(), ipc::Node::Leaf("2026-01-15 14:49:48".into())),
+            ("action".into(), ipc::Node::Leaf(action.into())),
+        ])
+    };
+    let xml = ipc::ResponseBuilder::new()
+        .field("IPCmethod", "IPCGetTxnLog")
+        .field("OrderID", "ORDER-1")
+        .node(
+            "log",
+            ipc::Node::Branch(vec![
+                ("item".into(), item("notify")),
+                ("item".into(), item("refund")),
+            ]),
+        )
+        .field("Status", "0")
+        .field("StatusMsg", "Success")
+        .sign(ipc::OutputFormat::Xml, &key)
+        .unwrap();
+    let cert = mypos_cert();
+    let out = ipc(&["verify-response", "--cert", path(&cert)], xml.as_bytes());
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let printed: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let items = printed["log"]["item"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1]["action"], "refund");
+    let tampered = xml.replace("refund", "refunD");
+    let out = ipc(
+        &["verify-response", "--cert", path(&cert)],
+        tampered.as_bytes(),
+    );
+    assert_eq!(code(&out), 1);
+}

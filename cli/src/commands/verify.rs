@@ -17,14 +17,25 @@ pub fn fields_json(fields: &ipc::Fields) -> Value {
     Value::Object(map)
 }
 
-/// An answer tree as nested JSON objects of strings.
+/// An answer tree as nested JSON objects of strings. Names that repeat among siblings (XML
+/// `<log><item/><item/></log>`) become one array, at the place of their first occurrence.
 pub fn node_json(node: &ipc::Node) -> Value {
     match node {
         ipc::Node::Leaf(v) => Value::String(v.clone()),
         ipc::Node::Branch(children) => {
             let mut map = Map::new();
             for (n, c) in children {
-                map.insert(n.clone(), node_json(c));
+                let value = node_json(c);
+                let repeats = children.iter().filter(|(other, _)| other == n).count() > 1;
+                match map.get_mut(n) {
+                    Some(Value::Array(items)) if repeats => items.push(value),
+                    _ if repeats => {
+                        map.insert(n.clone(), Value::Array(vec![value]));
+                    }
+                    _ => {
+                        map.insert(n.clone(), value);
+                    }
+                }
             }
             Value::Object(map)
         }
