@@ -891,3 +891,44 @@ fn two_sessions_for_one_order_pay_once() {
     let html = w.press(&first, "refund-me");
     assert!(html.contains("shopping cart with errors"), "{html}");
 }
+
+#[test]
+fn hostile_bodies_get_clear_answers_and_the_sandbox_keeps_serving() {
+    let w = world(Reply::Ok);
+    let url = w.sandbox.checkout_url();
+    let send = |bytes: &[u8]| match ureq::post(&url).send_bytes(bytes) {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(c, r)) => (c, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("{e}"),
+    };
+    for body in [
+        &b"\xff\xfe=\x00"[..],
+        b"%zz=1",
+        b"&&&",
+        b"IPCmethod=IPCRefund&IPCmethod=IPCRefund",
+        b"",
+    ] {
+        let (code, text) = send(body);
+        assert_eq!(code, 200);
+        let r = Response::parse_and_verify(text.as_bytes(), None, &w.mypos).unwrap();
+        assert!(matches!(r.status().0, 1 | 5), "{body:?}: {}", r.status().0);
+    }
+    let (code, _) = send(&vec![b'a'; (1 << 20) + 10]);
+    assert_eq!(code, 413);
+    assert_eq!(w.payment_status_or_5("NOPE"), 5);
+}
+
+impl World {
+    fn payment_status_or_5(&self, order: &str) -> u32 {
+        self.api(
+            GetPaymentStatus {
+                order_id: order.into(),
+                output: OutputFormat::Json,
+            }
+            .sign(&self.config)
+            .unwrap(),
+        )
+        .status()
+        .0
+    }
+}
