@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 RUN_SUITE := scripts/run-suite.sh
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke
+SUITES := rust rust-rustcrypto lint bench-smoke cli
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS :=
 
@@ -36,6 +36,9 @@ test-rust-rustcrypto:
 test-lint:
 	$(CARGO) fmt --all --check && echo "ok 1 - cargo fmt"
 	$(CARGO) clippy --release --workspace --all-targets -- -D warnings && echo "ok 2 - cargo clippy"
+
+test-cli:
+	$(CARGO) test --release -p mypos-ipc-cli
 
 test-bench-smoke:
 	$(CARGO) bench -p mypos-ipc --bench crypto -- --test

@@ -1,0 +1,104 @@
+//! `ipc verify` and `ipc verify-response`.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::args::Format;
+use crate::fail::{CliResult, Failure};
+use crate::input;
+
+/// Fields as one JSON object of strings, in order.
+pub fn fields_json(fields: &ipc::Fields) -> Value {
+    let mut map = Map::new();
+    for (n, v) in fields.iter() {
+        map.insert(n.to_string(), Value::String(v.to_string()));
+    }
+    Value::Object(map)
+}
+
+/// An answer tree as nested JSON objects of strings. Names that repeat among siblings (XML
+/// `<log><item/><item/></log>`) become one array, at the place of their first occurrence.
+pub fn node_json(node: &ipc::Node) -> Value {
+    match node {
+        ipc::Node::Leaf(v) => Value::String(v.clone()),
+        ipc::Node::Branch(children) => {
+            let mut map = Map::new();
+            for (n, c) in children {
+                let value = node_json(c);
+                let repeats = children.iter().filter(|(other, _)| other == n).count() > 1;
+                match map.get_mut(n) {
+                    Some(Value::Array(items)) if repeats => items.push(value),
+                    _ if repeats => {
+                        map.insert(n.clone(), Value::Array(vec![value]));
+                    }
+                    _ => {
+                        map.insert(n.clone(), value);
+                    }
+                }
+            }
+            Value::Object(map)
+        }
+    }
+}
+
+pub fn form(cert: &Path) -> CliResult {
+    let key = input::public_key(cert)?;
+    let body = input::stdin_bytes()?;
+    let fields =
+        ipc::verify_form(&body, &key).map_err(|e| Failure::from_core("body on stdin", &e))?;
+    input::print_line(&fields_json(&fields).to_string())
+}
+
+pub fn response(cert: &Path, format: Option<Format>) -> CliResult {
+    let key = input::public_key(cert)?;
+    let body = input::stdin_bytes()?;
+    let format = format.map(|f| match f {
+        Format::Json => ipc::OutputFormat::Json,
+        Format::Xml => ipc::OutputFormat::Xml,
+    });
+    let fail = |e: ipc::Error| Failure::from_core("answer on stdin", &e);
+    let (_, document) = ipc::response::parse_document(&body, format).map_err(fail)?;
+    if document.child("Status").is_none() {
+        // A signed message without Status (e.g. the OrderStatus of IPCGetTxnStatus on its
+        // own) verifies like a notification: all leaves, top-level Signature removed.
+        return input::print_line(&node_json(&verify_statusless(document, &key)?).to_string());
+    }
+    let answer = ipc::Response::parse_and_verify(&body, format, &key).map_err(fail)?;
+    input::print_line(&node_json(answer.root()).to_string())
+}
+
+fn verify_statusless(document: ipc::Node, key: &ipc::PublicKey) -> CliResult<ipc::Node> {
+    let ipc::Node::Branch(children) = document else {
+        return Err(Failure::malformed("answer on stdin: not an object"));
+    };
+    let (signatures, rest): (Vec<_>, Vec<_>) = children
+        .into_iter()
+        .partition(|(n, _)| n.eq_ignore_ascii_case("Signature"));
+    let signature = match signatures.as_slice() {
+        [] => {
+            return Err(Failure::malformed(
+                "answer on stdin: unsigned API answer; not trusted",
+            ))
+        }
+        [(_, ipc::Node::Leaf(s))] => s.clone(),
+        _ => {
+            return Err(Failure::malformed(
+                "answer on stdin: Signature duplicated or not a value",
+            ))
+        }
+    };
+    let rest = ipc::Node::Branch(rest);
+    let mut leaves = Vec::new();
+    collect_leaves(&rest, &mut leaves);
+    ipc::verify_values(leaves.iter().copied(), &signature, key)
+        .map_err(|e| Failure::from_core("answer on stdin", &e))?;
+    Ok(rest)
+}
+
+fn collect_leaves<'a>(node: &'a ipc::Node, out: &mut Vec<&'a str>) {
+    match node {
+        ipc::Node::Leaf(v) => out.push(v),
+        ipc::Node::Branch(children) => children.iter().for_each(|(_, c)| collect_leaves(c, out)),
+    }
+}

@@ -1,0 +1,210 @@
+//! HTTP: routing, request bodies, answers. Workers share one listener and stop on a flag.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use tiny_http::{Header, Method, Request, Response};
+
+use super::checks::{self, Identity, Reject};
+use super::state::State;
+use super::{api, pages, purchase};
+
+/// Largest request body read.
+const MAX_BODY: u64 = 1 << 20;
+/// How often idle workers look at the stop flag.
+const POLL: Duration = Duration::from_millis(100);
+
+/// Everything the workers share.
+#[derive(Debug)]
+pub struct Shared {
+    pub identity: Identity,
+    pub state: Mutex<State>,
+    pub mypos_cert_pem: Option<String>,
+}
+
+impl Shared {
+    /// The state (a poisoned lock is still usable: every update is a whole step).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Serves requests until `stop` is set.
+pub fn serve(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+    while !stop.load(Ordering::Relaxed) {
+        match server.recv_timeout(POLL) {
+            Ok(Some(request)) => handle(request, shared),
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("sandbox: accept failed: {e}");
+                std::thread::sleep(POLL);
+            }
+        }
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: &'static str,
+    body: String,
+}
+
+fn answer(status: u16, content_type: &'static str, body: String) -> Answer {
+    Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+fn handle(mut request: Request, shared: &Shared) {
+    let path = request
+        .url()
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let method = request.method().clone();
+    let mut body = Vec::new();
+    let read = request
+        .as_reader()
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut body);
+    let result = if read.is_err() || body.len() as u64 > MAX_BODY {
+        answer(
+            413,
+            "text/plain",
+            "request body too large or unreadable\n".into(),
+        )
+    } else {
+        route(&method, &path, &body, shared)
+    };
+    let header = Header::from_bytes(&b"Content-Type"[..], result.content_type.as_bytes());
+    let mut response = Response::from_string(result.body).with_status_code(result.status);
+    if let Ok(h) = header {
+        response = response.with_header(h);
+    }
+    if let Err(e) = request.respond(response) {
+        eprintln!("sandbox: cannot answer {path}: {e}");
+    }
+}
+
+fn route(method: &Method, path: &str, body: &[u8], shared: &Shared) -> Answer {
+    let path = path.trim_end_matches('/');
+    match (method, path) {
+        (Method::Post, "/vmp/checkout-test" | "/vmp/checkout") => checkout(body, shared),
+        (Method::Post, "/vmp/payment") => payment(body, shared),
+        (Method::Get, "/sandbox/events") => {
+            answer(200, "application/json", shared.lock().events.to_json())
+        }
+        (Method::Get, "/sandbox/mypos-cert") => match &shared.mypos_cert_pem {
+            Some(pem) => answer(200, "application/x-pem-file", pem.clone()),
+            None => answer(
+                404,
+                "text/plain",
+                "no certificate known to the sandbox\n".into(),
+            ),
+        },
+        (Method::Get, "") => answer(
+            200,
+            "text/plain",
+            "myPOS IPC sandbox: POST /vmp/checkout-test, GET /sandbox/events\n".into(),
+        ),
+        _ => answer(404, "text/plain", "not found\n".into()),
+    }
+}
+
+fn html(result: Result<purchase::Page, Reject>, shared: &Shared, method: &str) -> Answer {
+    match result {
+        Ok(page) => answer(200, "text/html; charset=utf-8", page.html),
+        Err(reject) => {
+            shared.lock().events.push(
+                "browser_error",
+                &[
+                    ("method", method),
+                    ("status", &reject.status.to_string()),
+                    ("message", &reject.message),
+                ],
+            );
+            answer(
+                200,
+                "text/html; charset=utf-8",
+                pages::error(reject.status, &reject.message),
+            )
+        }
+    }
+}
+
+fn checkout(body: &[u8], shared: &Shared) -> Answer {
+    // An unverified look at the method and format, to answer in the right shape.
+    let raw = ipc::parse_urlencoded(body).ok();
+    let claimed = raw
+        .as_ref()
+        .and_then(|f| f.get("IPCmethod"))
+        .unwrap_or_default()
+        .to_string();
+    let format = raw
+        .as_ref()
+        .map(checks::output_format)
+        .unwrap_or(ipc::OutputFormat::Xml);
+    let verified = checks::authenticate(body, &shared.identity).and_then(|(method, fields)| {
+        let required = checks::required_fields(&method)
+            .ok_or_else(|| Reject::new(10, format!("unsupported IPCmethod {method}")))?;
+        checks::require_all(&fields, required)?;
+        Ok((method, fields))
+    });
+    if checks::is_browser_method(&claimed) {
+        let result = verified.and_then(|(method, fields)| purchase::start(&method, fields, shared));
+        return html(result, shared, &claimed);
+    }
+    let result = match verified {
+        Ok((method, fields)) => {
+            let mut state = shared.lock();
+            api::handle(&method, &fields, &mut state)
+        }
+        Err(reject) => Err(reject),
+    };
+    let (status, message) = match &result {
+        Ok(_) => ("0".to_string(), String::new()),
+        Err(r) => (r.status.to_string(), r.message.clone()),
+    };
+    shared.lock().events.push(
+        "api",
+        &[
+            ("method", &claimed),
+            ("status", &status),
+            ("message", &message),
+        ],
+    );
+    let method_name = if claimed.is_empty() {
+        "IPCError"
+    } else {
+        claimed.as_str()
+    };
+    match api::render(method_name, result, format, &shared.identity.mypos_key) {
+        Ok(text) => {
+            let content_type = match format {
+                ipc::OutputFormat::Json => "application/json",
+                ipc::OutputFormat::Xml => "application/xml",
+            };
+            answer(200, content_type, text)
+        }
+        Err(e) => answer(
+            500,
+            "text/plain",
+            format!("sandbox could not sign the answer: {e}\n"),
+        ),
+    }
+}
+
+fn payment(body: &[u8], shared: &Shared) -> Answer {
+    let fields = match ipc::parse_urlencoded(body) {
+        Ok(f) => f,
+        Err(e) => return html(Err(Reject::new(5, format!("form: {e}"))), shared, "payment"),
+    };
+    let session = fields.get("session").unwrap_or_default();
+    let action = fields.get("action").unwrap_or_default();
+    html(purchase::act(session, action, shared), shared, "payment")
+}

@@ -1,0 +1,153 @@
+//! What the sandbox remembers: orders, payment sessions, card tokens and the event log.
+
+use std::collections::HashMap;
+
+use ipc::{Fields, Money};
+
+use super::clock;
+use super::events::Events;
+
+/// Most open sessions and orders kept (a sandbox, not a bank).
+pub const MAX_ENTRIES: usize = 10_000;
+
+/// Payment state of an order (IPCGetPaymentStatus: 1 paid, 2 pending, 3 failed, 4 reversed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Payment {
+    Pending,
+    Paid,
+    Failed,
+    Reversed,
+}
+
+impl Payment {
+    pub fn code(self) -> &'static str {
+        match self {
+            Payment::Paid => "1",
+            Payment::Pending => "2",
+            Payment::Failed => "3",
+            Payment::Reversed => "4",
+        }
+    }
+}
+
+/// Pre-authorization state (IPCPreAuthStatus: 1 pending, 3 captured, 5 reversed, 6 cancelled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreAuth {
+    Authorized,
+    Captured,
+    Reversed,
+    Cancelled,
+}
+
+impl PreAuth {
+    pub fn code(self) -> &'static str {
+        match self {
+            PreAuth::Authorized => "1",
+            PreAuth::Captured => "3",
+            PreAuth::Reversed => "5",
+            PreAuth::Cancelled => "6",
+        }
+    }
+}
+
+/// One order as myPOS sees it.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub amount: Money,
+    pub payment: Payment,
+    pub trnref: Option<String>,
+    pub refunded: i64,
+    pub preauth: Option<PreAuth>,
+    pub captured: i64,
+    pub paid_at: String,
+    /// A notify for this order is on its way (a second payment must wait).
+    pub paying: bool,
+    /// The last signed message sent to the merchant (Signature included).
+    pub last_message: Option<Fields>,
+    /// Transaction log: (time, action, result).
+    pub log: Vec<(String, String, String)>,
+}
+
+impl Order {
+    pub fn new(amount: Money) -> Self {
+        Order {
+            amount,
+            payment: Payment::Pending,
+            trnref: None,
+            refunded: 0,
+            preauth: None,
+            captured: 0,
+            paid_at: String::new(),
+            paying: false,
+            last_message: None,
+            log: Vec::new(),
+        }
+    }
+
+    pub fn log(&mut self, action: &str, result: &str) {
+        self.log
+            .push((clock::now_text(), action.into(), result.into()));
+    }
+}
+
+/// A hosted payment page in progress.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The verified request (without Signature).
+    pub request: Fields,
+    pub order_id: String,
+    pub amount: Money,
+    pub preauth: bool,
+    pub declined: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub orders: HashMap<String, Order>,
+    pub trnrefs: HashMap<String, String>,
+    pub sessions: HashMap<String, Session>,
+    pub tokens: HashMap<String, String>,
+    pub events: Events,
+    counter: u64,
+}
+
+impl State {
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    /// A fresh IPC_Trnref for `order_id`.
+    pub fn new_trnref(&mut self, order_id: &str) -> String {
+        let trnref = format!("{}", 500_000 + self.next());
+        self.trnrefs.insert(trnref.clone(), order_id.to_string());
+        trnref
+    }
+
+    /// A six-digit RequestSTAN.
+    pub fn new_stan(&mut self) -> String {
+        format!("{:06}", self.next() % 1_000_000)
+    }
+
+    /// A session id that cannot be guessed from the counter alone.
+    pub fn new_session_id(&mut self) -> String {
+        let n = self.next();
+        format!("{:016x}{:08x}", random_u64(), n)
+    }
+
+    /// A card token for `pan_last4`.
+    pub fn new_card_token(&mut self, order_id: &str) -> String {
+        let token = format!("{:016X}{:04X}", random_u64(), self.next() & 0xffff);
+        self.tokens.insert(token.clone(), order_id.to_string());
+        token
+    }
+
+    pub fn has_room(&self) -> bool {
+        self.orders.len() < MAX_ENTRIES && self.sessions.len() < MAX_ENTRIES
+    }
+}
+
+fn random_u64() -> u64 {
+    use rand_core::RngCore;
+    rand_core::OsRng.next_u64()
+}

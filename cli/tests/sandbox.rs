@@ -1,0 +1,934 @@
+//! The sandbox end to end over real HTTP on 127.0.0.1: the six scenarios of SPEC §8 and the
+//! server-to-server state (refunds, reversal, status queries, pre-authorizations, tokens).
+//! Requests come from the core's typed builders; every answer and callback is verified.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use ipc::{
+    CardTokenRequest, CartItem, Config, Currency, Fields, GetPaymentStatus, GetTxnLog,
+    GetTxnStatus, IaPurchaseWithToken, Message, MessageKind, Money, OutputFormat,
+    PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization, PublicKey, Purchase,
+    Refund, Response, ReturnUrls, Reversal, SignedRequest,
+};
+
+const OK_URL: &str = "http://127.0.0.1:9/shop/ok";
+const CANCEL_URL: &str = "http://127.0.0.1:9/shop/cancel";
+
+fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::parse("EUR").unwrap())
+}
+
+struct World {
+    sandbox: Sandbox,
+    merchant: Merchant,
+    config: Config,
+    mypos: PublicKey,
+}
+
+fn world(reply: Reply) -> World {
+    let sandbox = Sandbox::start();
+    let config = merchant_config(&sandbox.mypos_cert);
+    let mypos = PublicKey::from_pem(&sandbox.mypos_cert).unwrap();
+    World {
+        sandbox,
+        merchant: Merchant::start(reply),
+        config,
+        mypos,
+    }
+}
+
+impl World {
+    fn urls(&self) -> ReturnUrls {
+        ReturnUrls {
+            ok: OK_URL.into(),
+            cancel: CANCEL_URL.into(),
+            notify: self.merchant.url.clone(),
+        }
+    }
+
+    /// EUR 24.45: 2 x 10.50 + delivery 3.45.
+    fn purchase(&self, order: &str) -> Purchase {
+        Purchase::new(order, eur(2445), self.urls())
+            .item(CartItem::new("Sticker", 2, 1050))
+            .item(CartItem::delivery("Delivery", 345))
+    }
+
+    fn post_body(&self, body: &str) -> String {
+        let (code, html) = post(&self.sandbox.checkout_url(), body);
+        assert_eq!(code, 200);
+        html
+    }
+
+    /// Opens the payment page; returns its session id.
+    fn open(&self, request: &SignedRequest) -> String {
+        let html = self.post_body(&request.body());
+        session_id(&html)
+    }
+
+    fn press(&self, session: &str, action: &str) -> String {
+        let (code, html) = post(
+            &format!("{}/vmp/payment", self.sandbox.base),
+            &format!("session={session}&action={action}"),
+        );
+        assert_eq!(code, 200);
+        html
+    }
+
+    fn pay(&self, order: &str) -> String {
+        let session = self.open(&self.purchase(order).sign(&self.config).unwrap());
+        self.press(&session, "pay")
+    }
+
+    /// Posts a server-to-server request and verifies the signed answer.
+    fn api(&self, request: SignedRequest) -> Response {
+        let (code, body) = post(&self.sandbox.checkout_url(), &request.body());
+        assert_eq!(code, 200, "{body}");
+        Response::parse_and_verify(body.as_bytes(), None, &self.mypos)
+            .unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    fn api_raw(&self, body: &str) -> Response {
+        let (code, text) = post(&self.sandbox.checkout_url(), body);
+        assert_eq!(code, 200);
+        Response::parse_and_verify(text.as_bytes(), None, &self.mypos).unwrap()
+    }
+
+    fn payment_status(&self, order: &str) -> u8 {
+        let r = self.api(
+            GetPaymentStatus {
+                order_id: order.into(),
+                output: OutputFormat::Xml,
+            }
+            .sign(&self.config)
+            .unwrap(),
+        );
+        assert_eq!(r.status().0, 0);
+        r.payment_status().unwrap()
+    }
+
+    fn txn_status(&self, order: &str) -> Response {
+        self.api(
+            GetTxnStatus {
+                order_id: order.into(),
+                output: OutputFormat::Json,
+            }
+            .sign(&self.config)
+            .unwrap(),
+        )
+    }
+
+    /// Callbacks received by the merchant, verified.
+    fn callbacks(&self) -> Vec<Message> {
+        self.merchant
+            .received()
+            .iter()
+            .map(|b| Message::parse_and_verify(b, &self.mypos).unwrap())
+            .collect()
+    }
+
+    /// Re-signs `fields` with the merchant key after `edit` (for invalid requests).
+    fn resign(
+        &self,
+        request: &SignedRequest,
+        edit: impl Fn(&str, &str) -> Option<String>,
+    ) -> String {
+        let fields: Fields = request
+            .fields()
+            .iter()
+            .filter(|(n, _)| *n != "Signature")
+            .filter_map(|(n, v)| edit(n, v).map(|v| (n.to_string(), v)))
+            .collect();
+        let mut fields = fields;
+        let sig = ipc::sign_fields(&fields, self.config.private_key()).unwrap();
+        fields.push("Signature", sig);
+        fields.to_urlencoded()
+    }
+}
+
+/// Rewrites one field of a request (None drops it).
+type Edit = dyn Fn(&str, &str) -> Option<String>;
+
+fn names(f: &Fields) -> Vec<&str> {
+    f.iter().map(|(n, _)| n).collect()
+}
+
+fn trnref(r: &Response) -> String {
+    r.order_status()
+        .unwrap()
+        .get("IPC_Trnref")
+        .unwrap()
+        .to_string()
+}
+
+#[test]
+fn scenario5_customer_pays_and_merchant_answers_ok() {
+    let w = world(Reply::Ok);
+    let html = w.pay("ORDER-5");
+    let (action, ok) = form(&html);
+    assert_eq!(action, OK_URL);
+    let ok = ipc::verify_fields(ok, &w.mypos).unwrap();
+    assert_eq!(ok.get("IPCmethod"), Some("IPCPurchaseOK"));
+    let callbacks = w.callbacks();
+    assert_eq!(callbacks.len(), 1);
+    let notify = &callbacks[0];
+    assert_eq!(notify.kind(), &MessageKind::PurchaseNotify);
+    assert_eq!(
+        names(notify.fields()),
+        [
+            "IPCmethod",
+            "SID",
+            "Amount",
+            "Currency",
+            "OrderID",
+            "IPC_Trnref",
+            "RequestSTAN",
+            "RequestDateTime",
+            "PaymentMethod",
+            "BillingDescriptor",
+            "PAN",
+            "CustomerEmail",
+            "CustomerPhone",
+            "CustomerFirstNames",
+            "CustomerFamilyName",
+        ]
+    );
+    assert_eq!(notify.get("Amount"), Some("24.45"));
+    assert_eq!(notify.get("OrderID"), Some("ORDER-5"));
+    assert_eq!(notify.get("SID"), Some(SID));
+    // The OK redirect carries the notify's fields (IPCmethod aside).
+    let same: Vec<_> = ok.iter().skip(1).collect();
+    let notified: Vec<_> = notify.fields().iter().skip(1).collect();
+    assert_eq!(same, notified);
+    // The core's own notify decision agrees: mark paid, answer OK.
+    let decision = ipc::decide(
+        notify,
+        Some(&ipc::OrderSnapshot {
+            amount: eur(2445),
+            state: ipc::OrderState::AwaitingPayment,
+        }),
+        SID,
+    );
+    assert!(
+        matches!(decision.action, ipc::Action::MarkPaid { .. }),
+        "{decision:?}"
+    );
+    // Status queries reflect the payment.
+    assert_eq!(w.payment_status("ORDER-5"), 1);
+    let status = w.txn_status("ORDER-5");
+    let inner = status.order_status().unwrap();
+    assert_eq!(inner.get("IPCmethod"), Some("IPCPurchaseNotify"));
+    assert_eq!(inner.get("IPC_Trnref"), notify.trnref());
+    ipc::verify_fields(inner, &w.mypos).unwrap();
+    // A paid OrderID cannot be paid again (code 20): error page, no callback.
+    let again = w.post_body(&w.purchase("ORDER-5").sign(&w.config).unwrap().body());
+    assert!(again.contains("<span id=\"status\">20</span>"), "{again}");
+    assert_eq!(w.merchant.received().len(), 1);
+    let events = w.sandbox.events();
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "notify" && e["accepted"] == "true" && e["order_id"] == "ORDER-5"));
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "browser_error" && e["status"] == "20"));
+}
+
+#[test]
+fn scenario6_merchant_does_not_answer_ok_so_payment_is_reversed() {
+    let w = world(Reply::Http500);
+    let html = w.pay("ORDER-6");
+    assert!(html.contains("reversed"), "{html}");
+    let (action, cancel) = form(&html);
+    assert_eq!(action, CANCEL_URL);
+    let cancel = ipc::verify_fields(cancel, &w.mypos).unwrap();
+    assert_eq!(cancel.get("IPCmethod"), Some("IPCPurchaseCancel"));
+    let callbacks = w.callbacks();
+    assert_eq!(callbacks.len(), 2, "notify then rollback");
+    assert_eq!(callbacks[0].kind(), &MessageKind::PurchaseNotify);
+    assert_eq!(callbacks[1].kind(), &MessageKind::PurchaseRollback);
+    assert_eq!(
+        names(callbacks[1].fields()),
+        ["IPCmethod", "SID", "Amount", "Currency", "OrderID"]
+    );
+    assert_eq!(callbacks[1].get("Amount"), Some("24.45"));
+    assert_eq!(w.payment_status("ORDER-6"), 4);
+    let status = w.txn_status("ORDER-6");
+    assert_eq!(
+        status.order_status().unwrap().get("IPCmethod"),
+        Some("IPCPurchaseRollback")
+    );
+    // Not paid, so a refund is refused and the order can be paid again.
+    let refund = w.api(
+        Refund {
+            order_id: "ORDER-6".into(),
+            trnref: callbacks[0].trnref().unwrap().into(),
+            amount: eur(100),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(refund.status().0, 14);
+    let session = w.open(&w.purchase("ORDER-6").sign(&w.config).unwrap());
+    assert!(!session.is_empty());
+    let events = w.sandbox.events();
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "notify" && e["accepted"] == "false"));
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "rollback" && e["accepted"] == "true"));
+}
+
+#[test]
+fn scenario4_customer_cancels() {
+    let w = world(Reply::Ok);
+    let session = w.open(&w.purchase("ORDER-4").sign(&w.config).unwrap());
+    let html = w.press(&session, "cancel");
+    assert!(html.contains("submit()"), "auto-submitting form");
+    let (action, fields) = form(&html);
+    assert_eq!(action, CANCEL_URL);
+    let fields = ipc::verify_fields(fields, &w.mypos).unwrap();
+    assert_eq!(
+        names(&fields),
+        ["IPCmethod", "SID", "Amount", "Currency", "OrderID"]
+    );
+    assert_eq!(fields.get("IPCmethod"), Some("IPCPurchaseCancel"));
+    assert_eq!(fields.get("OrderID"), Some("ORDER-4"));
+    assert!(
+        w.merchant.received().is_empty(),
+        "no server-to-server message on cancel"
+    );
+    // The session is finished.
+    let html = w.press(&session, "pay");
+    assert!(html.contains("<span id=\"status\">23</span>"), "{html}");
+    assert_eq!(w.payment_status("ORDER-4"), 2);
+}
+
+#[test]
+fn scenario1_errors_in_the_request() {
+    let w = world(Reply::Ok);
+    let signed = w.purchase("ORDER-1").sign(&w.config).unwrap();
+    let cases: [(&str, u32, Box<Edit>); 4] = [
+        (
+            "missing OrderID",
+            1,
+            Box::new(|n, v| (n != "OrderID").then(|| v.to_string())),
+        ),
+        (
+            "missing URL_Notify",
+            1,
+            Box::new(|n, v| (n != "URL_Notify").then(|| v.to_string())),
+        ),
+        (
+            "bad Amount",
+            5,
+            Box::new(|n, v| {
+                Some(if n == "Amount" {
+                    "24,45".into()
+                } else {
+                    v.to_string()
+                })
+            }),
+        ),
+        (
+            "cart mismatch",
+            5,
+            Box::new(|n, v| {
+                Some(if n == "Amount" {
+                    "99.00".into()
+                } else {
+                    v.to_string()
+                })
+            }),
+        ),
+    ];
+    for (what, status, edit) in cases {
+        let html = w.post_body(&w.resign(&signed, edit));
+        assert!(html.contains("shopping cart with errors"), "{what}: {html}");
+        assert!(
+            html.contains(&format!("<span id=\"status\">{status}</span>")),
+            "{what}: {html}"
+        );
+        assert!(!html.contains("name=\"session\""), "{what}");
+    }
+    let plain_http = Purchase::new(
+        "ORDER-1b",
+        eur(100),
+        ReturnUrls {
+            ok: OK_URL.into(),
+            cancel: CANCEL_URL.into(),
+            notify: "http://127.0.0.1:1/notify".into(),
+        },
+    )
+    .item(CartItem::new("x", 1, 100))
+    .sign(&w.config)
+    .unwrap();
+    let external = w.resign(&plain_http, |n, v| {
+        Some(if n == "URL_Notify" {
+            "http://shop.example/notify".into()
+        } else {
+            v.to_string()
+        })
+    });
+    assert!(w
+        .post_body(&external)
+        .contains("<span id=\"status\">5</span>"));
+    assert!(
+        w.merchant.received().is_empty(),
+        "no callback for a request with errors"
+    );
+    // Server to server: signed answers with Status 1, 5, 10.
+    let refund = Refund {
+        order_id: "ORDER-1".into(),
+        trnref: "123".into(),
+        amount: eur(100),
+        output: OutputFormat::Json,
+    }
+    .sign(&w.config)
+    .unwrap();
+    let missing = w.api_raw(&w.resign(&refund, |n, v| (n != "Amount").then(|| v.to_string())));
+    assert_eq!((missing.status().0, missing.method()), (1, "IPCRefund"));
+    let invalid = w.api_raw(&w.resign(&refund, |n, v| {
+        Some(if n == "Currency" {
+            "EURO".into()
+        } else {
+            v.to_string()
+        })
+    }));
+    assert_eq!(invalid.status().0, 5);
+    let unknown = w.api_raw(&w.resign(&refund, |n, v| {
+        Some(if n == "IPCmethod" {
+            "IPCTeleport".into()
+        } else {
+            v.to_string()
+        })
+    }));
+    assert_eq!(unknown.status().0, 10);
+    let unknown_trnref = w.api(refund);
+    assert_eq!(unknown_trnref.status().0, 5);
+}
+
+#[test]
+fn scenario2_wrong_signature_is_status_2() {
+    let w = world(Reply::Ok);
+    let signed = w.purchase("ORDER-2").sign(&w.config).unwrap();
+    // Tampered after signing: the browser gets the error page.
+    let tampered = signed.body().replace("Amount=24.45", "Amount=2.45");
+    assert_ne!(tampered, signed.body());
+    let html = w.post_body(&tampered);
+    assert!(html.contains("<span id=\"status\">2</span>"), "{html}");
+    // Server to server, signed with a key myPOS does not know for KeyIndex 1.
+    let wrong = ipc::Config::builder()
+        .sid(SID)
+        .wallet(WALLET)
+        .key_index(1)
+        .private_key_pem(&read(&repo_keys("mypos_private.pem")))
+        .mypos_public_key_pem(&w.sandbox.mypos_cert)
+        .build()
+        .unwrap();
+    let query = GetTxnStatus {
+        order_id: "ORDER-2".into(),
+        output: OutputFormat::Xml,
+    };
+    let r = w.api(query.sign(&wrong).unwrap());
+    assert_eq!(r.status().0, 2);
+    assert_eq!(r.format(), OutputFormat::Xml);
+    // An unknown KeyIndex is a signature failure too.
+    let other_index = merchant_config(&w.sandbox.mypos_cert);
+    let body = w.resign(&query.sign(&other_index).unwrap(), |n, v| {
+        Some(if n == "KeyIndex" {
+            "7".into()
+        } else {
+            v.to_string()
+        })
+    });
+    assert_eq!(w.api_raw(&body).status().0, 2);
+    // The wrong store.
+    let body = w.resign(&query.sign(&other_index).unwrap(), |n, v| {
+        Some(if n == "SID" {
+            "999".into()
+        } else {
+            v.to_string()
+        })
+    });
+    assert_eq!(w.api_raw(&body).status().0, 4);
+    assert!(w.merchant.received().is_empty());
+    let events = w.sandbox.events();
+    assert!(events
+        .iter()
+        .any(|e| e["event"] == "api" && e["status"] == "2"));
+}
+
+#[test]
+fn scenario3_callbacks_are_signed_and_tampering_is_detected() {
+    let w = world(Reply::Ok);
+    w.pay("ORDER-3");
+    let raw = w.merchant.received()[0].clone();
+    let body = String::from_utf8(raw).unwrap();
+    ipc::verify_form(body.as_bytes(), &w.mypos).unwrap();
+    let tampered = body.replace("Amount=24.45", "Amount=0.01");
+    assert_eq!(
+        ipc::verify_form(tampered.as_bytes(), &w.mypos),
+        Err(ipc::Error::SignatureInvalid)
+    );
+    // Re-ordered: swap the first two pairs.
+    let mut parts: Vec<&str> = body.split('&').collect();
+    parts.swap(0, 1);
+    assert_eq!(
+        ipc::verify_form(parts.join("&").as_bytes(), &w.mypos),
+        Err(ipc::Error::SignatureInvalid)
+    );
+    // The CLI agrees.
+    let cert =
+        std::env::temp_dir().join(format!("ipc-sandbox-test-{}-cert.pem", std::process::id()));
+    std::fs::write(&cert, &w.sandbox.mypos_cert).unwrap();
+    assert_eq!(
+        code(&ipc(
+            &["verify", "--cert", cert.to_str().unwrap()],
+            body.as_bytes()
+        )),
+        0
+    );
+    assert_eq!(
+        code(&ipc(
+            &["verify", "--cert", cert.to_str().unwrap()],
+            tampered.as_bytes()
+        )),
+        1
+    );
+    let _ = std::fs::remove_file(&cert);
+}
+
+#[test]
+fn refunds_partial_full_and_over() {
+    let w = world(Reply::Ok);
+    w.pay("ORDER-R");
+    let trn = trnref(&w.txn_status("ORDER-R"));
+    let refund = |minor: i64, format: OutputFormat| {
+        w.api(
+            Refund {
+                order_id: "ORDER-R".into(),
+                trnref: trn.clone(),
+                amount: eur(minor),
+                output: format,
+            }
+            .sign(&w.config)
+            .unwrap(),
+        )
+    };
+    let first = refund(1000, OutputFormat::Json);
+    assert_eq!(first.status().0, 0, "{}", first.status_msg());
+    assert_eq!(
+        (
+            first.get("IPC_Trnref"),
+            first.get("Amount"),
+            first.get("Currency")
+        ),
+        (Some(trn.as_str()), Some("10.00"), Some("EUR"))
+    );
+    let over = refund(1446, OutputFormat::Xml);
+    assert_eq!(over.status().0, 9, "more than the 14.45 left");
+    let rest = refund(1445, OutputFormat::Xml);
+    assert_eq!(rest.status().0, 0);
+    assert_eq!(
+        refund(1, OutputFormat::Json).status().0,
+        9,
+        "fully refunded"
+    );
+    let log = w.api(
+        GetTxnLog {
+            order_id: "ORDER-R".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    let refunds: Vec<String> = log
+        .txn_log()
+        .iter()
+        .filter(|f| f.get("action") == Some("refund"))
+        .map(|f| f.get("result").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(refunds.len(), 4, "{refunds:?}");
+    assert_eq!(
+        refunds.iter().filter(|r| r.starts_with("refused")).count(),
+        2,
+        "{refunds:?}"
+    );
+    let xml_log = w.api(
+        GetTxnLog {
+            order_id: "ORDER-R".into(),
+            output: OutputFormat::Xml,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(xml_log.txn_log().len(), log.txn_log().len());
+    // A single over-refund on a fresh payment.
+    w.pay("ORDER-R2");
+    let trn2 = trnref(&w.txn_status("ORDER-R2"));
+    let r = w.api(
+        Refund {
+            order_id: "ORDER-R2".into(),
+            trnref: trn2.clone(),
+            amount: eur(3000),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(r.status().0, 9);
+    // The trnref of another order is refused.
+    let r = w.api(
+        Refund {
+            order_id: "ORDER-R".into(),
+            trnref: trn2,
+            amount: eur(100),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(r.status().0, 5);
+    let events = w.sandbox.events();
+    assert_eq!(events.iter().filter(|e| e["event"] == "refund").count(), 2);
+}
+
+#[test]
+fn reversal_and_status_queries() {
+    let w = world(Reply::Ok);
+    w.pay("ORDER-V");
+    let trn = trnref(&w.txn_status("ORDER-V"));
+    assert_eq!(w.payment_status("ORDER-V"), 1);
+    let r = w.api(
+        Reversal {
+            trnref: trn.clone(),
+            output: OutputFormat::Xml,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!((r.status().0, r.get("IPC_Trnref")), (0, Some(trn.as_str())));
+    assert_eq!(w.payment_status("ORDER-V"), 4);
+    let again = w.api(
+        Reversal {
+            trnref: trn.clone(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(again.status().0, 14);
+    let refund = w.api(
+        Refund {
+            order_id: "ORDER-V".into(),
+            trnref: trn,
+            amount: eur(100),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(refund.status().0, 14);
+    // Unknown orders.
+    let unknown = w.api(
+        GetPaymentStatus {
+            order_id: "NOPE".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(unknown.status().0, 5);
+    // A declined attempt is "failed" until the buyer pays.
+    let session = w.open(&w.purchase("ORDER-D").sign(&w.config).unwrap());
+    assert_eq!(w.payment_status("ORDER-D"), 2);
+    let page = w.press(&session, "decline");
+    assert!(page.contains("declined"), "{page}");
+    assert_eq!(w.payment_status("ORDER-D"), 3);
+    assert!(w.merchant.received().len() == 1, "a decline sends nothing");
+    let (action, _) = form(&w.press(&session, "pay"));
+    assert_eq!(action, OK_URL);
+    assert_eq!(w.payment_status("ORDER-D"), 1);
+}
+
+#[test]
+fn preauthorization_completion_and_cancellation() {
+    let w = world(Reply::Ok);
+    let pre = |order: &str| PreAuthorization {
+        order_id: order.into(),
+        item_name: "Room 12".into(),
+        amount: eur(5000),
+        urls: w.urls(),
+        note: String::new(),
+    };
+    for order in ["PRE-1", "PRE-2"] {
+        let session = w.open(&pre(order).sign(&w.config).unwrap());
+        let (action, _) = form(&w.press(&session, "pay"));
+        assert_eq!(action, OK_URL);
+    }
+    let status = |order: &str| {
+        let r = w.api(
+            PreAuthStatus {
+                order_id: order.into(),
+                output: OutputFormat::Json,
+            }
+            .sign(&w.config)
+            .unwrap(),
+        );
+        assert_eq!(r.status().0, 0);
+        r.get("IPCPreAuthStatus").unwrap().to_string()
+    };
+    assert_eq!(status("PRE-1"), "1");
+    let over = w.api(
+        PreAuthCompletion {
+            order_id: "PRE-1".into(),
+            amount: eur(6000),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(over.status().0, 9);
+    let done = w.api(
+        PreAuthCompletion {
+            order_id: "PRE-1".into(),
+            amount: eur(4000),
+            output: OutputFormat::Xml,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(done.status().0, 0);
+    assert_eq!(status("PRE-1"), "3");
+    let cancel = w.api(
+        PreAuthCancellation {
+            order_id: "PRE-2".into(),
+            amount: eur(5000),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(cancel.status().0, 0);
+    assert_eq!(status("PRE-2"), "6");
+    let late = w.api(
+        PreAuthCompletion {
+            order_id: "PRE-2".into(),
+            amount: eur(100),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(late.status().0, 14);
+    // An ordinary purchase is not a pre-authorization.
+    w.pay("ORDER-P");
+    let r = w.api(
+        PreAuthStatus {
+            order_id: "ORDER-P".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(r.status().0, 5);
+}
+
+#[test]
+fn card_token_then_purchase_with_token() {
+    let w = world(Reply::Ok);
+    let mut purchase = w.purchase("ORDER-T");
+    purchase.card_token_request = CardTokenRequest::PayAndStore;
+    let session = w.open(&purchase.sign(&w.config).unwrap());
+    w.press(&session, "pay");
+    let notify = &w.callbacks()[0];
+    let names = names(notify.fields());
+    assert_eq!(&names[10..14], ["CardToken", "PAN", "ExpDate", "CardType"]);
+    let token = notify.card_token().unwrap().to_string();
+    let with_token = |order: &str, token: &str| IaPurchaseWithToken {
+        order_id: order.into(),
+        amount: eur(500),
+        card_token: token.into(),
+        allow_without_tds: true,
+        tds_reference_id: String::new(),
+        manager_sid: String::new(),
+        account_settlement: String::new(),
+        note: String::new(),
+        cart: vec![CartItem::new("Refill", 1, 500)],
+        output: OutputFormat::Json,
+    };
+    let r = w.api(with_token("ORDER-T2", &token).sign(&w.config).unwrap());
+    assert_eq!(r.status().0, 0, "{}", r.status_msg());
+    assert!(r.get("IPC_Trnref").is_some());
+    assert_eq!(w.payment_status("ORDER-T2"), 1);
+    assert_eq!(
+        w.api(with_token("ORDER-T2", &token).sign(&w.config).unwrap())
+            .status()
+            .0,
+        20
+    );
+    assert_eq!(
+        w.api(
+            with_token("ORDER-T3", "UNKNOWNTOKEN")
+                .sign(&w.config)
+                .unwrap()
+        )
+        .status()
+        .0,
+        5
+    );
+}
+
+#[test]
+fn signature_verify_probe_answers_signed_xml() {
+    let w = world(Reply::Ok);
+    let probe = ipc::SignatureVerify {
+        url_notify: w.merchant.url.clone(),
+    }
+    .sign(&w.config)
+    .unwrap();
+    let (code, body) = post(&w.sandbox.checkout_url(), &probe.body());
+    assert_eq!(code, 200);
+    assert!(body.starts_with("<?xml"), "{body}");
+    let r = Response::parse_and_verify(body.as_bytes(), None, &w.mypos).unwrap();
+    assert_eq!(r.status().0, 0);
+}
+
+#[test]
+fn generated_key_events_and_sigterm() {
+    let mut sandbox = Sandbox::spawn(&[], true);
+    let line = sandbox.second_line.clone().unwrap();
+    assert!(line.starts_with("mypos certificate: "), "{line}");
+    let key = PublicKey::from_pem(&sandbox.mypos_cert).unwrap();
+    assert_eq!(key.bits(), 2048);
+    let (code, served) = get(&format!("{}/sandbox/mypos-cert", sandbox.base));
+    assert_eq!((code, served.as_str()), (200, sandbox.mypos_cert.as_str()));
+    let config = merchant_config(&sandbox.mypos_cert);
+    let (_, body) = post(
+        &sandbox.checkout_url(),
+        &GetTxnStatus {
+            order_id: "X".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&config)
+        .unwrap()
+        .body(),
+    );
+    let r = Response::parse_and_verify(body.as_bytes(), None, &key).unwrap();
+    assert_eq!(r.status().0, 5);
+    let events = sandbox.events();
+    assert_eq!(events[0]["event"], "started");
+    assert!(events
+        .iter()
+        .all(|e| e["seq"].is_u64() && e["time"].is_string()));
+    let (code, _) = get(&format!("{}/nowhere", sandbox.base));
+    assert_eq!(code, 404);
+    let status = sandbox.stop();
+    assert!(status.success(), "{status:?}");
+    let path = line.strip_prefix("mypos certificate: ").unwrap();
+    assert!(
+        !std::path::Path::new(path).exists(),
+        "the temporary certificate is removed on exit"
+    );
+}
+
+#[test]
+fn bad_sandbox_arguments() {
+    let cert = repo_keys("merchant_cert.pem");
+    let spec = format!("1={}", cert.display());
+    let base = ["sandbox", "--sid", SID, "--wallet", WALLET];
+    let run = |extra: &[&str]| {
+        let mut args: Vec<&str> = base.to_vec();
+        args.extend_from_slice(extra);
+        ipc(&args, b"")
+    };
+    assert_eq!(
+        code(&run(&["--merchant-cert", &spec, "--listen", "0.0.0.0:0"])),
+        64
+    );
+    assert_eq!(code(&run(&["--merchant-cert", "nonsense"])), 64);
+    assert_eq!(code(&run(&["--merchant-cert", "0=x.pem"])), 64);
+    let out = run(&["--merchant-cert", "1=/nonexistent.pem"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("/nonexistent.pem"));
+    let key = repo_keys("merchant_private.pem");
+    // A myPOS certificate that does not match the myPOS key.
+    let out = run(&[
+        "--merchant-cert",
+        &spec,
+        "--mypos-key",
+        key.to_str().unwrap(),
+        "--mypos-cert",
+        repo_keys("mypos_cert.pem").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(stderr(&out).contains("does not belong"), "{}", stderr(&out));
+    let out = run(&["--merchant-cert", &format!("1={}", key.display())]);
+    assert_eq!(
+        code(&out),
+        2,
+        "a private key is not a certificate: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn two_sessions_for_one_order_pay_once() {
+    let w = world(Reply::Ok);
+    let request = w.purchase("ORDER-2S").sign(&w.config).unwrap();
+    let first = w.open(&request);
+    let second = w.open(&request);
+    assert_ne!(first, second);
+    let (action, _) = form(&w.press(&first, "pay"));
+    assert_eq!(action, OK_URL);
+    let html = w.press(&second, "pay");
+    assert!(html.contains("<span id=\"status\">20</span>"), "{html}");
+    assert_eq!(w.merchant.received().len(), 1, "one notify only");
+    // Unknown buttons and sessions get the error page.
+    let html = w.press(&first, "refund-me");
+    assert!(html.contains("shopping cart with errors"), "{html}");
+}
+
+#[test]
+fn hostile_bodies_get_clear_answers_and_the_sandbox_keeps_serving() {
+    let w = world(Reply::Ok);
+    let url = w.sandbox.checkout_url();
+    let send = |bytes: &[u8]| match ureq::post(&url).send_bytes(bytes) {
+        Ok(r) => (r.status(), r.into_string().unwrap_or_default()),
+        Err(ureq::Error::Status(c, r)) => (c, r.into_string().unwrap_or_default()),
+        Err(e) => panic!("{e}"),
+    };
+    for body in [
+        &b"\xff\xfe=\x00"[..],
+        b"%zz=1",
+        b"&&&",
+        b"IPCmethod=IPCRefund&IPCmethod=IPCRefund",
+        b"",
+    ] {
+        let (code, text) = send(body);
+        assert_eq!(code, 200);
+        let r = Response::parse_and_verify(text.as_bytes(), None, &w.mypos).unwrap();
+        assert!(matches!(r.status().0, 1 | 5), "{body:?}: {}", r.status().0);
+    }
+    let (code, _) = send(&vec![b'a'; (1 << 20) + 10]);
+    assert_eq!(code, 413);
+    assert_eq!(w.payment_status_or_5("NOPE"), 5);
+}
+
+impl World {
+    fn payment_status_or_5(&self, order: &str) -> u32 {
+        self.api(
+            GetPaymentStatus {
+                order_id: order.into(),
+                output: OutputFormat::Json,
+            }
+            .sign(&self.config)
+            .unwrap(),
+        )
+        .status()
+        .0
+    }
+}
