@@ -211,7 +211,7 @@ fn verify_response_classifies_every_api_vector() {
                         "{id}"
                     );
                     match core.as_ref() {
-                        Ok(answer) => {
+                        Ok(answer) if answer.has_status() => {
                             assert_eq!(
                                 printed["Status"].as_str().unwrap(),
                                 answer.status().0.to_string(),
@@ -223,7 +223,7 @@ fn verify_response_classifies_every_api_vector() {
                             }
                         }
                         // A signed message without Status (the OrderStatus on its own).
-                        Err(_) => assert!(
+                        _ => assert!(
                             printed.get("Status").is_none() && printed["IPCmethod"].is_string(),
                             "{id}"
                         ),

@@ -58,47 +58,6 @@ pub fn response(cert: &Path, format: Option<Format>) -> CliResult {
         Format::Xml => ipc::OutputFormat::Xml,
     });
     let fail = |e: ipc::Error| Failure::from_core("answer on stdin", &e);
-    let (_, document) = ipc::response::parse_document(&body, format).map_err(fail)?;
-    if document.child("Status").is_none() {
-        // A signed message without Status (e.g. the OrderStatus of IPCGetTxnStatus on its
-        // own) verifies like a notification: all leaves, top-level Signature removed.
-        return input::print_line(&node_json(&verify_statusless(document, &key)?).to_string());
-    }
     let answer = ipc::Response::parse_and_verify(&body, format, &key).map_err(fail)?;
     input::print_line(&node_json(answer.root()).to_string())
-}
-
-fn verify_statusless(document: ipc::Node, key: &ipc::PublicKey) -> CliResult<ipc::Node> {
-    let ipc::Node::Branch(children) = document else {
-        return Err(Failure::malformed("answer on stdin: not an object"));
-    };
-    let (signatures, rest): (Vec<_>, Vec<_>) = children
-        .into_iter()
-        .partition(|(n, _)| n.eq_ignore_ascii_case("Signature"));
-    let signature = match signatures.as_slice() {
-        [] => {
-            return Err(Failure::malformed(
-                "answer on stdin: unsigned API answer; not trusted",
-            ))
-        }
-        [(_, ipc::Node::Leaf(s))] => s.clone(),
-        _ => {
-            return Err(Failure::malformed(
-                "answer on stdin: Signature duplicated or not a value",
-            ))
-        }
-    };
-    let rest = ipc::Node::Branch(rest);
-    let mut leaves = Vec::new();
-    collect_leaves(&rest, &mut leaves);
-    ipc::verify_values(leaves.iter().copied(), &signature, key)
-        .map_err(|e| Failure::from_core("answer on stdin", &e))?;
-    Ok(rest)
-}
-
-fn collect_leaves<'a>(node: &'a ipc::Node, out: &mut Vec<&'a str>) {
-    match node {
-        ipc::Node::Leaf(v) => out.push(v),
-        ipc::Node::Branch(children) => children.iter().for_each(|(_, c)| collect_leaves(c, out)),
-    }
 }
