@@ -65,7 +65,7 @@ fn parse_pem(text: &str, what: &str) -> Result<pem::Pem> {
         return Err(Error::Key(format!("{what} is empty")));
     }
     // Accept CRLF and stray surrounding whitespace, as config packs carry CRLF PEMs.
-    let normalized = text.replace("\r\n", "\n");
+    let normalized = zeroize::Zeroizing::new(text.replace("\r\n", "\n"));
     pem::parse(normalized.trim()).map_err(|e| Error::Key(format!("{what} is not valid PEM ({e})")))
 }
 
@@ -82,10 +82,13 @@ impl PrivateKey {
     /// Parses a PEM private key: PKCS#1 `RSA PRIVATE KEY` or PKCS#8 `PRIVATE KEY`, LF or CRLF.
     pub fn from_pem(text: &str) -> Result<Self> {
         let block = parse_pem(text, "private key")?;
-        let key = match block.tag() {
-            "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(block.contents())
+        let tag = block.tag().to_string();
+        // The DER is key material too: wipe it once the key is parsed.
+        let der = zeroize::Zeroizing::new(block.into_contents());
+        let key = match tag.as_str() {
+            "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
                 .map_err(|_| Error::Key("RSA PRIVATE KEY block does not parse as PKCS#1".into()))?,
-            "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(block.contents())
+            "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&der)
                 .map_err(|_| Error::Key("PRIVATE KEY block is not an RSA PKCS#8 key".into()))?,
             "ENCRYPTED PRIVATE KEY" => {
                 return Err(Error::Key(
@@ -94,8 +97,7 @@ impl PrivateKey {
             }
             "CERTIFICATE" | "PUBLIC KEY" | "RSA PUBLIC KEY" => {
                 return Err(Error::Key(format!(
-                    "expected a private key, got a {} PEM",
-                    block.tag()
+                    "expected a private key, got a {tag} PEM"
                 )))
             }
             other => {
