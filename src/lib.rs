@@ -43,6 +43,8 @@ pub mod signer;
 pub mod status;
 pub mod urls;
 pub mod verifier;
+#[cfg(feature = "capi")]
+pub mod ffi;
 
 pub use amount::{Currency, Money};
 pub use config::{Config, ConfigBuilder, Endpoint, IpcVersion};
