@@ -722,6 +722,17 @@ ipc_result ipc_get_payment_status_sign(const ipc_config *config,
 ipc_result ipc_generic_new(const char *method, ipc_generic **generic_out);
 
 /**
+ * Starts a raw request: its fields are exactly the parameters added (no prefix from the
+ * config), in order; `IPCmethod` must be among them. Signs any recorded field list, e.g. a
+ * known-answer vector. On success `*generic_out` receives an object to free with
+ * `ipc_generic_free`.
+ *
+ * # Safety
+ * `generic_out` writable.
+ */
+ipc_result ipc_generic_new_raw(ipc_generic **generic_out);
+
+/**
  * Appends a parameter; values are signed exactly as given.
  *
  * # Safety

@@ -2,7 +2,7 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{arg_ref, arg_str, free_box, guard, set_box, set_string, Out};
+use super::boundary::{arg_ref, arg_str, free_box, guard, set_box, set_string, FfiError, FfiResult, Out};
 use super::result::ipc_result;
 use crate::config::{Config, Endpoint};
 use crate::configpack::ConfigPack;
@@ -13,6 +13,11 @@ use crate::configpack::ConfigPack;
 #[derive(Debug)]
 pub struct ipc_config {
     pub(crate) inner: Config,
+}
+
+/// "test", "production" or a URL; a bad value is a configuration error.
+fn endpoint_arg(text: &str) -> FfiResult<Endpoint> {
+    Endpoint::parse(text).map_err(|e| FfiError::new(ipc_result::InvalidConfig, format!("invalid endpoint: {e}")))
 }
 
 /// Makes a configuration. `endpoint` is "test", "production", or a URL (https, or http on a
@@ -46,7 +51,7 @@ pub unsafe extern "C" fn ipc_config_new(
             .key_index(key_index)
             .private_key_pem(key)
             .mypos_public_key_pem(cert)
-            .endpoint(Endpoint::parse(endpoint)?)
+            .endpoint(endpoint_arg(endpoint)?)
             .build()?;
         // SAFETY: out was checked non-NULL.
         unsafe { set_box(out, ipc_config { inner }) };
@@ -72,7 +77,7 @@ pub unsafe extern "C" fn ipc_config_from_pack(
         let endpoint = unsafe { arg_str(endpoint, "endpoint") }?;
         let out = Out::new(config_out, "config_out")?;
         let pack = ConfigPack::decode(pack)?;
-        let inner = Config::from_pack(&pack, Endpoint::parse(endpoint)?)?;
+        let inner = Config::from_pack(&pack, endpoint_arg(endpoint)?)?;
         // SAFETY: out was checked non-NULL.
         unsafe { set_box(out, ipc_config { inner }) };
         Ok(())

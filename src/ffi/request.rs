@@ -9,6 +9,7 @@ use super::boundary::{
 use super::config::ipc_config;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
+use crate::fields::Fields;
 use crate::request::{
     CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus, OutputFormat, Purchase, Refund,
     ReturnUrls, Reversal, SignedRequest,
@@ -67,7 +68,9 @@ pub struct ipc_purchase {
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_generic {
-    inner: GenericRequest,
+    /// `None` for a raw request (no prefix).
+    method: Option<String>,
+    params: Fields,
 }
 
 /// Starts an IPCPurchase of `amount_minor` (minor units, e.g. cents) in `currency` ("EUR")
@@ -341,8 +344,33 @@ pub unsafe extern "C" fn ipc_generic_new(method: *const c_char, generic_out: *mu
         // SAFETY: the caller's contract for every pointer.
         let method = unsafe { arg_str(method, "method") }?;
         let out = Out::new(generic_out, "generic_out")?;
+        let generic = ipc_generic {
+            method: Some(method.to_string()),
+            params: Fields::new(),
+        };
         // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_generic { inner: GenericRequest::new(method) }) };
+        unsafe { set_box(out, generic) };
+        Ok(())
+    })
+}
+
+/// Starts a raw request: its fields are exactly the parameters added (no prefix from the
+/// config), in order; `IPCmethod` must be among them. Signs any recorded field list, e.g. a
+/// known-answer vector. On success `*generic_out` receives an object to free with
+/// `ipc_generic_free`.
+///
+/// # Safety
+/// `generic_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_generic_new_raw(generic_out: *mut *mut ipc_generic) -> ipc_result {
+    guard(|| {
+        let out = Out::new(generic_out, "generic_out")?;
+        let generic = ipc_generic {
+            method: None,
+            params: Fields::new(),
+        };
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, generic) };
         Ok(())
     })
 }
@@ -362,8 +390,7 @@ pub unsafe extern "C" fn ipc_generic_add_param(
         let generic = unsafe { arg_mut(generic, "generic") }?;
         let name = unsafe { arg_str(name, "name") }?;
         let value = unsafe { arg_str(value, "value") }?;
-        let current = std::mem::replace(&mut generic.inner, GenericRequest::new(""));
-        generic.inner = current.param(name, value);
+        generic.params.push(name, value);
         Ok(())
     })
 }
@@ -384,7 +411,14 @@ pub unsafe extern "C" fn ipc_generic_sign(
         let generic = unsafe { arg_ref(generic, "generic") }?;
         let config = unsafe { arg_ref(config, "config") }?;
         let out = Out::new(request_out, "request_out")?;
-        let inner = generic.inner.sign(&config.inner)?;
+        let request = match &generic.method {
+            Some(method) => generic
+                .params
+                .iter()
+                .fold(GenericRequest::new(method.as_str()), |r, (n, v)| r.param(n, v)),
+            None => GenericRequest::raw(generic.params.clone()),
+        };
+        let inner = request.sign(&config.inner)?;
         // SAFETY: out was checked non-NULL.
         unsafe { set_box(out, ipc_request { inner }) };
         Ok(())
