@@ -33,6 +33,8 @@ pub mod canonical;
 pub mod config;
 pub mod configpack;
 pub mod error;
+#[cfg(feature = "capi")]
+pub mod ffi;
 pub mod fields;
 pub mod keys;
 pub mod message;
@@ -43,8 +45,6 @@ pub mod signer;
 pub mod status;
 pub mod urls;
 pub mod verifier;
-#[cfg(feature = "capi")]
-pub mod ffi;
 
 pub use amount::{Currency, Money};
 pub use config::{Config, ConfigBuilder, Endpoint, IpcVersion};

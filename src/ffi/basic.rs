@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CString};
 
-use super::boundary::{arg_bytes, arg_str, guard, last_error_ptr, set_string, Out, FfiError};
+use super::boundary::{arg_bytes, arg_str, guard, last_error_ptr, set_string, FfiError, Out};
 use super::result::{ipc_result, UNKNOWN_TEXT};
 use crate::keys::{PrivateKey, PublicKey};
 
@@ -87,8 +87,15 @@ pub unsafe extern "C" fn ipc_verify_form(
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let body = unsafe { arg_bytes(body, body_len, "body") }?;
-        let pem = unsafe { arg_str(public_key_or_certificate_pem, "public_key_or_certificate_pem") }?;
+        let pem = unsafe {
+            arg_str(
+                public_key_or_certificate_pem,
+                "public_key_or_certificate_pem",
+            )
+        }?;
         let key = PublicKey::from_pem(pem)?;
-        crate::verifier::verify_form(body, &key).map(|_| ()).map_err(FfiError::from)
+        crate::verifier::verify_form(body, &key)
+            .map(|_| ())
+            .map_err(FfiError::from)
     })
 }

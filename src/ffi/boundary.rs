@@ -41,14 +41,19 @@ thread_local! {
 
 fn set_last_error(detail: Option<String>) {
     let value = detail.map(|d| {
-        CString::new(d.replace('\0', "\\0")).unwrap_or_else(|_| CString::from(c"error detail unavailable"))
+        CString::new(d.replace('\0', "\\0"))
+            .unwrap_or_else(|_| CString::from(c"error detail unavailable"))
     });
     LAST_ERROR.with(|cell| *cell.borrow_mut() = value);
 }
 
 /// Pointer to the thread's last error detail, or NULL.
 pub(crate) fn last_error_ptr() -> *const c_char {
-    LAST_ERROR.with(|cell| cell.borrow().as_ref().map_or(std::ptr::null(), |s| s.as_ptr()))
+    LAST_ERROR.with(|cell| {
+        cell.borrow()
+            .as_ref()
+            .map_or(std::ptr::null(), |s| s.as_ptr())
+    })
 }
 
 /// Runs `f` behind the panic boundary: clears the last error, maps failures to a code and
@@ -73,18 +78,28 @@ pub(crate) fn guard(f: impl FnOnce() -> FfiResult<()>) -> ipc_result {
 /// `p` must be NULL or point to a NUL-terminated string valid for `'a`.
 pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> FfiResult<&'a str> {
     if p.is_null() {
-        return Err(FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")));
+        return Err(FfiError::new(
+            ipc_result::NullArgument,
+            format!("{name} is NULL"),
+        ));
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
     if bytes.len() > MAX_BUFFER_BYTES {
         return Err(FfiError::new(
             ipc_result::BufferTooLarge,
-            format!("{name} has {} bytes; at most {MAX_BUFFER_BYTES} are accepted", bytes.len()),
+            format!(
+                "{name} has {} bytes; at most {MAX_BUFFER_BYTES} are accepted",
+                bytes.len()
+            ),
         ));
     }
-    std::str::from_utf8(bytes)
-        .map_err(|_| FfiError::new(ipc_result::InvalidUtf8, format!("{name} is not valid UTF-8")))
+    std::str::from_utf8(bytes).map_err(|_| {
+        FfiError::new(
+            ipc_result::InvalidUtf8,
+            format!("{name} is not valid UTF-8"),
+        )
+    })
 }
 
 /// An optional C string argument (NULL gives `None`).
@@ -106,7 +121,10 @@ pub(crate) unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> FfiResult<Opti
 /// `p` must be NULL or valid for reads of `len` bytes for `'a`.
 pub(crate) unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiResult<&'a [u8]> {
     if p.is_null() {
-        return Err(FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")));
+        return Err(FfiError::new(
+            ipc_result::NullArgument,
+            format!("{name} is NULL"),
+        ));
     }
     if len > MAX_BUFFER_BYTES {
         return Err(FfiError::new(
@@ -115,7 +133,10 @@ pub(crate) unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiR
         ));
     }
     if len == 0 {
-        return Err(FfiError::new(ipc_result::MalformedBody, format!("{name} is empty")));
+        return Err(FfiError::new(
+            ipc_result::MalformedBody,
+            format!("{name} is empty"),
+        ));
     }
     // SAFETY: non-NULL, length bounded, valid per the caller's contract.
     Ok(unsafe { std::slice::from_raw_parts(p, len) })
@@ -127,7 +148,8 @@ pub(crate) unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiR
 /// `p` must be NULL or point to a live `T` for `'a`.
 pub(crate) unsafe fn arg_ref<'a, T>(p: *const T, name: &str) -> FfiResult<&'a T> {
     // SAFETY: caller's contract.
-    unsafe { p.as_ref() }.ok_or_else(|| FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")))
+    unsafe { p.as_ref() }
+        .ok_or_else(|| FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")))
 }
 
 /// A required mutable object argument.
@@ -136,7 +158,8 @@ pub(crate) unsafe fn arg_ref<'a, T>(p: *const T, name: &str) -> FfiResult<&'a T>
 /// `p` must be NULL or point to a live `T` not aliased for `'a`.
 pub(crate) unsafe fn arg_mut<'a, T>(p: *mut T, name: &str) -> FfiResult<&'a mut T> {
     // SAFETY: caller's contract.
-    unsafe { p.as_mut() }.ok_or_else(|| FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")))
+    unsafe { p.as_mut() }
+        .ok_or_else(|| FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")))
 }
 
 /// An out-parameter, checked before any work; written with [`Out::set`] only on success.
@@ -146,7 +169,10 @@ impl<T> Out<T> {
     /// Checks the pointer.
     pub(crate) fn new(p: *mut T, name: &str) -> FfiResult<Self> {
         if p.is_null() {
-            return Err(FfiError::new(ipc_result::NullArgument, format!("{name} is NULL")));
+            return Err(FfiError::new(
+                ipc_result::NullArgument,
+                format!("{name} is NULL"),
+            ));
         }
         Ok(Out(p))
     }
@@ -164,7 +190,10 @@ impl<T> Out<T> {
 /// Text as a heap C string to be freed with `ipc_string_free`.
 pub(crate) fn c_string(text: &str) -> FfiResult<CString> {
     CString::new(text).map_err(|_| {
-        FfiError::new(ipc_result::NulInString, "the value holds a NUL byte and cannot be returned as a C string")
+        FfiError::new(
+            ipc_result::NulInString,
+            "the value holds a NUL byte and cannot be returned as a C string",
+        )
     })
 }
 
@@ -183,8 +212,13 @@ pub(crate) unsafe fn set_string(out: Out<*mut c_char>, text: &str) -> FfiResult<
 ///
 /// # Safety
 /// As [`Out::set`].
-pub(crate) unsafe fn set_found(out: Out<*mut c_char>, text: Option<&str>, what: &str) -> FfiResult<()> {
-    let text = text.ok_or_else(|| FfiError::new(ipc_result::NotFound, format!("{what} is absent")))?;
+pub(crate) unsafe fn set_found(
+    out: Out<*mut c_char>,
+    text: Option<&str>,
+    what: &str,
+) -> FfiResult<()> {
+    let text =
+        text.ok_or_else(|| FfiError::new(ipc_result::NotFound, format!("{what} is absent")))?;
     // SAFETY: forwarded contract.
     unsafe { set_string(out, text) }
 }

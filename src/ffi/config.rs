@@ -2,7 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{arg_ref, arg_str, free_box, guard, set_box, set_string, FfiError, FfiResult, Out};
+use super::boundary::{
+    arg_ref, arg_str, free_box, guard, set_box, set_string, FfiError, FfiResult, Out,
+};
 use super::result::ipc_result;
 use crate::config::{Config, Endpoint};
 use crate::configpack::ConfigPack;
@@ -17,7 +19,8 @@ pub struct ipc_config {
 
 /// "test", "production" or a URL; a bad value is a configuration error.
 fn endpoint_arg(text: &str) -> FfiResult<Endpoint> {
-    Endpoint::parse(text).map_err(|e| FfiError::new(ipc_result::InvalidConfig, format!("invalid endpoint: {e}")))
+    Endpoint::parse(text)
+        .map_err(|e| FfiError::new(ipc_result::InvalidConfig, format!("invalid endpoint: {e}")))
 }
 
 /// Makes a configuration. `endpoint` is "test", "production", or a URL (https, or http on a
@@ -89,7 +92,10 @@ pub unsafe extern "C" fn ipc_config_from_pack(
 /// # Safety
 /// `config` must be NULL or live; `sid_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_config_sid(config: *const ipc_config, sid_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_config_sid(
+    config: *const ipc_config,
+    sid_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract.
         let config = unsafe { arg_ref(config, "config") }?;
@@ -104,7 +110,10 @@ pub unsafe extern "C" fn ipc_config_sid(config: *const ipc_config, sid_out: *mut
 /// # Safety
 /// `config` must be NULL or live; `url_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_config_endpoint_url(config: *const ipc_config, url_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_config_endpoint_url(
+    config: *const ipc_config,
+    url_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract.
         let config = unsafe { arg_ref(config, "config") }?;

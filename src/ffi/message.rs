@@ -3,7 +3,10 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{arg_bytes, arg_ref, arg_str, free_box, guard, opt_str, set_box, set_found, set_string, FfiError, FfiResult, Out};
+use super::boundary::{
+    arg_bytes, arg_ref, arg_str, free_box, guard, opt_str, set_box, set_found, set_string,
+    FfiError, FfiResult, Out,
+};
 use super::config::ipc_config;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
@@ -139,7 +142,10 @@ unsafe fn message_string(
 /// # Safety
 /// `message` NULL or live; `method_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_message_method(message: *const ipc_message, method_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_message_method(
+    message: *const ipc_message,
+    method_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, method_out, "IPCmethod", |m| Some(m.method())) }
 }
@@ -149,7 +155,10 @@ pub unsafe extern "C" fn ipc_message_method(message: *const ipc_message, method_
 /// # Safety
 /// `message` NULL or live; `order_id_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_message_order_id(message: *const ipc_message, order_id_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_message_order_id(
+    message: *const ipc_message,
+    order_id_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, order_id_out, "OrderID", Message::order_id) }
 }
@@ -159,7 +168,10 @@ pub unsafe extern "C" fn ipc_message_order_id(message: *const ipc_message, order
 /// # Safety
 /// `message` NULL or live; `trnref_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_message_trnref(message: *const ipc_message, trnref_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_message_trnref(
+    message: *const ipc_message,
+    trnref_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, trnref_out, "IPC_Trnref", Message::trnref) }
 }
@@ -169,7 +181,10 @@ pub unsafe extern "C" fn ipc_message_trnref(message: *const ipc_message, trnref_
 /// # Safety
 /// `message` NULL or live; `amount_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_message_amount(message: *const ipc_message, amount_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_message_amount(
+    message: *const ipc_message,
+    amount_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, amount_out, "Amount", Message::amount_text) }
 }
@@ -179,7 +194,10 @@ pub unsafe extern "C" fn ipc_message_amount(message: *const ipc_message, amount_
 /// # Safety
 /// `message` NULL or live; `currency_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_message_currency(message: *const ipc_message, currency_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_message_currency(
+    message: *const ipc_message,
+    currency_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, currency_out, "Currency", Message::currency) }
 }
@@ -221,9 +239,12 @@ fn snapshot(
     paid_trnref: Option<&str>,
 ) -> FfiResult<Option<OrderSnapshot>> {
     let paid = || {
-        paid_trnref
-            .map(str::to_string)
-            .ok_or_else(|| FfiError::new(ipc_result::NullArgument, "paid_trnref is NULL but the order is paid or refunded"))
+        paid_trnref.map(str::to_string).ok_or_else(|| {
+            FfiError::new(
+                ipc_result::NullArgument,
+                "paid_trnref is NULL but the order is paid or refunded",
+            )
+        })
     };
     let state = match state {
         0 => return Ok(None),
@@ -240,7 +261,8 @@ fn snapshot(
             ))
         }
     };
-    let currency = currency.ok_or_else(|| FfiError::new(ipc_result::NullArgument, "currency is NULL"))?;
+    let currency =
+        currency.ok_or_else(|| FfiError::new(ipc_result::NullArgument, "currency is NULL"))?;
     Ok(Some(OrderSnapshot {
         amount: Money::new(amount_minor, Currency::parse(currency)?),
         state,
@@ -327,7 +349,10 @@ unsafe fn decision_value<T>(
 /// # Safety
 /// `decision` NULL or live; `action_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_action(decision: *const ipc_decision, action_out: *mut ipc_action) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_action(
+    decision: *const ipc_decision,
+    action_out: *mut ipc_action,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { decision_value(decision, action_out, |d| action_code(&d.action)) }
 }
@@ -337,7 +362,10 @@ pub unsafe extern "C" fn ipc_decision_action(decision: *const ipc_decision, acti
 /// # Safety
 /// `decision` NULL or live; `reply_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_reply(decision: *const ipc_decision, reply_out: *mut ipc_reply) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_reply(
+    decision: *const ipc_decision,
+    reply_out: *mut ipc_reply,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { decision_value(decision, reply_out, |d| reply_code(d.reply)) }
 }
@@ -347,7 +375,10 @@ pub unsafe extern "C" fn ipc_decision_reply(decision: *const ipc_decision, reply
 /// # Safety
 /// `decision` NULL or live; `status_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_http_status(decision: *const ipc_decision, status_out: *mut u16) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_http_status(
+    decision: *const ipc_decision,
+    status_out: *mut u16,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { decision_value(decision, status_out, |d| d.reply.http_status()) }
 }
@@ -358,7 +389,10 @@ pub unsafe extern "C" fn ipc_decision_http_status(decision: *const ipc_decision,
 /// # Safety
 /// `decision` NULL or live; `body_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_body(decision: *const ipc_decision, body_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_body(
+    decision: *const ipc_decision,
+    body_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let decision = unsafe { arg_ref(decision, "decision") }?;
@@ -373,7 +407,10 @@ pub unsafe extern "C" fn ipc_decision_body(decision: *const ipc_decision, body_o
 /// # Safety
 /// `decision` NULL or live; `note_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_note(decision: *const ipc_decision, note_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_note(
+    decision: *const ipc_decision,
+    note_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let decision = unsafe { arg_ref(decision, "decision") }?;
@@ -389,7 +426,10 @@ pub unsafe extern "C" fn ipc_decision_note(decision: *const ipc_decision, note_o
 /// # Safety
 /// `decision` NULL or live; `trnref_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_decision_trnref(decision: *const ipc_decision, trnref_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_decision_trnref(
+    decision: *const ipc_decision,
+    trnref_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let decision = unsafe { arg_ref(decision, "decision") }?;

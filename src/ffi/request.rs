@@ -4,15 +4,16 @@
 use std::ffi::c_char;
 
 use super::boundary::{
-    arg_mut, arg_ref, arg_str, free_box, guard, set_box, set_found, set_string, FfiError, FfiResult, Out,
+    arg_mut, arg_ref, arg_str, free_box, guard, set_box, set_found, set_string, FfiError,
+    FfiResult, Out,
 };
 use super::config::ipc_config;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
 use crate::fields::Fields;
 use crate::request::{
-    CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus, OutputFormat, Purchase, Refund,
-    ReturnUrls, Reversal, SignedRequest,
+    CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus, OutputFormat, Purchase,
+    Refund, ReturnUrls, Reversal, SignedRequest,
 };
 
 /// The answer format of a server-to-server request, or the format of an answer to parse.
@@ -176,7 +177,10 @@ pub unsafe extern "C" fn ipc_purchase_set_customer(
 /// # Safety
 /// `purchase` must be NULL or live; `note` NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_purchase_set_note(purchase: *mut ipc_purchase, note: *const c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_purchase_set_note(
+    purchase: *mut ipc_purchase,
+    note: *const c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let purchase = unsafe { arg_mut(purchase, "purchase") }?;
@@ -339,7 +343,10 @@ pub unsafe extern "C" fn ipc_get_payment_status_sign(
 /// # Safety
 /// `method` NUL-terminated; `generic_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_generic_new(method: *const c_char, generic_out: *mut *mut ipc_generic) -> ipc_result {
+pub unsafe extern "C" fn ipc_generic_new(
+    method: *const c_char,
+    generic_out: *mut *mut ipc_generic,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let method = unsafe { arg_str(method, "method") }?;
@@ -415,7 +422,9 @@ pub unsafe extern "C" fn ipc_generic_sign(
             Some(method) => generic
                 .params
                 .iter()
-                .fold(GenericRequest::new(method.as_str()), |r, (n, v)| r.param(n, v)),
+                .fold(GenericRequest::new(method.as_str()), |r, (n, v)| {
+                    r.param(n, v)
+                }),
             None => GenericRequest::raw(generic.params.clone()),
         };
         let inner = request.sign(&config.inner)?;
@@ -456,7 +465,10 @@ unsafe fn request_string(
 /// # Safety
 /// `request` must be NULL or live; `body_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_request_body(request: *const ipc_request, body_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_request_body(
+    request: *const ipc_request,
+    body_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { request_string(request, body_out, |r| Ok(r.body())) }
 }
@@ -467,7 +479,10 @@ pub unsafe extern "C" fn ipc_request_body(request: *const ipc_request, body_out:
 /// # Safety
 /// `request` must be NULL or live; `html_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_request_html_form(request: *const ipc_request, html_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_request_html_form(
+    request: *const ipc_request,
+    html_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { request_string(request, html_out, |r| Ok(r.html_form())) }
 }
@@ -490,7 +505,10 @@ pub unsafe extern "C" fn ipc_request_signature(
 /// # Safety
 /// `request` must be NULL or live; `url_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_request_action_url(request: *const ipc_request, url_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_request_action_url(
+    request: *const ipc_request,
+    url_out: *mut *mut c_char,
+) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { request_string(request, url_out, |r| Ok(r.action_url().to_string())) }
 }
@@ -500,7 +518,10 @@ pub unsafe extern "C" fn ipc_request_action_url(request: *const ipc_request, url
 /// # Safety
 /// `request` must be NULL or live; `count_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_request_field_count(request: *const ipc_request, count_out: *mut usize) -> ipc_result {
+pub unsafe extern "C" fn ipc_request_field_count(
+    request: *const ipc_request,
+    count_out: *mut usize,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let request = unsafe { arg_ref(request, "request") }?;
@@ -515,7 +536,10 @@ fn field_at(request: &SignedRequest, index: usize) -> FfiResult<&(String, String
     request.fields().pairs().get(index).ok_or_else(|| {
         FfiError::new(
             ipc_result::InvalidArgument,
-            format!("field index {index} is past the end ({} fields)", request.fields().len()),
+            format!(
+                "field index {index} is past the end ({} fields)",
+                request.fields().len()
+            ),
         )
     })
 }
@@ -567,7 +591,13 @@ pub unsafe extern "C" fn ipc_request_get(
         let name = unsafe { arg_str(name, "name") }?;
         let out = Out::new(value_out, "value_out")?;
         // SAFETY: out was checked non-NULL.
-        unsafe { set_found(out, request.inner.fields().get(name), &format!("field '{name}'")) }
+        unsafe {
+            set_found(
+                out,
+                request.inner.fields().get(name),
+                &format!("field '{name}'"),
+            )
+        }
     })
 }
 

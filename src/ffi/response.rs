@@ -2,7 +2,9 @@
 
 use std::ffi::c_char;
 
-use super::boundary::{arg_bytes, arg_ref, arg_str, free_box, guard, set_box, set_found, set_string, FfiError, Out};
+use super::boundary::{
+    arg_bytes, arg_ref, arg_str, free_box, guard, set_box, set_found, set_string, FfiError, Out,
+};
 use super::config::ipc_config;
 use super::request::output_format;
 use super::result::ipc_result;
@@ -50,7 +52,10 @@ pub unsafe extern "C" fn ipc_response_parse(
 /// # Safety
 /// `response` NULL or live; `status_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_response_status(response: *const ipc_response, status_out: *mut u32) -> ipc_result {
+pub unsafe extern "C" fn ipc_response_status(
+    response: *const ipc_response,
+    status_out: *mut u32,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let response = unsafe { arg_ref(response, "response") }?;
@@ -67,7 +72,10 @@ pub unsafe extern "C" fn ipc_response_status(response: *const ipc_response, stat
 /// # Safety
 /// `response` NULL or live; `name_out` writable.
 #[no_mangle]
-pub unsafe extern "C" fn ipc_response_status_name(response: *const ipc_response, name_out: *mut *mut c_char) -> ipc_result {
+pub unsafe extern "C" fn ipc_response_status_name(
+    response: *const ipc_response,
+    name_out: *mut *mut c_char,
+) -> ipc_result {
     guard(|| {
         // SAFETY: the caller's contract for every pointer.
         let response = unsafe { arg_ref(response, "response") }?;
@@ -119,7 +127,13 @@ pub unsafe extern "C" fn ipc_response_order_status_get(
             .order_status()
             .ok_or_else(|| FfiError::new(ipc_result::NotFound, "the answer has no OrderStatus"))?;
         // SAFETY: out was checked non-NULL.
-        unsafe { set_found(out, status.get(name), &format!("OrderStatus field '{name}'")) }
+        unsafe {
+            set_found(
+                out,
+                status.get(name),
+                &format!("OrderStatus field '{name}'"),
+            )
+        }
     })
 }
 
@@ -137,10 +151,12 @@ pub unsafe extern "C" fn ipc_response_payment_status(
         // SAFETY: the caller's contract for every pointer.
         let response = unsafe { arg_ref(response, "response") }?;
         let out = Out::new(payment_status_out, "payment_status_out")?;
-        let status = response
-            .inner
-            .payment_status()
-            .ok_or_else(|| FfiError::new(ipc_result::NotFound, "the answer has no numeric PaymentStatus"))?;
+        let status = response.inner.payment_status().ok_or_else(|| {
+            FfiError::new(
+                ipc_result::NotFound,
+                "the answer has no numeric PaymentStatus",
+            )
+        })?;
         // SAFETY: out was checked non-NULL.
         unsafe { out.set(status) };
         Ok(())

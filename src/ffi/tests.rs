@@ -49,7 +49,14 @@ fn a_null_out_parameter_is_refused_before_any_work() {
     let body = b"A=1";
     let key = c"not a key";
     // SAFETY: valid pointers; NULL out-parameter on purpose.
-    let code = unsafe { ipc_sign_form(body.as_ptr(), body.len(), key.as_ptr(), std::ptr::null_mut()) };
+    let code = unsafe {
+        ipc_sign_form(
+            body.as_ptr(),
+            body.len(),
+            key.as_ptr(),
+            std::ptr::null_mut(),
+        )
+    };
     assert_eq!(code, ipc_result::NullArgument);
     assert!(last_error().is_some_and(|m| m.contains("signed_body_out")));
 }
