@@ -126,6 +126,47 @@ typedef uint32_t ipc_result;
 #endif // __cplusplus
 
 /**
+ * What an incoming message is, by its IPCmethod.
+ */
+enum ipc_message_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * IPCPurchaseNotify: payment made (server to server); needs the answer `OK`.
+   */
+  IPC_MESSAGE_KIND_PURCHASE_NOTIFY = 0,
+  /**
+   * IPCPurchaseOK: the buyer returns after paying (browser); never authoritative.
+   */
+  IPC_MESSAGE_KIND_PURCHASE_OK = 1,
+  /**
+   * IPCPurchaseCancel: the buyer cancelled (browser).
+   */
+  IPC_MESSAGE_KIND_PURCHASE_CANCEL = 2,
+  /**
+   * IPCPurchaseRollback: the payment was reversed.
+   */
+  IPC_MESSAGE_KIND_PURCHASE_ROLLBACK = 3,
+  /**
+   * IPCSignatureVerify: myPOS probing URL_Notify.
+   */
+  IPC_MESSAGE_KIND_SIGNATURE_VERIFY = 4,
+  /**
+   * Any other method (see `ipc_message_method`).
+   */
+  IPC_MESSAGE_KIND_OTHER = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ipc_message_kind ipc_message_kind;
+#else
+typedef uint32_t ipc_message_kind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What to do to the order.
  */
 enum ipc_action
@@ -468,6 +509,14 @@ ipc_result ipc_message_parse(const uint8_t *body,
 ipc_result ipc_message_method(const ipc_message *message, char **method_out);
 
 /**
+ * The kind of message (an `IPC_MESSAGE_KIND_*` value).
+ *
+ * # Safety
+ * `message` NULL or live; `kind_out` writable.
+ */
+ipc_result ipc_message_get_kind(const ipc_message *message, ipc_message_kind *kind_out);
+
+/**
  * OrderID; `IPC_RESULT_NOT_FOUND` when absent.
  *
  * # Safety
@@ -637,6 +686,21 @@ ipc_result ipc_purchase_set_customer(ipc_purchase *purchase,
                                      const char *city,
                                      const char *zip_code,
                                      const char *address);
+
+/**
+ * Sets the page options by their wire values: `payment_parameters` is
+ * PaymentParametersRequired (1 full, 2 simplified, 3 card only), `payment_method` is
+ * PaymentMethod (1 card, 2 iDEAL, 3 both) and `card_token_request` is CardTokenRequest
+ * (0 none, 1 store the card only, 2 pay and store). Overrides the PaymentParametersRequired
+ * chosen by `ipc_purchase_set_customer`. Any other value is `IPC_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `purchase` must be NULL or live.
+ */
+ipc_result ipc_purchase_set_options(ipc_purchase *purchase,
+                                    uint32_t payment_parameters,
+                                    uint32_t payment_method,
+                                    uint32_t card_token_request);
 
 /**
  * Sets the Note shown to the buyer.

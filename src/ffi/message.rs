@@ -10,7 +10,7 @@ use super::boundary::{
 use super::config::ipc_config;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
-use crate::message::Message;
+use crate::message::{Message, MessageKind};
 use crate::notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
 
 /// A parsed incoming message (notify, OK, cancel, rollback, probe) whose signature verified
@@ -47,6 +47,25 @@ pub enum ipc_order_state {
     Paid = 5,
     /// Refunded after being paid by `paid_trnref`.
     Refunded = 6,
+}
+
+/// What an incoming message is, by its IPCmethod.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ipc_message_kind {
+    /// IPCPurchaseNotify: payment made (server to server); needs the answer `OK`.
+    PurchaseNotify = 0,
+    /// IPCPurchaseOK: the buyer returns after paying (browser); never authoritative.
+    PurchaseOk = 1,
+    /// IPCPurchaseCancel: the buyer cancelled (browser).
+    PurchaseCancel = 2,
+    /// IPCPurchaseRollback: the payment was reversed.
+    PurchaseRollback = 3,
+    /// IPCSignatureVerify: myPOS probing URL_Notify.
+    SignatureVerify = 4,
+    /// Any other method (see `ipc_message_method`).
+    Other = 5,
 }
 
 /// What to do to the order.
@@ -148,6 +167,33 @@ pub unsafe extern "C" fn ipc_message_method(
 ) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { message_string(message, method_out, "IPCmethod", |m| Some(m.method())) }
+}
+
+/// The kind of message (an `IPC_MESSAGE_KIND_*` value).
+///
+/// # Safety
+/// `message` NULL or live; `kind_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_message_get_kind(
+    message: *const ipc_message,
+    kind_out: *mut ipc_message_kind,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let message = unsafe { arg_ref(message, "message") }?;
+        let out = Out::new(kind_out, "kind_out")?;
+        let kind = match message.inner.kind() {
+            MessageKind::PurchaseNotify => ipc_message_kind::PurchaseNotify,
+            MessageKind::PurchaseOk => ipc_message_kind::PurchaseOk,
+            MessageKind::PurchaseCancel => ipc_message_kind::PurchaseCancel,
+            MessageKind::PurchaseRollback => ipc_message_kind::PurchaseRollback,
+            MessageKind::SignatureVerify => ipc_message_kind::SignatureVerify,
+            MessageKind::Other(_) => ipc_message_kind::Other,
+        };
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(kind) };
+        Ok(())
+    })
 }
 
 /// OrderID; `IPC_RESULT_NOT_FOUND` when absent.

@@ -12,8 +12,9 @@ use super::result::ipc_result;
 use crate::amount::{Currency, Money};
 use crate::fields::Fields;
 use crate::request::{
-    CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus, OutputFormat, Purchase,
-    Refund, ReturnUrls, Reversal, SignedRequest,
+    CardTokenRequest, CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus,
+    OutputFormat, PaymentMethod, PaymentParameters, Purchase, Refund, ReturnUrls, Reversal,
+    SignedRequest,
 };
 
 /// The answer format of a server-to-server request, or the format of an answer to parse.
@@ -166,8 +167,49 @@ pub unsafe extern "C" fn ipc_purchase_set_customer(
             && !customer.family_name.is_empty();
         purchase.inner.customer = customer;
         if full {
-            purchase.inner.payment_parameters = crate::request::PaymentParameters::Full;
+            purchase.inner.payment_parameters = PaymentParameters::Full;
         }
+        Ok(())
+    })
+}
+
+/// Sets the page options by their wire values: `payment_parameters` is
+/// PaymentParametersRequired (1 full, 2 simplified, 3 card only), `payment_method` is
+/// PaymentMethod (1 card, 2 iDEAL, 3 both) and `card_token_request` is CardTokenRequest
+/// (0 none, 1 store the card only, 2 pay and store). Overrides the PaymentParametersRequired
+/// chosen by `ipc_purchase_set_customer`. Any other value is `IPC_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `purchase` must be NULL or live.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_purchase_set_options(
+    purchase: *mut ipc_purchase,
+    payment_parameters: u32,
+    payment_method: u32,
+    card_token_request: u32,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let purchase = unsafe { arg_mut(purchase, "purchase") }?;
+        let invalid = |name: &str, value: u32| {
+            FfiError::new(
+                ipc_result::InvalidArgument,
+                format!("{name} {value} is not a valid wire value"),
+            )
+        };
+        let parameters = PaymentParameters::parse(&payment_parameters.to_string())
+            .ok_or_else(|| invalid("payment_parameters", payment_parameters))?;
+        let method = PaymentMethod::parse(&payment_method.to_string())
+            .ok_or_else(|| invalid("payment_method", payment_method))?;
+        let token = match card_token_request {
+            0 => CardTokenRequest::None,
+            1 => CardTokenRequest::StoreOnly,
+            2 => CardTokenRequest::PayAndStore,
+            other => return Err(invalid("card_token_request", other)),
+        };
+        purchase.inner.payment_parameters = parameters;
+        purchase.inner.payment_method = method;
+        purchase.inner.card_token_request = token;
         Ok(())
     })
 }

@@ -40,6 +40,7 @@ check "every function declared in ipc.h is exported" bash -c "comm -13 '$work/ex
 
 cat > "$work/use.c" <<'C'
 #include "ipc.h"
+#include "ipc.h" /* the include guard makes a second inclusion harmless */
 #include <stdio.h>
 int main(void) {
   ipc_config *config = NULL;

@@ -16,6 +16,10 @@ static ipc_request *sign_purchase(ipc_config *config) {
   ok_code(ipc_purchase_add_item(p, "Delivery", 1, 345, true), IPC_RESULT_OK, "purchase_add_item: delivery");
   ok_code(ipc_purchase_set_customer(p, "jane@example.com", "+35900000000", "Jane", "Doe", "BGR", "Sofia", "1000", "1 Main St"), IPC_RESULT_OK, "purchase_set_customer");
   ok_code(ipc_purchase_set_note(p, "Order & <note>"), IPC_RESULT_OK, "purchase_set_note");
+  ok_code(ipc_purchase_set_options(p, 1, 4, 0), IPC_RESULT_INVALID_ARGUMENT, "purchase_set_options: PaymentMethod 4 refused");
+  ok_code(ipc_purchase_set_options(p, 0, 1, 0), IPC_RESULT_INVALID_ARGUMENT, "purchase_set_options: PaymentParametersRequired 0 refused");
+  ok_code(ipc_purchase_set_options(p, 1, 1, 3), IPC_RESULT_INVALID_ARGUMENT, "purchase_set_options: CardTokenRequest 3 refused");
+  ok_code(ipc_purchase_set_options(p, 1, 1, 2), IPC_RESULT_OK, "purchase_set_options: full, card, pay and store");
   ok_code(ipc_purchase_sign(p, config, &req), IPC_RESULT_OK, "purchase_sign");
   ipc_purchase_free(p);
   return req;
@@ -34,6 +38,12 @@ static void check_purchase(ipc_request *req) {
   s = NULL;
   ok_code(ipc_request_get(req, "customeremail", &s), IPC_RESULT_OK, "purchase: customer e-mail present");
   ok_string(s, "jane@example.com", "purchase: customer e-mail");
+  s = NULL;
+  ok_code(ipc_request_get(req, "PaymentMethod", &s), IPC_RESULT_OK, "purchase: PaymentMethod present");
+  ok_string(s, "1", "purchase: PaymentMethod from set_options");
+  s = NULL;
+  ok_code(ipc_request_get(req, "CardTokenRequest", &s), IPC_RESULT_OK, "purchase: CardTokenRequest present");
+  ok_string(s, "2", "purchase: CardTokenRequest from set_options");
   s = NULL;
   ok_code(ipc_request_get(req, "PaymentParametersRequired", &s), IPC_RESULT_OK, "purchase: PaymentParametersRequired present");
   ok_string(s, "1", "purchase: full customer data gives PaymentParametersRequired 1");
@@ -125,6 +135,8 @@ static void test_notify_flow(ipc_config *config) {
                      "&RequestSTAN=083107&RequestDateTime=2026-01-15+14%3A49%3A48&PaymentMethod=1&BillingDescriptor=myPOS++%2A+TESTSTORE&PAN=4444";
   ipc_message *m = notify(config, body, IPC_RESULT_OK, "notify: signed with the simulated myPOS key, parsed and verified");
   if (m == NULL) return;
+  ipc_message_kind kind = 99;
+  ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
   char *s = NULL;
   ok_code(ipc_message_method(m, &s), IPC_RESULT_OK, "message_method");
   ok_string(s, "IPCPurchaseNotify", "message: method");
@@ -174,6 +186,8 @@ static void test_notify_flow(ipc_config *config) {
   const char *rollback = "IPCmethod=IPCPurchaseRollback&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, rollback, IPC_RESULT_OK, "rollback: parsed and verified");
   if (m != NULL) {
+    ipc_message_kind kind = 99;
+    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_ROLLBACK, "rollback: kind PURCHASE_ROLLBACK");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_PAID, "410227", SID, IPC_ACTION_MARK_FAILED, IPC_REPLY_OK, 200, "OK", "rollback of a paid order");
     char *t = NULL;
     ok_code(ipc_message_trnref(m, &t), IPC_RESULT_NOT_FOUND, "rollback: no IPC_Trnref");
@@ -182,12 +196,16 @@ static void test_notify_flow(ipc_config *config) {
   const char *cancel = "IPCmethod=IPCPurchaseCancel&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, cancel, IPC_RESULT_OK, "cancel: parsed and verified");
   if (m != NULL) {
+    ipc_message_kind kind = 99;
+    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_CANCEL, "cancel: kind PURCHASE_CANCEL");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, SID, IPC_ACTION_KEEP_PAYABLE, IPC_REPLY_REDIRECT_TO_PAYMENT, 303, "", "buyer cancelled");
     ipc_message_free(m);
   }
   const char *probe = "IPCmethod=IPCSignatureVerify";
   m = notify(config, probe, IPC_RESULT_OK, "probe: parsed and verified");
   if (m != NULL) {
+    ipc_message_kind kind = 99;
+    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_SIGNATURE_VERIFY, "probe: kind SIGNATURE_VERIFY");
     expect_decision(m, 0, NULL, IPC_ORDER_STATE_UNKNOWN_ORDER, NULL, SID, IPC_ACTION_ACKNOWLEDGE, IPC_REPLY_OK, 200, "OK", "connection probe");
     ipc_message_free(m);
   }
