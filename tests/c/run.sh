@@ -22,7 +22,7 @@ n=0
 for src in tests/c/test_*.c; do
   name=$(basename "$src" .c)
   n=$((n + 1))
-  if ! gcc -std=c99 -Wall -Wextra -Werror -pedantic -g -Iinclude -Itests/c "$src" \
+  if ! gcc -std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/c "$src" \
       -L"$work/lib" -Wl,-rpath,"$work/lib" -lipc -o "$work/$name" 2> "$work/$name.cc"; then
     cat "$work/$name.cc"
     echo "not ok $n - $name compiles with -Wall -Wextra -Werror"
