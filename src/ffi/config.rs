@@ -17,6 +17,12 @@ pub struct ipc_config {
     pub(crate) inner: Config,
 }
 
+// The "safe to share between threads" promise above holds at compile time.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<ipc_config>();
+};
+
 /// "test", "production" or a URL; a bad value is a configuration error.
 fn endpoint_arg(text: &str) -> FfiResult<Endpoint> {
     Endpoint::parse(text)
