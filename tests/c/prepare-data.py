@@ -28,6 +28,7 @@ tk = os.path.join(proto, "test-keys")
 shutil.copy(os.path.join(tk, "simulated-mypos-private-key.pem"), os.path.join(out, "sim_mypos_private.pem"))
 shutil.copy(os.path.join(tk, "simulated-mypos-cert.pem"), os.path.join(out, "sim_mypos_cert.pem"))
 shutil.copy(os.path.join(tk, "mypos-test-merchant-private-key.pem"), os.path.join(out, "test_merchant_1024.pem"))
+shutil.copy(os.path.join(tk, "mypos-test-config-package.txt"), os.path.join(out, "mypos_test_pack.txt"))
 
 main = load("rsa2048/purchase_main.json")
 write("purchase_main.body", main["browser_body_application_x_www_form_urlencoded"])

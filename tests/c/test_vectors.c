@@ -78,6 +78,28 @@ static void test_purchase_main(void) {
   free(pack);
 }
 
+static void test_public_test_pack(void) {
+  char *pack = read_in(data, "mypos_test_pack.txt", NULL);
+  if (pack == NULL) { ok(0, "public myPOS test configuration pack"); return; }
+  ipc_config *config = NULL;
+  if (ok_code(ipc_config_from_pack(pack, "test", &config), IPC_RESULT_OK, "public myPOS test pack (1024-bit key) loads")) {
+    char *sid = NULL, *url = NULL;
+    ok_code(ipc_config_sid(config, &sid), IPC_RESULT_OK, "test pack: SID");
+    ok_string(sid, "000000000000010", "test pack: SID is 000000000000010");
+    ok_code(ipc_config_endpoint_url(config, &url), IPC_RESULT_OK, "test pack: endpoint url");
+    ok_string(url, "https://www.mypos.com/vmp/checkout-test", "test pack: test endpoint URL");
+    ipc_request *req = NULL;
+    if (ok_code(ipc_get_txn_status_sign(config, "ORDER-1", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "test pack: signs with the 1024-bit key")) {
+      char *sig = NULL;
+      ok(ipc_request_signature(req, &sig) == IPC_RESULT_OK && sig != NULL && strlen(sig) == 172, "test pack: 1024-bit Signature (172 base64 characters)");
+      ipc_string_free(sig);
+      ipc_request_free(req);
+    }
+    ipc_config_free(config);
+  }
+  free(pack);
+}
+
 static void test_refund_request(void) {
   char *raw = read_in(data, "refund_json.request", NULL);
   if (raw == NULL) { ok(0, "refund request vector"); return; }
@@ -211,6 +233,7 @@ int main(void) {
   }
   test_purchase_main();
   test_refund_request();
+  test_public_test_pack();
   test_incoming();
   test_responses();
   free(merchant_key);
