@@ -6,13 +6,14 @@ CARGO := cargo
 RELEASE := $(CARGO_TARGET_DIR)/release
 PREFIX ?= /usr/local
 RUN_SUITE := scripts/run-suite.sh
+VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
-TEST_DEPS :=
+TEST_DEPS := c cbindgen
 
-.PHONY: demo build test bench fmt clippy deps clean $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench fmt clippy deps clean header install install-lib $(addprefix test-,$(SUITES))
 
 build:
 	$(CARGO) build --release --workspace
@@ -42,6 +43,30 @@ test-cli:
 
 test-bench-smoke:
 	$(CARGO) bench -p mypos-ipc --bench crypto -- --test
+
+test-c:
+	@scripts/install-deps.sh c
+	tests/c/run.sh
+
+test-header:
+	@scripts/install-deps.sh cbindgen
+	tests/c/header-check.sh
+
+# Regenerates include/ipc.h (cbindgen 0.29.4, cbindgen.toml).
+header:
+	scripts/gen-header.sh include/ipc.h
+
+# libipc.so (SONAME libipc.so.0), libipc.a, ipc.h and ipc.pc under $(PREFIX).
+install: build install-lib
+
+install-lib:
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 0755 $(RELEASE)/libipc.so $(DESTDIR)$(PREFIX)/lib/libipc.so.$(VERSION)
+	ln -sf libipc.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libipc.so.0
+	ln -sf libipc.so.0 $(DESTDIR)$(PREFIX)/lib/libipc.so
+	install -m 0644 $(RELEASE)/libipc.a $(DESTDIR)$(PREFIX)/lib/libipc.a
+	install -m 0644 include/ipc.h $(DESTDIR)$(PREFIX)/include/ipc.h
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ipc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ipc.pc
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto

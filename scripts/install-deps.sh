@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, tests and demo need on Debian 12, idempotently and quietly when
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
-# Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind), phptools (phpunit,
-# phpcs), wordpress (MariaDB + Debian's WordPress), browser (chromium + playwright-core),
+# Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
+# phptools (phpunit, phpcs), wordpress (MariaDB + Debian's WordPress), browser (chromium + playwright-core),
 # cbindgen. No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for g in "${groups[@]}"; do
   case "$g" in
     php) for p in php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl libclang-dev clang; do want "$p"; done ;;
-    c) want valgrind ;;
+    c) for p in valgrind gcc g++ binutils pkg-config python3; do want "$p"; done ;;
     phptools) for p in phpunit php-codesniffer php8.2-cli; do want "$p"; done ;;
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;

@@ -35,6 +35,8 @@ pub mod canonical;
 pub mod config;
 pub mod configpack;
 pub mod error;
+#[cfg(feature = "capi")]
+pub mod ffi;
 pub mod fields;
 pub mod keys;
 pub mod message;

@@ -1,0 +1,140 @@
+//! `ipc_config`: a validated merchant configuration whose keys are parsed once.
+
+use std::ffi::c_char;
+
+use super::boundary::{
+    arg_ref, arg_str, free_box, guard, set_box, set_string, FfiError, FfiResult, Out,
+};
+use super::result::ipc_result;
+use crate::config::{Config, Endpoint};
+use crate::configpack::ConfigPack;
+
+/// A validated merchant configuration (SID, wallet, key index, merchant private key, myPOS
+/// certificate, endpoint). Immutable and safe to share between threads once made.
+#[allow(non_camel_case_types)]
+#[derive(Debug)]
+pub struct ipc_config {
+    pub(crate) inner: Config,
+}
+
+// The "safe to share between threads" promise above holds at compile time.
+const _: () = {
+    const fn shareable<T: Send + Sync>() {}
+    shareable::<ipc_config>();
+};
+
+/// "test", "production" or a URL; a bad value is a configuration error.
+fn endpoint_arg(text: &str) -> FfiResult<Endpoint> {
+    Endpoint::parse(text)
+        .map_err(|e| FfiError::new(ipc_result::InvalidConfig, format!("invalid endpoint: {e}")))
+}
+
+/// Makes a configuration. `endpoint` is "test", "production", or a URL (https, or http on a
+/// loopback host). `private_key_pem` is the merchant key (PKCS#1 or PKCS#8);
+/// `mypos_certificate_pem` the myPOS certificate or public key. On success `*config_out`
+/// receives an object to free with `ipc_config_free`.
+///
+/// # Safety
+/// Strings must be NUL-terminated; `config_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_new(
+    sid: *const c_char,
+    wallet: *const c_char,
+    key_index: u32,
+    private_key_pem: *const c_char,
+    mypos_certificate_pem: *const c_char,
+    endpoint: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let sid = unsafe { arg_str(sid, "sid") }?;
+        let wallet = unsafe { arg_str(wallet, "wallet") }?;
+        let key = unsafe { arg_str(private_key_pem, "private_key_pem") }?;
+        let cert = unsafe { arg_str(mypos_certificate_pem, "mypos_certificate_pem") }?;
+        let endpoint = unsafe { arg_str(endpoint, "endpoint") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let inner = Config::builder()
+            .sid(sid)
+            .wallet(wallet)
+            .key_index(key_index)
+            .private_key_pem(key)
+            .mypos_public_key_pem(cert)
+            .endpoint(endpoint_arg(endpoint)?)
+            .build()?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// Makes a configuration from a myPOS configuration pack (base64 text) and an endpoint
+/// ("test", "production" or a URL). On success `*config_out` receives an object to free with
+/// `ipc_config_free`.
+///
+/// # Safety
+/// Strings must be NUL-terminated; `config_out` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_from_pack(
+    pack: *const c_char,
+    endpoint: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let pack = unsafe { arg_str(pack, "pack") }?;
+        let endpoint = unsafe { arg_str(endpoint, "endpoint") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let pack = ConfigPack::decode(pack)?;
+        let inner = Config::from_pack(&pack, endpoint_arg(endpoint)?)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// The configuration's SID, as a string to free with `ipc_string_free`.
+///
+/// # Safety
+/// `config` must be NULL or live; `sid_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_sid(
+    config: *const ipc_config,
+    sid_out: *mut *mut c_char,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(sid_out, "sid_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_string(out, config.inner.sid()) }
+    })
+}
+
+/// The URL requests are posted to, as a string to free with `ipc_string_free`.
+///
+/// # Safety
+/// `config` must be NULL or live; `url_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_endpoint_url(
+    config: *const ipc_config,
+    url_out: *mut *mut c_char,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(url_out, "url_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_string(out, config.inner.endpoint().url()) }
+    })
+}
+
+/// Frees a configuration. NULL-safe.
+///
+/// # Safety
+/// `config` must be NULL or from `ipc_config_new` / `ipc_config_from_pack`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_free(config: *mut ipc_config) {
+    // SAFETY: the caller's contract.
+    unsafe { free_box(config) }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Writes the shared vectors and keys as plain files the C tests can read.
+Usage: prepare-data.py SHARED_PROTOCOL_DIR OUT_DIR"""
+import json
+import os
+import shutil
+import sys
+
+proto, out = sys.argv[1], sys.argv[2]
+vec = os.path.join(proto, "vectors")
+os.makedirs(os.path.join(out, "incoming"), exist_ok=True)
+
+
+def load(name):
+    with open(os.path.join(vec, name), encoding="utf-8") as f:
+        return json.load(f)
+
+
+def write(name, text):
+    with open(os.path.join(out, name), "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+keys = os.path.join(vec, "keys", "rsa2048")
+for k in ("merchant_private.pem", "merchant_cert.pem", "mypos_private.pem", "mypos_cert.pem"):
+    shutil.copy(os.path.join(keys, k), os.path.join(out, k))
+tk = os.path.join(proto, "test-keys")
+shutil.copy(os.path.join(tk, "simulated-mypos-private-key.pem"), os.path.join(out, "sim_mypos_private.pem"))
+shutil.copy(os.path.join(tk, "simulated-mypos-cert.pem"), os.path.join(out, "sim_mypos_cert.pem"))
+shutil.copy(os.path.join(tk, "mypos-test-merchant-private-key.pem"), os.path.join(out, "test_merchant_1024.pem"))
+shutil.copy(os.path.join(tk, "mypos-test-config-package.txt"), os.path.join(out, "mypos_test_pack.txt"))
+
+main = load("rsa2048/purchase_main.json")
+write("purchase_main.body", main["browser_body_application_x_www_form_urlencoded"])
+write("purchase_main.signature", main["sign_steps"]["signature_base64"])
+write("purchase_main.params", "".join(f"{n}\t{v}\n" for n, v in main["params_in_signing_order"]))
+write("config_pack.txt", load("rsa2048/config_pack.json")["base64"])
+
+refund = load("rsa2048/refund_json.json")
+write("refund_json.request", refund["request"]["raw_body"])
+for name in ("refund_json", "refund_xml", "reversal_xml", "getpaymentstatus_xml", "gettxnstatus_json", "gettxnstatus_xml"):
+    write(f"{name}.response", load(f"rsa2048/{name}.json")["response"]["raw_body"])
+
+index = []
+for v in load("incoming-notifications.json")["vectors"]:
+    if "raw_body" not in v or v.get("http_method") != "POST":
+        continue
+    index.append(f"{v['id']} {v['recommended_verdict']}\n")
+    write(f"incoming/{v['id']}", v["raw_body"])
+write("incoming/index", "".join(index))
