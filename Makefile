@@ -8,12 +8,13 @@ PREFIX ?= /usr/local
 RUN_SUITE := scripts/run-suite.sh
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke
+SUITES := rust rust-rustcrypto lint bench-smoke php php-valgrind
 
-.PHONY: build test bench fmt clippy deps clean $(addprefix test-,$(SUITES))
+.PHONY: build test bench bench-php fmt clippy deps clean $(addprefix test-,$(SUITES))
 
 build:
 	$(CARGO) build --release --workspace
+	$(CARGO) build --release -p mypos-ipc-php
 
 deps:
 	@scripts/install-deps.sh
@@ -37,6 +38,20 @@ test-lint:
 
 test-bench-smoke:
 	$(CARGO) bench -p mypos-ipc --bench crypto -- --test
+
+PHP_EXT := $(RELEASE)/libmypos_ipc.so
+
+test-php:
+	$(CARGO) build --release -p mypos-ipc-php
+	php-ext/tests/run.sh $(PHP_EXT)
+
+test-php-valgrind:
+	$(CARGO) build --release -p mypos-ipc-php
+	PHP_VALGRIND=1 php-ext/tests/run.sh $(PHP_EXT)
+
+bench-php:
+	$(CARGO) build --release -p mypos-ipc-php
+	php -n -d extension=$(PHP_EXT) php-ext/bench/bench.php
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto
