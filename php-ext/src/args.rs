@@ -81,7 +81,9 @@ pub fn opt_text<'a>(arg: Option<Str<'a>>, at: At) -> PhpResult<Option<&'a str>> 
 impl<'a> Arr<'a> {
     /// The array.
     pub fn table(self, at: At) -> PhpResult<&'a ZendHashTable> {
-        self.0.array().ok_or_else(|| type_error(at, "array", self.0))
+        self.0
+            .array()
+            .ok_or_else(|| type_error(at, "array", self.0))
     }
 }
 

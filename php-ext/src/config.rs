@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use ext_php_rs::exception::PhpResult;
 use ext_php_rs::builders::ClassBuilder;
+use ext_php_rs::exception::PhpResult;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ipc::{ConfigPack, Currency, Endpoint, IpcVersion, Money, OutputFormat};
@@ -82,7 +82,8 @@ impl Config {
             let pack = pack.bytes((C, 1, "pack"))?;
             let endpoint = opt_text(endpoint, (C, 2, "endpoint"))?.unwrap_or("test");
             let t = text("Config::fromPack(): $pack", pack)?;
-            let p = ConfigPack::decode(t).map_err(|e| config_error(format!("{what}: $pack: {e}")))?;
+            let p =
+                ConfigPack::decode(t).map_err(|e| config_error(format!("{what}: $pack: {e}")))?;
             let ep = self::endpoint("Config::fromPack(): $endpoint", endpoint)?;
             let mut b = ipc::Config::builder()
                 .sid(p.sid.clone())
@@ -93,7 +94,8 @@ impl Config {
                 .private_key_pem()
                 .ok_or_else(|| config_error(format!("{what}: $pack has no private key (pk)")))?;
             b = b.private_key(
-                keycache::private_key(pk).map_err(|e| config_error(format!("{what}: private key: {e}")))?,
+                keycache::private_key(pk)
+                    .map_err(|e| config_error(format!("{what}: private key: {e}")))?,
             );
             let cert = p.mypos_certificate_pem.as_deref().ok_or_else(|| {
                 config_error(format!("{what}: $pack has no myPOS certificate (pc)"))
@@ -108,8 +110,12 @@ impl Config {
             if let Some(pid) = &p.partner_id {
                 b = b.partner_id(pid.clone());
             }
-            let inner = b.build().map_err(|e| config_error(format!("{what}: {e}")))?;
-            Ok(Config { inner: Arc::new(inner) })
+            let inner = b
+                .build()
+                .map_err(|e| config_error(format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
         })
     }
 
@@ -128,8 +134,9 @@ impl Config {
                 b = b.wallet(v);
             }
             if let Some(v) = o.opt_int("key_index")? {
-                let k = u32::try_from(v)
-                    .map_err(|_| config_error(format!("{what}: 'key_index' must be a positive integer")))?;
+                let k = u32::try_from(v).map_err(|_| {
+                    config_error(format!("{what}: 'key_index' must be a positive integer"))
+                })?;
                 b = b.key_index(k);
             }
             if let Some(pem) = o.opt_str("private_key")? {
@@ -149,7 +156,8 @@ impl Config {
             }
             if let Some(v) = o.opt_str("version")? {
                 b = b.version(
-                    IpcVersion::parse(&v).map_err(|e| config_error(format!("{what}: 'version': {e}")))?,
+                    IpcVersion::parse(&v)
+                        .map_err(|e| config_error(format!("{what}: 'version': {e}")))?,
                 );
             }
             if let Some(v) = o.opt_str("language")? {
@@ -164,8 +172,12 @@ impl Config {
             if let Some(v) = o.opt_str("partner_id")? {
                 b = b.partner_id(v);
             }
-            let inner = b.build().map_err(|e| config_error(format!("Config::fromArray(): {e}")))?;
-            Ok(Config { inner: Arc::new(inner) })
+            let inner = b
+                .build()
+                .map_err(|e| config_error(format!("Config::fromArray(): {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
         })
     }
 
@@ -226,8 +238,15 @@ impl Config {
             let r = ipc::Refund {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
                 trnref: trnref.text((C, 2, "trnref"))?.to_string(),
-                amount: money(what, amount.int((C, 3, "amount"))?, currency.text((C, 4, "currency"))?)?,
-                output: output(what, opt_text(outputFormat, (C, 5, "outputFormat"))?.unwrap_or("json"))?,
+                amount: money(
+                    what,
+                    amount.int((C, 3, "amount"))?,
+                    currency.text((C, 4, "currency"))?,
+                )?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 5, "outputFormat"))?.unwrap_or("json"),
+                )?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -239,7 +258,10 @@ impl Config {
             let what = "Config::reversal()";
             let r = ipc::Reversal {
                 trnref: trnref.text((C, 1, "trnref"))?.to_string(),
-                output: output(what, opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"))?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -251,19 +273,29 @@ impl Config {
             let what = "Config::getTxnStatus()";
             let r = ipc::GetTxnStatus {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"))?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
             };
             self.sign(what, r.sign(&self.inner))
         })
     }
 
     /// IPCGetPaymentStatus.
-    pub fn get_payment_status(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
+    pub fn get_payment_status(
+        &self,
+        orderId: Str,
+        outputFormat: Option<Str>,
+    ) -> PhpResult<Request> {
         guard("Config::getPaymentStatus", || {
             let what = "Config::getPaymentStatus()";
             let r = ipc::GetPaymentStatus {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"))?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -275,19 +307,31 @@ impl Config {
             let what = "Config::getTxnLog()";
             let r = ipc::GetTxnLog {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"))?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
             };
             self.sign(what, r.sign(&self.inner))
         })
     }
 
     /// IPCPreAuthCompletion.
-    pub fn pre_auth_completion(&self, orderId: Str, amount: Int, currency: Str) -> PhpResult<Request> {
+    pub fn pre_auth_completion(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<Request> {
         guard("Config::preAuthCompletion", || {
             let what = "Config::preAuthCompletion()";
             let r = ipc::PreAuthCompletion {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(what, amount.int((C, 2, "amount"))?, currency.text((C, 3, "currency"))?)?,
+                amount: money(
+                    what,
+                    amount.int((C, 2, "amount"))?,
+                    currency.text((C, 3, "currency"))?,
+                )?,
                 output: OutputFormat::default(),
             };
             self.sign(what, r.sign(&self.inner))
@@ -295,12 +339,21 @@ impl Config {
     }
 
     /// IPCPreAuthCancellation.
-    pub fn pre_auth_cancellation(&self, orderId: Str, amount: Int, currency: Str) -> PhpResult<Request> {
+    pub fn pre_auth_cancellation(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<Request> {
         guard("Config::preAuthCancellation", || {
             let what = "Config::preAuthCancellation()";
             let r = ipc::PreAuthCancellation {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(what, amount.int((C, 2, "amount"))?, currency.text((C, 3, "currency"))?)?,
+                amount: money(
+                    what,
+                    amount.int((C, 2, "amount"))?,
+                    currency.text((C, 3, "currency"))?,
+                )?,
                 output: OutputFormat::default(),
             };
             self.sign(what, r.sign(&self.inner))

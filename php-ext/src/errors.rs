@@ -55,17 +55,28 @@ fn root_ce() -> &'static ClassEntry {
     Kind::Root.ce()
 }
 
+/// Remembers a registered class entry.
+type Store = fn(&'static mut ClassEntry);
+
 /// Registers the exception classes (module start-up, before any other class).
 pub fn register() -> ext_php_rs::error::Result<()> {
     ClassBuilder::new("MyPOS\\IPC\\Exception")
         .extends((ce::exception, "\\Exception"))
         .registration(|c| ROOT.store(c, Ordering::Release))
         .register()?;
-    let children: [(&str, fn(&'static mut ClassEntry)); 4] = [
-        ("MyPOS\\IPC\\InvalidArgumentException", |c| INVALID.store(c, Ordering::Release)),
-        ("MyPOS\\IPC\\MalformedInputException", |c| MALFORMED.store(c, Ordering::Release)),
-        ("MyPOS\\IPC\\SignatureException", |c| SIGNATURE.store(c, Ordering::Release)),
-        ("MyPOS\\IPC\\ConfigException", |c| CONFIG.store(c, Ordering::Release)),
+    let children: [(&str, Store); 4] = [
+        ("MyPOS\\IPC\\InvalidArgumentException", |c| {
+            INVALID.store(c, Ordering::Release)
+        }),
+        ("MyPOS\\IPC\\MalformedInputException", |c| {
+            MALFORMED.store(c, Ordering::Release)
+        }),
+        ("MyPOS\\IPC\\SignatureException", |c| {
+            SIGNATURE.store(c, Ordering::Release)
+        }),
+        ("MyPOS\\IPC\\ConfigException", |c| {
+            CONFIG.store(c, Ordering::Release)
+        }),
     ];
     for (name, store) in children {
         ClassBuilder::new(name)

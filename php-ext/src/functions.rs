@@ -1,16 +1,16 @@
 //! The low-level functions: sign, verify, sign_form, verify_form, config_pack_info.
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
-use ext_php_rs::boxed::ZBox;
 use ext_php_rs::types::ZendHashTable;
 use ipc::{ConfigPack, Error};
 
 use crate::args::{Arr, Str};
 use crate::errors::{from_core, guard, invalid, malformed};
 use crate::input::{fields as read_fields, text};
-use crate::output::Assoc;
 use crate::keycache;
+use crate::output::Assoc;
 
 /// Maps a verification result to true / false / MalformedInputException.
 pub fn verdict(what: &str, result: ipc::Result<ipc::Fields>) -> PhpResult<bool> {
@@ -35,7 +35,8 @@ pub fn sign(fields: Arr, privateKeyPem: Str) -> PhpResult<String> {
             )));
         }
         let pem = text("sign(): $privateKeyPem", privateKeyPem)?;
-        let key = keycache::private_key(pem).map_err(|e| from_core("sign(): $privateKeyPem", &e))?;
+        let key =
+            keycache::private_key(pem).map_err(|e| from_core("sign(): $privateKeyPem", &e))?;
         ipc::sign_fields(&f, &key).map_err(|e| from_core("sign()", &e))
     })
 }
@@ -46,7 +47,11 @@ pub fn sign(fields: Arr, privateKeyPem: Str) -> PhpResult<String> {
 pub fn verify(fields: Arr, publicKeyOrCertificatePem: Str) -> PhpResult<bool> {
     guard("verify", || {
         let fields = fields.table(("MyPOS\\IPC\\verify", 1, "fields"))?;
-        let pem = publicKeyOrCertificatePem.bytes(("MyPOS\\IPC\\verify", 2, "publicKeyOrCertificatePem"))?;
+        let pem = publicKeyOrCertificatePem.bytes((
+            "MyPOS\\IPC\\verify",
+            2,
+            "publicKeyOrCertificatePem",
+        ))?;
         let f = read_fields("verify(): $fields", fields, malformed)?;
         let pem = text("verify(): $publicKeyOrCertificatePem", pem)?;
         let key = keycache::public_key(pem)
@@ -63,8 +68,8 @@ pub fn sign_form(body: Str, privateKeyPem: Str) -> PhpResult<String> {
         let body = body.bytes(("MyPOS\\IPC\\sign_form", 1, "body"))?;
         let pem = privateKeyPem.bytes(("MyPOS\\IPC\\sign_form", 2, "privateKeyPem"))?;
         let pem = text("sign_form(): $privateKeyPem", pem)?;
-        let key = keycache::private_key(pem)
-            .map_err(|e| from_core("sign_form(): $privateKeyPem", &e))?;
+        let key =
+            keycache::private_key(pem).map_err(|e| from_core("sign_form(): $privateKeyPem", &e))?;
         ipc::sign_form(body, &key).map_err(|e| match e {
             Error::MalformedBody(ref why) if why.contains("Signature") => {
                 invalid(format!("sign_form(): $body: {e}"))
@@ -80,7 +85,11 @@ pub fn sign_form(body: Str, privateKeyPem: Str) -> PhpResult<String> {
 pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool> {
     guard("verify_form", || {
         let body = body.bytes(("MyPOS\\IPC\\verify_form", 1, "body"))?;
-        let pem = publicKeyOrCertificatePem.bytes(("MyPOS\\IPC\\verify_form", 2, "publicKeyOrCertificatePem"))?;
+        let pem = publicKeyOrCertificatePem.bytes((
+            "MyPOS\\IPC\\verify_form",
+            2,
+            "publicKeyOrCertificatePem",
+        ))?;
         let pem = text("verify_form(): $publicKeyOrCertificatePem", pem)?;
         let key = keycache::public_key(pem)
             .map_err(|e| malformed(format!("verify_form(): $publicKeyOrCertificatePem: {e}")))?;
@@ -105,7 +114,6 @@ pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
             .done())
     })
 }
-
 
 /// Adds the functions to the module.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {

@@ -35,7 +35,9 @@ pub fn scalar(what: &str, name: &str, value: &Zval) -> PhpResult<String> {
                 "{what}: value of '{name}' contains a NUL byte"
             ))),
             Ok(s) => Ok(s.to_string()),
-            Err(_) => Err(invalid(format!("{what}: value of '{name}' is not valid UTF-8"))),
+            Err(_) => Err(invalid(format!(
+                "{what}: value of '{name}' is not valid UTF-8"
+            ))),
         };
     }
     Err(invalid(format!(
@@ -84,7 +86,9 @@ pub fn fields(
             )));
         }
         if name.is_empty() || name.contains('\0') {
-            return Err(invalid(format!("{what}: field names must be non-empty text")));
+            return Err(invalid(format!(
+                "{what}: field names must be non-empty text"
+            )));
         }
         if out.get(&name).is_some() {
             return Err(dup(format!("{what}: duplicate field '{name}'")));

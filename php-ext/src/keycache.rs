@@ -12,7 +12,11 @@ pub const MAX_ENTRIES: usize = 64;
 
 type Cache<K> = Mutex<HashMap<[u8; 32], Arc<K>>>;
 
-fn lookup<K>(cache: &'static OnceLock<Cache<K>>, pem: &str, parse: fn(&str) -> Result<K>) -> Result<Arc<K>> {
+fn lookup<K>(
+    cache: &'static OnceLock<Cache<K>>,
+    pem: &str,
+    parse: fn(&str) -> Result<K>,
+) -> Result<Arc<K>> {
     let digest: [u8; 32] = Sha256::digest(pem.as_bytes()).into();
     let map = cache.get_or_init(|| Mutex::new(HashMap::new()));
     if let Some(hit) = map.lock().unwrap_or_else(|p| p.into_inner()).get(&digest) {

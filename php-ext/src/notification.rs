@@ -30,7 +30,9 @@ impl Notification {
                 message,
                 store_sid: config.sid().to_string(),
             }),
-            Err(Error::SignatureInvalid) => Err(signature("Config::notification(): $rawBody: signature invalid")),
+            Err(Error::SignatureInvalid) => Err(signature(
+                "Config::notification(): $rawBody: signature invalid",
+            )),
             Err(e) => Err(malformed(format!("Config::notification(): $rawBody: {e}"))),
         }
     }

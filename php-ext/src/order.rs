@@ -63,9 +63,15 @@ fn urls(o: &Options<'_>) -> PhpResult<ReturnUrls> {
     })
 }
 
-fn choice(what: &str, name: &str, value: Option<i64>, max: i64) -> PhpResult<Option<i64>> {
+fn choice(
+    what: &str,
+    name: &str,
+    value: Option<i64>,
+    min: i64,
+    max: i64,
+) -> PhpResult<Option<i64>> {
     match value {
-        Some(v) if !(1..=max).contains(&v) && !(name == "card_token_request" && v == 0) => {
+        Some(v) if !(min..=max).contains(&v) => {
             Err(invalid(format!("{what}: '{name}' is out of range ({v})")))
         }
         other => Ok(other),
@@ -117,16 +123,29 @@ pub fn purchase(what: &str, order: &ZendHashTable) -> PhpResult<Purchase> {
     }
     if let Some(e) = o.opt_int("expires_in")? {
         p.expires_in = Some(
-            u32::try_from(e).map_err(|_| invalid(format!("{what}: 'expires_in' is out of range")))?,
+            u32::try_from(e)
+                .map_err(|_| invalid(format!("{what}: 'expires_in' is out of range")))?,
         );
     }
-    if let Some(v) = choice(what, "payment_parameters", o.opt_int("payment_parameters")?, 3)? {
+    if let Some(v) = choice(
+        what,
+        "payment_parameters",
+        o.opt_int("payment_parameters")?,
+        1,
+        3,
+    )? {
         p.payment_parameters = PaymentParameters::parse(&v.to_string()).unwrap_or_default();
     }
-    if let Some(v) = choice(what, "payment_method", o.opt_int("payment_method")?, 3)? {
+    if let Some(v) = choice(what, "payment_method", o.opt_int("payment_method")?, 1, 3)? {
         p.payment_method = PaymentMethod::parse(&v.to_string()).unwrap_or_default();
     }
-    if let Some(v) = choice(what, "card_token_request", o.opt_int("card_token_request")?, 2)? {
+    if let Some(v) = choice(
+        what,
+        "card_token_request",
+        o.opt_int("card_token_request")?,
+        0,
+        2,
+    )? {
         p.card_token_request = match v {
             1 => CardTokenRequest::StoreOnly,
             2 => CardTokenRequest::PayAndStore,

@@ -1,8 +1,8 @@
 //! `MyPOS\IPC\Request`: a signed request, ready to post.
 
+use crate::config::final_class;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
-use crate::config::final_class;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use ipc::SignedRequest;

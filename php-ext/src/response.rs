@@ -22,10 +22,16 @@ pub struct Response {
 
 impl Response {
     /// Parses and verifies with the config's myPOS key.
-    pub fn parse(body: &[u8], format: Option<OutputFormat>, config: &ipc::Config) -> PhpResult<Self> {
+    pub fn parse(
+        body: &[u8],
+        format: Option<OutputFormat>,
+        config: &ipc::Config,
+    ) -> PhpResult<Self> {
         match ipc::Response::parse_and_verify(body, format, config.mypos_key()) {
             Ok(inner) => Ok(Response { inner }),
-            Err(Error::SignatureInvalid) => Err(signature("Config::response(): $body: signature invalid")),
+            Err(Error::SignatureInvalid) => {
+                Err(signature("Config::response(): $body: signature invalid"))
+            }
             Err(e) => Err(malformed(format!("Config::response(): $body: {e}"))),
         }
     }
@@ -103,7 +109,10 @@ impl Response {
 
     /// IPCGetTxnStatus: the nested OrderStatus fields.
     pub fn order_status(&self) -> PhpResult<Option<ZBox<ZendHashTable>>> {
-        self.inner.order_status().map(|f| fields_array(&f)).transpose()
+        self.inner
+            .order_status()
+            .map(|f| fields_array(&f))
+            .transpose()
     }
 
     /// IPCGetPaymentStatus: PaymentStatus.

@@ -58,20 +58,29 @@ pub fn mark() -> usize {
     static ONCE: Once = Once::new();
     static mut MARKED: usize = 0;
     ONCE.call_once(|| {
-        let name = ZendStr::new("SensitiveParameter", true).into_raw();
+        // zend_add_attribute takes its own reference to the name; ours is released below.
+        let mut name = ZendStr::new("SensitiveParameter", true);
         let mut count = 0;
         for (func, params) in SENSITIVE {
             let Some(f) = find(func) else { continue };
             for p in *params {
                 // SAFETY: `f` is a live internal function; the attribute table is persistent
-                // like the function, and the name is a leaked persistent string.
+                // like the function, and so is the name.
                 unsafe {
                     let attrs = std::ptr::addr_of_mut!((*f).common.attributes);
-                    zend_add_attribute(attrs, std::ptr::addr_of_mut!(*name).cast(), 0, ZEND_ATTRIBUTE_PERSISTENT, p + 1, 0);
+                    zend_add_attribute(
+                        attrs,
+                        std::ptr::addr_of_mut!(*name).cast(),
+                        0,
+                        ZEND_ATTRIBUTE_PERSISTENT,
+                        p + 1,
+                        0,
+                    );
                 }
                 count += 1;
             }
         }
+        drop(name);
         // SAFETY: written once inside call_once, read after it.
         unsafe { MARKED = count };
     });

@@ -8,7 +8,7 @@ dir=$(cd "$(dirname "$0")" && pwd)
 php_cmd=(php -n -d "extension=$ext" -d zend.exception_ignore_args=0 -d display_errors=stderr -d error_reporting=-1)
 if [ "${PHP_VALGRIND:-0}" = 1 ]; then
   export USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 RUST_BACKTRACE=0 MYPOS_BENCH_SMOKE=1
-  php_cmd=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect "${php_cmd[@]}")
+  php_cmd=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --suppressions="$dir/valgrind.supp" "${php_cmd[@]}")
 fi
 status=0
 for t in "$dir"/*.php "$dir"/../bench/bench.php; do
