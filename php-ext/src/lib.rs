@@ -16,6 +16,7 @@ mod output;
 mod request;
 mod response;
 mod sensitive;
+mod uncloneable;
 
 use ext_php_rs::prelude::*;
 
@@ -24,6 +25,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(sensitive::mark);
+    let _ = std::panic::catch_unwind(uncloneable::apply);
     0
 }
 

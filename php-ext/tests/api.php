@@ -142,5 +142,9 @@ Tap::is($x->method(), 'IPCRefund', 'Response: XML answer');
 // --- objects hold nothing PHP can see; no construction from PHP
 Tap::throws(fn () => new IPC\Config(), Exception::class, 'new Config() is not possible', 'cannot instantiate');
 Tap::ok((new ReflectionClass(IPC\Config::class))->isFinal(), 'Config is final');
+foreach (['Config' => $config, 'Request' => $r, 'Notification' => $n, 'Decision' => $d, 'Response' => $resp] as $cls => $obj) {
+    Tap::throws(fn () => clone $obj, Error::class, "$cls cannot be cloned", 'uncloneable');
+}
+Tap::throws(fn () => (new ReflectionClass(IPC\Request::class))->newInstanceWithoutConstructor(), ReflectionException::class, 'Request cannot be made without its constructor');
 
 Tap::finish();
