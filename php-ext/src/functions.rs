@@ -7,7 +7,7 @@ use ext_php_rs::types::ZendHashTable;
 use ipc::{ConfigPack, Error};
 
 use crate::args::{Arr, Str};
-use crate::errors::{from_core, guard, invalid, malformed};
+use crate::errors::{config_error, from_core, guard, invalid, malformed};
 use crate::input::{fields as read_fields, text};
 use crate::keycache;
 use crate::output::Assoc;
@@ -103,7 +103,8 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
 pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
     guard("config_pack_info", || {
         let pack = pack.bytes(("MyPOS\\IPC\\config_pack_info", 1, "pack"))?;
-        let text = text("config_pack_info(): $pack", pack)?;
+        let text = std::str::from_utf8(pack)
+            .map_err(|_| config_error("config_pack_info(): $pack is not valid UTF-8"))?;
         let p = ConfigPack::decode(text).map_err(|e| from_core("config_pack_info(): $pack", &e))?;
         Ok(Assoc::new()
             .set("sid", p.sid.as_str())?
