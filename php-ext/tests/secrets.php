@@ -93,6 +93,23 @@ foreach ($cases as $name => $fn) {
     $text = exposed($fn);
     Tap::ok($text !== 'NO EXCEPTION' && leaks($text, $needles) === null, "$name: the exception and its trace show no secret", leaks($text, $needles) ?? $text);
 }
+// Every parameter that carries a key or a pack is marked #[\SensitiveParameter].
+$marked = [
+    ['MyPOS\IPC\sign', 'privateKeyPem'], ['MyPOS\IPC\sign_form', 'privateKeyPem'],
+    ['MyPOS\IPC\config_pack_info', 'pack'], [[IPC\Config::class, 'fromPack'], 'pack'],
+    [[IPC\Config::class, 'fromArray'], 'options'],
+];
+foreach ($marked as [$fn, $param]) {
+    $r = is_array($fn) ? new ReflectionMethod($fn[0], $fn[1]) : new ReflectionFunction($fn);
+    $names = [];
+    foreach ($r->getParameters() as $p) {
+        if ($p->getName() === $param) {
+            $names = array_map(fn ($a) => $a->getName(), $p->getAttributes());
+        }
+    }
+    $label = is_array($fn) ? implode('::', $fn) : $fn;
+    Tap::is($names, ['SensitiveParameter'], "$label(\$$param) is #[\\SensitiveParameter]");
+}
 // The trace keeps a placeholder instead of the value.
 try {
     IPC\sign([], $key);

@@ -26,7 +26,8 @@ function params(ReflectionFunctionAbstract $f): array
 {
     $out = [];
     foreach ($f->getParameters() as $p) {
-        $out[] = sprintf('%s $%s%s', type($p->getType()), $p->getName(), $p->isOptional() ? ' = ?' : '');
+        $attrs = array_map(fn ($a) => '#[' . $a->getName() . '] ', $p->getAttributes());
+        $out[] = sprintf('%s%s $%s%s', implode('', $attrs), type($p->getType()), $p->getName(), $p->isOptional() ? ' = ?' : '');
     }
     return $out;
 }
