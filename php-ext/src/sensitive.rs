@@ -3,6 +3,7 @@
 //! support, so this is done once, at the first request, on the registered functions.
 
 use std::ffi::c_void;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Once;
 
 use ext_php_rs::ffi::{zend_function, zend_string, HashTable};
@@ -56,7 +57,7 @@ fn find(name: &str) -> Option<*mut zend_function> {
 /// Adds the attribute (idempotent: runs once per process). Returns how many were marked.
 pub fn mark() -> usize {
     static ONCE: Once = Once::new();
-    static mut MARKED: usize = 0;
+    static MARKED: AtomicUsize = AtomicUsize::new(0);
     ONCE.call_once(|| {
         // zend_add_attribute takes its own reference to the name; ours is released below.
         let mut name = ZendStr::new("SensitiveParameter", true);
@@ -81,9 +82,7 @@ pub fn mark() -> usize {
             }
         }
         drop(name);
-        // SAFETY: written once inside call_once, read after it.
-        unsafe { MARKED = count };
+        MARKED.store(count, Ordering::Release);
     });
-    // SAFETY: see above.
-    unsafe { MARKED }
+    MARKED.load(Ordering::Acquire)
 }
