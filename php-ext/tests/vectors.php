@@ -107,4 +107,52 @@ foreach (vectors('config-packages.json') as $v) {
     }
 }
 
+// The rsa2048 golden vectors (mock merchant and myPOS keys).
+$rsa = 'protocol/vectors/keys/rsa2048/';
+$merchantKey = shared($rsa . 'merchant_private.pem');
+$merchantCert = shared($rsa . 'merchant_cert.pem');
+$myposCert = shared($rsa . 'mypos_cert.pem');
+$golden = fn (string $name) => json_decode(shared("protocol/vectors/rsa2048/$name.json"), true, 512, JSON_THROW_ON_ERROR);
+foreach (['purchase_main', 'purchase_edge', 'purchase_v141_partner'] as $name) {
+    $v = $golden($name);
+    $fields = [];
+    foreach ($v['params_in_signing_order'] as [$n, $val]) {
+        if ($n !== 'Signature') {
+            $fields[$n] = (string) $val;
+        }
+    }
+    Tap::is(IPC\sign($fields, $merchantKey), $v['sign_steps']['signature_base64'], "rsa2048 $name: sign() equals the SDK's Signature");
+    $body = $v['browser_body_application_x_www_form_urlencoded'] ?? null;
+    if ($body !== null) {
+        parse_str($body, $posted);
+        if (count($posted) === count($v['params_in_signing_order']) - 1) {
+            Tap::ok(IPC\verify_form($body, $merchantCert), "rsa2048 $name: the browser body verifies with the merchant certificate");
+        } else {
+            // This body was built with http_build_query, which drops the null customer fields
+            // the SDK signed as empty strings (the SDK's null-parameter trap): it must not verify.
+            Tap::is(IPC\verify_form($body, $merchantCert), false, "rsa2048 $name: a body missing signed (null) fields does not verify");
+        }
+    }
+}
+foreach (['callback_notify_ok', 'callback_notify_merchant_http500', 'callback_purchase_cancel', 'callback_purchase_ok_redirect', 'callback_purchase_rollback', 'callback_notify_tampered_amount', 'callback_notify_reordered'] as $name) {
+    $v = $golden($name);
+    $want = $v['merchant_sdk']['sdk_verified'] ? 'valid' : 'invalid';
+    Tap::is(outcome(fn () => IPC\verify_form($v['wire_body'], $myposCert)), $want, "rsa2048 $name: verify_form() is $want");
+}
+$mock = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $merchantKey, 'mypos_certificate' => $myposCert]);
+foreach (['refund_json', 'refund_xml', 'reversal_xml', 'getpaymentstatus_xml', 'gettxnstatus_json', 'gettxnstatus_xml'] as $name) {
+    $v = $golden($name);
+    Tap::ok(IPC\verify_form($v['request']['raw_body'], $merchantCert), "rsa2048 $name: the SDK's request body verifies with the merchant certificate");
+    // ARCHITECTURE §10: every answer here is valid (gettxnstatus_xml verified depth-first).
+    $resp = $mock->response($v['response']['raw_body'], $v['response']['format']);
+    Tap::ok($resp->isSuccess(), "rsa2048 $name: Config::response() verifies the answer (Status 0)");
+}
+$ps = $mock->response($golden('getpaymentstatus_xml')['response']['raw_body']);
+Tap::ok(is_int($ps->paymentStatus()), 'rsa2048 getpaymentstatus_xml: paymentStatus() is an int');
+$ts = $mock->response($golden('gettxnstatus_xml')['response']['raw_body'], 'xml');
+Tap::ok(is_array($ts->orderStatus()) && $ts->orderStatus() !== [], 'rsa2048 gettxnstatus_xml: orderStatus() holds the nested message');
+$packVector = $golden('config_pack');
+$pc = IPC\Config::fromPack($packVector['base64']);
+Tap::is([$pc->sid(), $pc->privateKeyBits()], ['000000000000010', 2048], 'rsa2048 config_pack: Config::fromPack() loads the mock keys');
+
 Tap::finish();
