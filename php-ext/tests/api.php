@@ -139,6 +139,20 @@ Tap::is([$resp->paymentStatus(), $resp->txnLog()], [null, []], 'Response: paymen
 $x = $sim->response($vec['refund-xml-valid']['raw'], 'xml');
 Tap::is($x->method(), 'IPCRefund', 'Response: XML answer');
 
+// A txn log answer signed here with the mock myPOS key (leaf values depth-first).
+$log = ['IPCmethod' => 'IPCGetTxnLog', 'Status' => 0, 'StatusMsg' => 'Success',
+    'log' => [['trnref' => '410227', 'type' => 'payment'], ['trnref' => '410228', 'type' => 'refund']]];
+$leaves = [];
+array_walk_recursive($log, function ($v) use (&$leaves) {
+    $leaves['v' . count($leaves)] = (string) $v;
+});
+$log['Signature'] = IPC\sign($leaves, $myposKey);
+$tl = $config->response(json_encode($log), 'json');
+Tap::is($tl->txnLog(), [['trnref' => '410227', 'type' => 'payment'], ['trnref' => '410228', 'type' => 'refund']], 'Response::txnLog() gives the entries in order');
+Tap::is($tl->fields()['log'][1]['type'] ?? null, 'refund', 'Response::fields() nests the log');
+$log['log'][1]['type'] = 'payment';
+Tap::throws(fn () => $config->response(json_encode($log)), IPC\SignatureException::class, 'Config::response(): a tampered nested value throws SignatureException');
+
 // --- objects hold nothing PHP can see; no construction from PHP
 Tap::throws(fn () => new IPC\Config(), Exception::class, 'new Config() is not possible', 'cannot instantiate');
 Tap::ok((new ReflectionClass(IPC\Config::class))->isFinal(), 'Config is final');
