@@ -96,6 +96,12 @@ Tap::throws(fn () => $c->response('<<<'), $MI, 'response(): not JSON or XML');
 Tap::throws(fn () => $c->response('{}', 'csv'), $IA, 'response(): bad format name', 'outputFormat');
 $n = $c->notification(IPC\sign_form('IPCmethod=IPCPurchaseCancel&SID=000000000000010&Amount=1.00&Currency=EUR&OrderID=O-1', $key));
 Tap::throws(fn () => $n->decide(['amount' => 100, 'currency' => 'EUR', 'state' => 'lost']), $IA, 'decide(): unknown state', "'state'");
+Tap::throws(fn () => $c->refund('O-1', 'T1', '100', 'EUR'), TypeError::class, 'refund(): string amount is a TypeError naming it', 'Argument #3 ($amount) must be of type int, string given');
+Tap::throws(fn () => $c->notification(42), TypeError::class, 'notification(): int body is a TypeError', '($rawBody) must be of type string, int given');
+Tap::throws(fn () => $n->decide('paid'), TypeError::class, 'decide(): string order is a TypeError', '($order) must be of type array');
+Tap::throws(fn () => $c->response('{}', 5), TypeError::class, 'response(): int format is a TypeError', '($format)');
+Tap::throws(fn () => IPC\Config::fromPack(null), TypeError::class, 'Config::fromPack(): null pack is a TypeError', '($pack)');
+Tap::throws(fn () => $c->getTxnStatus('O-1', ''), $IA, 'getTxnStatus(): empty output format', 'outputFormat');
 Tap::throws(fn () => $n->decide(['amount' => 100, 'state' => 'pending']), $IA, 'decide(): missing currency', "'currency'");
 
 Tap::finish();
