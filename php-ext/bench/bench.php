@@ -1,4 +1,5 @@
 <?php
+
 // Verifying a myPOS notification three ways, in one run:
 //   ext          MyPOS\IPC\verify_form() (key parsed once and cached by the extension)
 //   sdk-style    plain PHP as the myPOS SDK does it: parse the certificate on every request,

@@ -1,6 +1,8 @@
 <?php
+
 // The required functions and every class, end to end with the rsa2048 keys.
 declare(strict_types=1);
+
 require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
@@ -47,8 +49,11 @@ $config = IPC\Config::fromArray([
     'private_key' => $merchantKey, 'mypos_certificate' => $myposCert,
     'endpoint' => 'http://127.0.0.1:9/vmp/checkout-test',
 ]);
-Tap::is([$config->sid(), $config->wallet(), $config->keyIndex(), $config->endpointUrl(), $config->privateKeyBits()],
-    ['000000000000010', '61938166610', 1, 'http://127.0.0.1:9/vmp/checkout-test', 2048], 'Config::fromArray() getters');
+Tap::is(
+    [$config->sid(), $config->wallet(), $config->keyIndex(), $config->endpointUrl(), $config->privateKeyBits()],
+    ['000000000000010', '61938166610', 1, 'http://127.0.0.1:9/vmp/checkout-test', 2048],
+    'Config::fromArray() getters'
+);
 $pack = json_decode(shared('protocol/vectors/rsa2048/config_pack.json'), true);
 $packText = $pack['base64'] ?? null;
 if (is_string($packText)) {
@@ -103,8 +108,11 @@ Tap::is(array_slice(array_keys($config->request('IPCX', ['B' => 1, 'A' => 2])->f
 $notifyFields = ['IPCmethod' => 'IPCPurchaseNotify', 'SID' => '000000000000010', 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => 'ORDER-1', 'IPC_Trnref' => '410227', 'RequestSTAN' => '000123', 'RequestDateTime' => '2026-01-15 14:49:48', 'PaymentMethod' => '1', 'BillingDescriptor' => 'x', 'PAN' => '4444'];
 $nbody = http_build_query($notifyFields) . '&Signature=' . rawurlencode(IPC\sign($notifyFields, $myposKey));
 $n = $config->notification($nbody);
-Tap::is([$n->method(), $n->kind(), $n->orderId(), $n->trnref(), $n->amount(), $n->currency(), $n->sid()],
-    ['IPCPurchaseNotify', 'notify', 'ORDER-1', '410227', '24.45', 'EUR', '000000000000010'], 'Notification getters');
+Tap::is(
+    [$n->method(), $n->kind(), $n->orderId(), $n->trnref(), $n->amount(), $n->currency(), $n->sid()],
+    ['IPCPurchaseNotify', 'notify', 'ORDER-1', '410227', '24.45', 'EUR', '000000000000010'],
+    'Notification getters'
+);
 Tap::is($n->fields(), $notifyFields, 'Notification::fields() in order without Signature');
 Tap::is([$n->get('pan'), $n->get('Nope')], ['4444', null], 'Notification::get() is case-insensitive, null when absent');
 $d = $n->decide(['amount' => 2445, 'currency' => 'EUR', 'state' => 'pending', 'trnref' => null]);

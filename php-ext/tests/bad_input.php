@@ -1,6 +1,8 @@
 <?php
+
 // Bad input: wrong types throw TypeError; bad values throw the specific MyPOS\IPC exception.
 declare(strict_types=1);
+
 require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;

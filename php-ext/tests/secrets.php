@@ -1,7 +1,9 @@
 <?php
+
 // No secret reaches var_dump, print_r, var_export, serialize, json_encode, exception messages or
 // traces (run with -d zend.exception_ignore_args=0, so traces would carry arguments).
 declare(strict_types=1);
+
 require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;

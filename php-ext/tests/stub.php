@@ -1,4 +1,5 @@
 <?php
+
 // php-ext/mypos_ipc.stub.php must describe exactly what the loaded extension registers:
 // functions, classes (parent, final), methods (static, parameters, types, optionality),
 // return types and constants. The stub is reflected in a second PHP process without the

@@ -1,4 +1,5 @@
 <?php
+
 // Minimal TAP helpers shared by the extension's test scripts.
 declare(strict_types=1);
 

@@ -1,8 +1,10 @@
 <?php
+
 // Every shared vector through the extension: outgoing signatures via sign(), incoming
 // notifications via verify_form() with the class ARCHITECTURE §10 gives them, API answers via
 // Config::response().
 declare(strict_types=1);
+
 require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
