@@ -9,13 +9,15 @@ RUN_SUITE := scripts/run-suite.sh
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli c header
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
-TEST_DEPS := c cbindgen
+TEST_DEPS := c cbindgen php phptools
 
-.PHONY: demo build test bench fmt clippy deps clean header install install-lib $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib $(addprefix test-,$(SUITES))
 
+# Everything, with one feature set for the core (the PHP extension needs php8.2-dev).
 build:
+	@scripts/install-deps.sh php
 	$(CARGO) build --release --workspace
 
 deps:
@@ -67,6 +69,20 @@ install-lib:
 	install -m 0644 $(RELEASE)/libipc.a $(DESTDIR)$(PREFIX)/lib/libipc.a
 	install -m 0644 include/ipc.h $(DESTDIR)$(PREFIX)/include/ipc.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ipc.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/ipc.pc
+
+PHP_EXT := $(RELEASE)/libmypos_ipc.so
+
+test-php:
+	$(CARGO) build --release --workspace
+	php-ext/tests/run.sh $(PHP_EXT)
+
+test-php-valgrind:
+	$(CARGO) build --release --workspace
+	PHP_VALGRIND=1 php-ext/tests/run.sh $(PHP_EXT)
+
+bench-php:
+	$(CARGO) build --release --workspace
+	php -n -d extension=$(PHP_EXT) php-ext/bench/bench.php
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto

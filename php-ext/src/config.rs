@@ -1,0 +1,422 @@
+//! `MyPOS\IPC\Config`: the store's identity and keys, and the request builders.
+
+use std::sync::Arc;
+
+use ext_php_rs::builders::ClassBuilder;
+use ext_php_rs::exception::PhpResult;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ipc::{ConfigPack, Currency, Endpoint, IpcVersion, Money, OutputFormat};
+
+use crate::args::{opt_text, Arr, Int, Str};
+use crate::errors::{config_error, from_core, guard, invalid};
+use crate::input::{text, Options};
+use crate::keycache;
+use crate::notification::Notification;
+use crate::order;
+use crate::request::Request;
+use crate::response::Response;
+
+const OPTION_KEYS: &[&str] = &[
+    "sid",
+    "wallet",
+    "key_index",
+    "private_key",
+    "mypos_certificate",
+    "endpoint",
+    "version",
+    "language",
+    "source",
+    "application_id",
+    "partner_id",
+];
+
+/// A store configuration. Holds Rust data only: nothing to dump or serialize.
+#[php_class]
+#[php(name = "MyPOS\\IPC\\Config")]
+#[php(modifier = final_class)]
+#[derive(Debug)]
+pub struct Config {
+    inner: Arc<ipc::Config>,
+}
+
+/// Marks a class final (ext-php-rs 0.14 ignores `#[php(flags)]`); ext-php-rs already makes
+/// classes with Rust objects not serializable.
+pub fn final_class(builder: ClassBuilder) -> ClassBuilder {
+    builder.flags(ClassFlags::Final)
+}
+
+const C: &str = "MyPOS\\IPC\\Config";
+
+fn endpoint(what: &str, text: &str) -> PhpResult<Endpoint> {
+    Endpoint::parse(text).map_err(|e| config_error(format!("{what}: {e}")))
+}
+
+fn output(what: &str, text: &str) -> PhpResult<OutputFormat> {
+    OutputFormat::parse(text)
+        .ok_or_else(|| invalid(format!("{what}: $outputFormat must be 'json' or 'xml'")))
+}
+
+fn money(what: &str, amount: i64, currency: &str) -> PhpResult<Money> {
+    let c = Currency::parse(currency).map_err(|e| invalid(format!("{what}: $currency: {e}")))?;
+    Ok(Money::new(amount, c))
+}
+
+impl Config {
+    fn sign(&self, what: &str, r: ipc::Result<ipc::SignedRequest>) -> PhpResult<Request> {
+        r.map(Request::new).map_err(|e| from_core(what, &e))
+    }
+
+    /// The core config (for the other classes).
+    pub fn core(&self) -> &Arc<ipc::Config> {
+        &self.inner
+    }
+}
+
+#[php_impl]
+impl Config {
+    /// A config from a configuration pack; `$endpoint` is 'production', 'test' or a URL.
+    pub fn from_pack(pack: Str, endpoint: Option<Str>) -> PhpResult<Config> {
+        guard("Config::fromPack", || {
+            let what = "Config::fromPack()";
+            let pack = pack.bytes((C, 1, "pack"))?;
+            let endpoint = opt_text(endpoint, (C, 2, "endpoint"))?.unwrap_or("test");
+            let t = text("Config::fromPack(): $pack", pack)?;
+            let p =
+                ConfigPack::decode(t).map_err(|e| config_error(format!("{what}: $pack: {e}")))?;
+            let ep = self::endpoint("Config::fromPack(): $endpoint", endpoint)?;
+            let mut b = ipc::Config::builder()
+                .sid(p.sid.clone())
+                .wallet(p.wallet.clone())
+                .key_index(p.key_index)
+                .endpoint(ep);
+            let pk = p
+                .private_key_pem()
+                .ok_or_else(|| config_error(format!("{what}: $pack has no private key (pk)")))?;
+            b = b.private_key(
+                keycache::private_key(pk)
+                    .map_err(|e| config_error(format!("{what}: private key: {e}")))?,
+            );
+            let cert = p.mypos_certificate_pem.as_deref().ok_or_else(|| {
+                config_error(format!("{what}: $pack has no myPOS certificate (pc)"))
+            })?;
+            b = b.mypos_public_key(
+                keycache::public_key(cert)
+                    .map_err(|e| config_error(format!("{what}: myPOS certificate: {e}")))?,
+            );
+            if let Some(a) = &p.application_id {
+                b = b.application_id(a.clone());
+            }
+            if let Some(pid) = &p.partner_id {
+                b = b.partner_id(pid.clone());
+            }
+            let inner = b
+                .build()
+                .map_err(|e| config_error(format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// A config from an options array (sid, wallet, key_index, private_key,
+    /// mypos_certificate, endpoint, version, language, source, application_id, partner_id).
+    pub fn from_array(options: Arr) -> PhpResult<Config> {
+        guard("Config::fromArray", || {
+            let options = options.table((C, 1, "options"))?;
+            let what = "Config::fromArray(): $options";
+            let o = Options::new(what, options, OPTION_KEYS)?;
+            let mut b = ipc::Config::builder();
+            if let Some(v) = o.opt_str("sid")? {
+                b = b.sid(v);
+            }
+            if let Some(v) = o.opt_str("wallet")? {
+                b = b.wallet(v);
+            }
+            if let Some(v) = o.opt_int("key_index")? {
+                let k = u32::try_from(v).map_err(|_| {
+                    config_error(format!("{what}: 'key_index' must be a positive integer"))
+                })?;
+                b = b.key_index(k);
+            }
+            if let Some(pem) = o.opt_str("private_key")? {
+                b = b.private_key(
+                    keycache::private_key(&pem)
+                        .map_err(|e| config_error(format!("{what}: 'private_key': {e}")))?,
+                );
+            }
+            if let Some(pem) = o.opt_str("mypos_certificate")? {
+                b = b.mypos_public_key(
+                    keycache::public_key(&pem)
+                        .map_err(|e| config_error(format!("{what}: 'mypos_certificate': {e}")))?,
+                );
+            }
+            if let Some(v) = o.opt_str("endpoint")? {
+                b = b.endpoint(self::endpoint(&format!("{what}: 'endpoint'"), &v)?);
+            }
+            if let Some(v) = o.opt_str("version")? {
+                b = b.version(
+                    IpcVersion::parse(&v)
+                        .map_err(|e| config_error(format!("{what}: 'version': {e}")))?,
+                );
+            }
+            if let Some(v) = o.opt_str("language")? {
+                b = b.language(v);
+            }
+            if let Some(v) = o.opt_str("source")? {
+                b = b.source(v);
+            }
+            if let Some(v) = o.opt_str("application_id")? {
+                b = b.application_id(v);
+            }
+            if let Some(v) = o.opt_str("partner_id")? {
+                b = b.partner_id(v);
+            }
+            let inner = b
+                .build()
+                .map_err(|e| config_error(format!("Config::fromArray(): {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// The store ID (SID).
+    pub fn sid(&self) -> String {
+        self.inner.sid().to_string()
+    }
+
+    /// The wallet number.
+    pub fn wallet(&self) -> String {
+        self.inner.wallet().to_string()
+    }
+
+    /// The key index.
+    pub fn key_index(&self) -> i64 {
+        i64::from(self.inner.key_index())
+    }
+
+    /// The URL requests are posted to.
+    pub fn endpoint_url(&self) -> String {
+        self.inner.endpoint().url().to_string()
+    }
+
+    /// The size of the merchant private key in bits.
+    pub fn private_key_bits(&self) -> i64 {
+        i64::try_from(self.inner.private_key().bits()).unwrap_or(i64::MAX)
+    }
+
+    /// IPCPurchase from an order array.
+    pub fn purchase(&self, order: Arr) -> PhpResult<Request> {
+        guard("Config::purchase", || {
+            let order = order.table((C, 1, "order"))?;
+            let p = order::purchase("Config::purchase(): $order", order)?;
+            self.sign("Config::purchase()", p.sign(&self.inner))
+        })
+    }
+
+    /// IPCPreAuthorization from an order array.
+    pub fn pre_authorization(&self, order: Arr) -> PhpResult<Request> {
+        guard("Config::preAuthorization", || {
+            let order = order.table((C, 1, "order"))?;
+            let p = order::pre_authorization("Config::preAuthorization(): $order", order)?;
+            self.sign("Config::preAuthorization()", p.sign(&self.inner))
+        })
+    }
+
+    /// IPCRefund.
+    pub fn refund(
+        &self,
+        orderId: Str,
+        trnref: Str,
+        amount: Int,
+        currency: Str,
+        outputFormat: Option<Str>,
+    ) -> PhpResult<Request> {
+        guard("Config::refund", || {
+            let what = "Config::refund()";
+            let r = ipc::Refund {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                trnref: trnref.text((C, 2, "trnref"))?.to_string(),
+                amount: money(
+                    what,
+                    amount.int((C, 3, "amount"))?,
+                    currency.text((C, 4, "currency"))?,
+                )?,
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 5, "outputFormat"))?.unwrap_or("json"),
+                )?,
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCReversal.
+    pub fn reversal(&self, trnref: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
+        guard("Config::reversal", || {
+            let what = "Config::reversal()";
+            let r = ipc::Reversal {
+                trnref: trnref.text((C, 1, "trnref"))?.to_string(),
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCGetTxnStatus.
+    pub fn get_txn_status(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
+        guard("Config::getTxnStatus", || {
+            let what = "Config::getTxnStatus()";
+            let r = ipc::GetTxnStatus {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCGetPaymentStatus.
+    pub fn get_payment_status(
+        &self,
+        orderId: Str,
+        outputFormat: Option<Str>,
+    ) -> PhpResult<Request> {
+        guard("Config::getPaymentStatus", || {
+            let what = "Config::getPaymentStatus()";
+            let r = ipc::GetPaymentStatus {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCGetTxnLog.
+    pub fn get_txn_log(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
+        guard("Config::getTxnLog", || {
+            let what = "Config::getTxnLog()";
+            let r = ipc::GetTxnLog {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                output: output(
+                    what,
+                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
+                )?,
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCPreAuthCompletion.
+    pub fn pre_auth_completion(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<Request> {
+        guard("Config::preAuthCompletion", || {
+            let what = "Config::preAuthCompletion()";
+            let r = ipc::PreAuthCompletion {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                amount: money(
+                    what,
+                    amount.int((C, 2, "amount"))?,
+                    currency.text((C, 3, "currency"))?,
+                )?,
+                output: OutputFormat::default(),
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCPreAuthCancellation.
+    pub fn pre_auth_cancellation(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<Request> {
+        guard("Config::preAuthCancellation", || {
+            let what = "Config::preAuthCancellation()";
+            let r = ipc::PreAuthCancellation {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                amount: money(
+                    what,
+                    amount.int((C, 2, "amount"))?,
+                    currency.text((C, 3, "currency"))?,
+                )?,
+                output: OutputFormat::default(),
+            };
+            self.sign(what, r.sign(&self.inner))
+        })
+    }
+
+    /// IPCPreAuthStatus.
+    pub fn pre_auth_status(&self, orderId: Str) -> PhpResult<Request> {
+        guard("Config::preAuthStatus", || {
+            let r = ipc::PreAuthStatus {
+                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
+                output: OutputFormat::default(),
+            };
+            self.sign("Config::preAuthStatus()", r.sign(&self.inner))
+        })
+    }
+
+    /// IPCSignatureVerify (the connection test).
+    pub fn signature_verify(&self, urlNotify: Str) -> PhpResult<Request> {
+        guard("Config::signatureVerify", || {
+            let r = ipc::SignatureVerify {
+                url_notify: urlNotify.text((C, 1, "urlNotify"))?.to_string(),
+            };
+            self.sign("Config::signatureVerify()", r.sign(&self.inner))
+        })
+    }
+
+    /// Any method: the standard prefix, then `$params` in order, signed as given.
+    pub fn request(&self, method: Str, params: Arr) -> PhpResult<Request> {
+        guard("Config::request", || {
+            let what = "Config::request(): $params";
+            let method = method.text((C, 1, "method"))?.to_string();
+            let params = params.table((C, 2, "params"))?;
+            let mut g = ipc::GenericRequest::new(method);
+            if !params.is_empty() {
+                let f = crate::input::fields(what, params, invalid)?;
+                if f.has_signature() {
+                    return Err(invalid(format!("{what}: must not hold a Signature")));
+                }
+                for (n, v) in f.iter() {
+                    g = g.param(n, v);
+                }
+            }
+            self.sign("Config::request()", g.sign(&self.inner))
+        })
+    }
+
+    /// Parses and verifies a raw notification body with the config's myPOS key.
+    pub fn notification(&self, rawBody: Str) -> PhpResult<Notification> {
+        guard("Config::notification", || {
+            Notification::parse(rawBody.bytes((C, 1, "rawBody"))?, &self.inner)
+        })
+    }
+
+    /// Parses and verifies an API answer; `$format` is 'json', 'xml' or null (detect).
+    pub fn response(&self, body: Str, format: Option<Str>) -> PhpResult<Response> {
+        guard("Config::response", || {
+            let body = body.bytes((C, 1, "body"))?;
+            let fmt = match opt_text(format, (C, 2, "format"))? {
+                None => None,
+                Some(f) => Some(output("Config::response()", f)?),
+            };
+            Response::parse(body, fmt, &self.inner)
+        })
+    }
+}

@@ -1,0 +1,61 @@
+//! The PHP extension `mypos_ipc`: myPOS IPC signing and verification, request builders,
+//! verified notifications with notify decisions, and API answers, under `MyPOS\IPC`.
+#![cfg_attr(windows, feature(abi_vectorcall))]
+// Rust parameter names become the PHP parameter names, which are camelCase ($privateKeyPem).
+#![allow(non_snake_case)]
+
+mod args;
+mod config;
+mod errors;
+mod functions;
+mod input;
+mod keycache;
+mod notification;
+mod order;
+mod output;
+mod request;
+mod response;
+mod sensitive;
+mod uncloneable;
+
+use ext_php_rs::prelude::*;
+
+/// The extension version (`MyPOS\IPC\VERSION`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
+    let _ = std::panic::catch_unwind(sensitive::mark);
+    let _ = std::panic::catch_unwind(uncloneable::apply);
+    0
+}
+
+/// Module start-up (before ext-php-rs registers the Rust-backed classes).
+fn module_startup(_type: i32, _module: i32) -> i32 {
+    match std::panic::catch_unwind(errors::register) {
+        Ok(Ok(())) => 0,
+        _ => 1,
+    }
+}
+
+#[php_module]
+#[php(startup = module_startup)]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    // The package is mypos-ipc-php; the PHP extension is named mypos_ipc.
+    drop(module);
+    ModuleBuilder::new("mypos_ipc", VERSION)
+        .request_startup_function(request_startup)
+        .constant(("MyPOS\\IPC\\VERSION", VERSION, &[]))
+        .class::<config::Config>()
+        .class::<request::Request>()
+        .class::<notification::Notification>()
+        .class::<notification::Decision>()
+        .class::<response::Response>()
+        .pipe(functions::register)
+}
+
+trait Pipe: Sized {
+    fn pipe(self, f: impl FnOnce(Self) -> Self) -> Self {
+        f(self)
+    }
+}
+impl Pipe for ModuleBuilder<'_> {}

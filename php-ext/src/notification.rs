@@ -1,0 +1,204 @@
+//! `MyPOS\IPC\Notification` (a verified myPOS message) and `MyPOS\IPC\Decision`.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::exception::PhpResult;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::ZendHashTable;
+use ipc::{Action, Currency, Error, Message, MessageKind, Money, OrderSnapshot, OrderState, Reply};
+
+use crate::args::{opt_table, opt_text, Arr, Str};
+use crate::config::final_class;
+use crate::errors::{guard, invalid, malformed, signature};
+use crate::input::Options;
+use crate::output::fields_array;
+
+/// A verified notification.
+#[php_class]
+#[php(name = "MyPOS\\IPC\\Notification")]
+#[php(modifier = final_class)]
+#[derive(Debug)]
+pub struct Notification {
+    message: Message,
+    store_sid: String,
+}
+
+impl Notification {
+    /// Parses and verifies `body` with the config's myPOS key.
+    pub fn parse(body: &[u8], config: &ipc::Config) -> PhpResult<Self> {
+        match Message::parse_and_verify(body, config.mypos_key()) {
+            Ok(message) => Ok(Notification {
+                message,
+                store_sid: config.sid().to_string(),
+            }),
+            Err(Error::SignatureInvalid) => Err(signature(
+                "Config::notification(): $rawBody: signature invalid",
+            )),
+            Err(e) => Err(malformed(format!("Config::notification(): $rawBody: {e}"))),
+        }
+    }
+}
+
+fn state(what: &str, text: &str, trnref: Option<String>) -> PhpResult<OrderState> {
+    let t = trnref.unwrap_or_default();
+    Ok(match text {
+        "pending" => OrderState::AwaitingPayment,
+        "failed" => OrderState::Failed,
+        "cancelled" => OrderState::Cancelled,
+        "on-hold" => OrderState::OnHold,
+        "paid" => OrderState::Paid { trnref: t },
+        "refunded" => OrderState::Refunded { trnref: t },
+        other => {
+            return Err(invalid(format!(
+                "{what}: 'state' must be pending, failed, cancelled, on-hold, paid or refunded, not '{other}'"
+            )))
+        }
+    })
+}
+
+fn snapshot(order: &ZendHashTable) -> PhpResult<OrderSnapshot> {
+    let what = "Notification::decide(): $order";
+    let o = Options::new(what, order, &["amount", "currency", "state", "trnref"])?;
+    let currency = Currency::parse(&o.req_str("currency")?)
+        .map_err(|e| invalid(format!("{what}: 'currency': {e}")))?;
+    Ok(OrderSnapshot {
+        amount: Money::new(o.req_int("amount")?, currency),
+        state: state(what, &o.req_str("state")?, o.opt_str("trnref")?)?,
+    })
+}
+
+#[php_impl]
+impl Notification {
+    /// The IPCmethod.
+    pub fn method(&self) -> String {
+        self.message.method().to_string()
+    }
+
+    /// 'notify', 'ok', 'cancel', 'rollback', 'signature_verify' or 'other'.
+    pub fn kind(&self) -> String {
+        match self.message.kind() {
+            MessageKind::PurchaseNotify => "notify",
+            MessageKind::PurchaseOk => "ok",
+            MessageKind::PurchaseCancel => "cancel",
+            MessageKind::PurchaseRollback => "rollback",
+            MessageKind::SignatureVerify => "signature_verify",
+            _ => "other",
+        }
+        .to_string()
+    }
+
+    /// All fields in received order, without Signature.
+    pub fn fields(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        fields_array(self.message.fields())
+    }
+
+    /// A field by name (case-insensitive).
+    pub fn get(&self, name: Str) -> PhpResult<Option<String>> {
+        let name = name.text(("MyPOS\\IPC\\Notification::get", 1, "name"))?;
+        Ok(self.message.get(name).map(str::to_string))
+    }
+
+    /// OrderID.
+    pub fn order_id(&self) -> Option<String> {
+        self.message.order_id().map(str::to_string)
+    }
+
+    /// IPC_Trnref.
+    pub fn trnref(&self) -> Option<String> {
+        self.message.trnref().map(str::to_string)
+    }
+
+    /// Amount as sent.
+    pub fn amount(&self) -> Option<String> {
+        self.message.amount_text().map(str::to_string)
+    }
+
+    /// Currency.
+    pub fn currency(&self) -> Option<String> {
+        self.message.currency().map(str::to_string)
+    }
+
+    /// SID.
+    pub fn sid(&self) -> Option<String> {
+        self.message.sid().map(str::to_string)
+    }
+
+    /// What the notification means for `$order` (null: unknown order).
+    #[php(optional = storeSid)]
+    pub fn decide(&self, order: Option<Arr>, storeSid: Option<Str>) -> PhpResult<Decision> {
+        guard("Notification::decide", || {
+            const AT: &str = "MyPOS\\IPC\\Notification::decide";
+            let order = opt_table(order, (AT, 1, "order"))?;
+            let snap = order.map(snapshot).transpose()?;
+            let sid = opt_text(storeSid, (AT, 2, "storeSid"))?
+                .map_or_else(|| self.store_sid.clone(), str::to_string);
+            Ok(Decision {
+                inner: ipc::decide(&self.message, snap.as_ref(), &sid),
+            })
+        })
+    }
+}
+
+/// A notify decision.
+#[php_class]
+#[php(name = "MyPOS\\IPC\\Decision")]
+#[php(modifier = final_class)]
+#[derive(Debug)]
+pub struct Decision {
+    inner: ipc::Decision,
+}
+
+#[php_impl]
+impl Decision {
+    /// The action name.
+    pub fn action(&self) -> String {
+        match &self.inner.action {
+            Action::MarkPaid { .. } => "mark_paid",
+            Action::Duplicate => "duplicate",
+            Action::HoldMismatch => "hold_mismatch",
+            Action::AlreadyPaidOtherwise => "already_paid_otherwise",
+            Action::MarkFailed => "mark_failed",
+            Action::NoteOnly => "note_only",
+            Action::KeepPayable => "keep_payable",
+            Action::ShowReceived => "show_received",
+            Action::Acknowledge => "acknowledge",
+            Action::UnknownOrder => "unknown_order",
+            Action::Ignore => "ignore",
+        }
+        .to_string()
+    }
+
+    /// The reply name.
+    pub fn reply(&self) -> String {
+        match self.inner.reply {
+            Reply::Ok => "ok",
+            Reply::NotOk => "not_ok",
+            Reply::BadRequest => "bad_request",
+            Reply::RedirectToReceived => "redirect_received",
+            Reply::RedirectToPayment => "redirect_payment",
+        }
+        .to_string()
+    }
+
+    /// HTTP status of the reply.
+    pub fn http_status(&self) -> i64 {
+        i64::from(self.inner.reply.http_status())
+    }
+
+    /// Body of the reply.
+    pub fn body(&self) -> String {
+        self.inner.reply.body().to_string()
+    }
+
+    /// A note for the order history.
+    pub fn note(&self) -> String {
+        self.inner.note.clone()
+    }
+
+    /// The IPC_Trnref to store (mark_paid only).
+    pub fn trnref(&self) -> Option<String> {
+        match &self.inner.action {
+            Action::MarkPaid { trnref } => Some(trnref.clone()),
+            _ => None,
+        }
+    }
+}

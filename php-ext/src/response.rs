@@ -1,0 +1,131 @@
+//! `MyPOS\IPC\Response`: a verified API answer.
+
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::exception::PhpResult;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use ipc::{Error, Node, OutputFormat};
+
+use crate::args::Str;
+use crate::config::final_class;
+use crate::errors::{malformed, signature};
+use crate::output::{fields_array, Assoc};
+
+/// A verified API answer.
+#[php_class]
+#[php(name = "MyPOS\\IPC\\Response")]
+#[php(modifier = final_class)]
+#[derive(Debug)]
+pub struct Response {
+    inner: ipc::Response,
+}
+
+impl Response {
+    /// Parses and verifies with the config's myPOS key.
+    pub fn parse(
+        body: &[u8],
+        format: Option<OutputFormat>,
+        config: &ipc::Config,
+    ) -> PhpResult<Self> {
+        match ipc::Response::parse_and_verify(body, format, config.mypos_key()) {
+            Ok(inner) => Ok(Response { inner }),
+            Err(Error::SignatureInvalid) => {
+                Err(signature("Config::response(): $body: signature invalid"))
+            }
+            Err(e) => Err(malformed(format!("Config::response(): $body: {e}"))),
+        }
+    }
+}
+
+fn node_value(node: &Node) -> PhpResult<Zval> {
+    let mut z = Zval::new();
+    match node {
+        Node::Leaf(text) => z
+            .set_string(text, false)
+            .map_err(|e| malformed(format!("Response: {e}")))?,
+        Node::Branch(children) => z.set_hashtable(branch(children)?),
+    }
+    Ok(z)
+}
+
+fn branch(children: &[(String, Node)]) -> PhpResult<ZBox<ZendHashTable>> {
+    let repeats = children
+        .iter()
+        .enumerate()
+        .any(|(i, (n, _))| children[..i].iter().any(|(m, _)| m == n));
+    let mut a = Assoc::new();
+    for (name, child) in children {
+        let v = node_value(child)?;
+        a = if repeats { a.push(v)? } else { a.set(name, v)? };
+    }
+    Ok(a.done())
+}
+
+#[php_impl]
+impl Response {
+    /// Status (0 is success).
+    pub fn status(&self) -> i64 {
+        i64::from(self.inner.status().0)
+    }
+
+    /// The status constant's name.
+    pub fn status_name(&self) -> String {
+        self.inner.status().name().to_string()
+    }
+
+    /// What the status means.
+    pub fn status_meaning(&self) -> String {
+        self.inner.status().meaning().to_string()
+    }
+
+    /// StatusMsg as sent.
+    pub fn status_message(&self) -> String {
+        self.inner.status_msg().to_string()
+    }
+
+    /// True when Status is 0.
+    pub fn is_success(&self) -> bool {
+        self.inner.status().is_success()
+    }
+
+    /// IPCmethod.
+    pub fn method(&self) -> String {
+        self.inner.method().to_string()
+    }
+
+    /// A top-level value by name (case-insensitive).
+    pub fn get(&self, name: Str) -> PhpResult<Option<String>> {
+        let name = name.text(("MyPOS\\IPC\\Response::get", 1, "name"))?;
+        Ok(self.inner.get(name).map(str::to_string))
+    }
+
+    /// Top-level values; nested objects as nested arrays.
+    pub fn fields(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        match self.inner.root() {
+            Node::Branch(children) => branch(children),
+            Node::Leaf(_) => Ok(ZendHashTable::new()),
+        }
+    }
+
+    /// IPCGetTxnStatus: the nested OrderStatus fields.
+    pub fn order_status(&self) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+        self.inner
+            .order_status()
+            .map(|f| fields_array(&f))
+            .transpose()
+    }
+
+    /// IPCGetPaymentStatus: PaymentStatus.
+    pub fn payment_status(&self) -> Option<i64> {
+        self.inner.payment_status().map(i64::from)
+    }
+
+    /// IPCGetTxnLog: the entries in order.
+    pub fn txn_log(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut a = Assoc::new();
+        for entry in self.inner.txn_log() {
+            a = a.push(fields_array(&entry)?)?;
+        }
+        Ok(a.done())
+    }
+}
