@@ -9,7 +9,7 @@ RUN_SUITE := scripts/run-suite.sh
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools
 
@@ -29,6 +29,9 @@ test:
 	@$(MAKE) --no-print-directory build
 	@for s in $(SUITES); do $(RUN_SUITE) $$s $(MAKE) --no-print-directory test-$$s; done
 	@scripts/summary.sh
+
+test-readme:
+	tests/readme-snippets.sh
 
 test-rust:
 	$(CARGO) test --release -p mypos-ipc
