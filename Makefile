@@ -8,9 +8,9 @@ PREFIX ?= /usr/local
 RUN_SUITE := scripts/run-suite.sh
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke
+SUITES := rust rust-rustcrypto lint bench-smoke fuzz-smoke
 
-.PHONY: build test bench fmt clippy deps clean $(addprefix test-,$(SUITES))
+.PHONY: build test bench fmt clippy deps clean fuzz $(addprefix test-,$(SUITES))
 
 build:
 	$(CARGO) build --release --workspace
@@ -37,6 +37,14 @@ test-lint:
 
 test-bench-smoke:
 	$(CARGO) bench -p mypos-ipc --bench crypto -- --test
+
+# Fuzz targets (fuzz/README.md): ~5 s each in `make test`, FUZZ_SECONDS (default 60) each here.
+FUZZ_SECONDS ?= 60
+test-fuzz-smoke:
+	FUZZ_SECONDS=5 fuzz/run.sh
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto

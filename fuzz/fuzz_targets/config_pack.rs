@@ -30,8 +30,14 @@ fuzz_target!(|data: &[u8]| {
             pack.partner_id
         );
         if pk.len() >= 12 && !others.contains(pk) && !"[redacted]".contains(pk) {
-            assert!(!format!("{pack:?}").contains(pk), "private key in Debug output");
-            assert!(!pack.to_json(false).contains(pk), "private key in redacted JSON");
+            assert!(
+                !format!("{pack:?}").contains(pk),
+                "private key in Debug output"
+            );
+            assert!(
+                !pack.to_json(false).contains(pk),
+                "private key in redacted JSON"
+            );
         }
         let _ = PrivateKey::from_pem(pk);
     }

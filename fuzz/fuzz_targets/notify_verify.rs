@@ -14,19 +14,30 @@ fn snapshots() -> Vec<OrderSnapshot> {
         let Some(cur) = cur else { continue };
         for state in [
             OrderState::AwaitingPayment,
-            OrderState::Paid { trnref: "410227".into() },
+            OrderState::Paid {
+                trnref: "410227".into(),
+            },
             OrderState::Cancelled,
         ] {
-            out.push(OrderSnapshot { amount: Money::new(minor, cur), state });
+            out.push(OrderSnapshot {
+                amount: Money::new(minor, cur),
+                state,
+            });
         }
     }
     out
 }
 
 fn check_message(message: &Message) {
-    assert!(!message.fields().has_signature(), "Signature left in a verified message");
+    assert!(
+        !message.fields().has_signature(),
+        "Signature left in a verified message"
+    );
     if message.amount_text().is_some() {
-        assert!(message.money().is_some(), "checked Amount does not convert to money");
+        assert!(
+            message.money().is_some(),
+            "checked Amount does not convert to money"
+        );
     }
     for order in snapshots() {
         for sid in ["000000000000010", "000000000000099"] {

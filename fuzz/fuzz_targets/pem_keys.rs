@@ -29,7 +29,10 @@ fuzz_target!(|data: &[u8]| {
                 .map(|c| String::from_utf8_lossy(c).into_owned())
                 .collect();
             (
-                format!("-----BEGIN {label}-----\n{}\n-----END {label}-----\n", wrapped.join("\n")),
+                format!(
+                    "-----BEGIN {label}-----\n{}\n-----END {label}-----\n",
+                    wrapped.join("\n")
+                ),
                 Some(b64),
             )
         }
@@ -52,7 +55,10 @@ fuzz_target!(|data: &[u8]| {
     match PrivateKey::from_pem(&text) {
         Ok(key) => {
             assert!((ipc::keys::MIN_BITS..=ipc::keys::MAX_BITS).contains(&key.bits()));
-            assert!(!format!("{key:?}").contains(text.trim()), "key material in Debug");
+            assert!(
+                !format!("{key:?}").contains(text.trim()),
+                "key material in Debug"
+            );
         }
         Err(e) => check_error(&e, body.as_deref()),
     }
@@ -63,7 +69,10 @@ fn check_error(e: &ipc::Error, body: Option<&str>) {
     assert!(!msg.is_empty());
     if let Some(body) = body {
         if body.len() >= 24 {
-            assert!(!msg.contains(body), "error message echoes the key body: {msg}");
+            assert!(
+                !msg.contains(body),
+                "error message echoes the key body: {msg}"
+            );
         }
     }
 }

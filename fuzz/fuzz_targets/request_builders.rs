@@ -25,7 +25,16 @@ struct Input {
     urls: (String, String, String),
     note: String,
     expires_in: Option<u32>,
-    customer: (String, String, String, String, String, String, String, String),
+    customer: (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ),
     items: Vec<Item>,
     token: u8,
     parameters: u8,
@@ -39,7 +48,11 @@ fn check(signed: &SignedRequest) {
         Ok(f) => f,
         Err(e) => panic!("signed request body does not parse: {e}"),
     };
-    assert_eq!(&parsed, signed.fields(), "body does not carry the signed fields");
+    assert_eq!(
+        &parsed,
+        signed.fields(),
+        "body does not carry the signed fields"
+    );
     let (rest, signature) = match parsed.split_signature() {
         Ok(s) => s,
         Err(e) => panic!("no Signature: {e}"),
@@ -72,7 +85,16 @@ fuzz_target!(|input: Input| {
     purchase.note = input.note;
     purchase.expires_in = input.expires_in;
     let (email, phone, first_names, family_name, country, city, zip_code, address) = input.customer;
-    purchase.customer = Customer { email, phone, first_names, family_name, country, city, zip_code, address };
+    purchase.customer = Customer {
+        email,
+        phone,
+        first_names,
+        family_name,
+        country,
+        city,
+        zip_code,
+        address,
+    };
     purchase.card_token_request = match input.token % 3 {
         0 => CardTokenRequest::None,
         1 => CardTokenRequest::StoreOnly,
@@ -91,12 +113,21 @@ fuzz_target!(|input: Input| {
     purchase.cart = input
         .items
         .into_iter()
-        .map(|i| CartItem { article: i.article, quantity: i.quantity, unit_price: i.unit_price, delivery: i.delivery })
+        .map(|i| CartItem {
+            article: i.article,
+            quantity: i.quantity,
+            unit_price: i.unit_price,
+            delivery: i.delivery,
+        })
         .collect();
     if let Ok(signed) = purchase.sign(config) {
         check(&signed);
         if let Some(text) = signed.fields().get("Amount") {
-            assert_eq!(Money::parse(text, currency).ok(), Some(purchase.amount), "Amount text");
+            assert_eq!(
+                Money::parse(text, currency).ok(),
+                Some(purchase.amount),
+                "Amount text"
+            );
             assert!(purchase.amount.minor > 0);
         }
         // The cart lines add up to the order total.

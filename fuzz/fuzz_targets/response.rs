@@ -7,8 +7,14 @@ use ipc::{OutputFormat, Response};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let keys = [fuzz_common::simulated_mypos_key(), fuzz_common::vector_mypos_key()];
-    for (format, key) in [None, Some(OutputFormat::Json), Some(OutputFormat::Xml)].into_iter().zip(keys.into_iter().cycle()) {
+    let keys = [
+        fuzz_common::simulated_mypos_key(),
+        fuzz_common::vector_mypos_key(),
+    ];
+    for (format, key) in [None, Some(OutputFormat::Json), Some(OutputFormat::Xml)]
+        .into_iter()
+        .zip(keys.into_iter().cycle())
+    {
         let parsed = parse_document(data, format);
         let verified = Response::parse_and_verify(data, format, key);
         match &parsed {
@@ -23,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
         }
         if let Ok(response) = verified {
             let _ = (response.status(), response.status_msg(), response.method());
-            let _ = (response.order_status(), response.payment_status(), response.txn_log());
+            let _ = (
+                response.order_status(),
+                response.payment_status(),
+                response.txn_log(),
+            );
         }
     }
 });

@@ -14,12 +14,18 @@ fuzz_target!(|data: &[u8]| {
                 Err(e) => panic!("signed a body that does not parse: {e}"),
             };
             assert!(!fields.has_signature());
-            assert!(signed.as_bytes().starts_with(data), "sign_form changed the body's bytes");
+            assert!(
+                signed.as_bytes().starts_with(data),
+                "sign_form changed the body's bytes"
+            );
             fuzz_common::assert_verifies(&signed, key.public_key(), &fields);
         }
         Err(e) => {
             if let Ok(fields) = parsed {
-                assert!(fields.has_signature(), "refused a parseable body without Signature: {e}");
+                assert!(
+                    fields.has_signature(),
+                    "refused a parseable body without Signature: {e}"
+                );
             }
         }
     }

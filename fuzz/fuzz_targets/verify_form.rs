@@ -6,11 +6,18 @@ use ipc::{Error, Outcome};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    for key in [fuzz_common::simulated_mypos_key(), fuzz_common::vector_mypos_key()] {
+    for key in [
+        fuzz_common::simulated_mypos_key(),
+        fuzz_common::vector_mypos_key(),
+    ] {
         let result = ipc::verify_form(data, key);
         match ipc::parse_urlencoded(data) {
             Err(parse_error) => {
-                assert_eq!(result.as_ref().err(), Some(&parse_error), "parse error not passed through");
+                assert_eq!(
+                    result.as_ref().err(),
+                    Some(&parse_error),
+                    "parse error not passed through"
+                );
             }
             Ok(fields) => match result {
                 Ok(verified) => {

@@ -24,7 +24,12 @@ fn must<T>(r: ipc::Result<T>, what: &str) -> T {
 /// The simulated myPOS public key (notify verification).
 pub fn simulated_mypos_key() -> &'static PublicKey {
     static K: OnceLock<PublicKey> = OnceLock::new();
-    K.get_or_init(|| must(PublicKey::from_pem(SIMULATED_MYPOS_CERT), "simulated myPOS cert"))
+    K.get_or_init(|| {
+        must(
+            PublicKey::from_pem(SIMULATED_MYPOS_CERT),
+            "simulated myPOS cert",
+        )
+    })
 }
 
 /// The golden vectors' mock myPOS public key (API answers).
@@ -61,7 +66,10 @@ pub fn config() -> &'static Config {
 /// `expected` (the Signature removed).
 pub fn assert_verifies(body: &str, key: &PublicKey, expected: &ipc::Fields) {
     match ipc::verify_form(body.as_bytes(), key) {
-        Ok(fields) => assert_eq!(&fields, expected, "verified fields differ from the signed ones"),
+        Ok(fields) => assert_eq!(
+            &fields, expected,
+            "verified fields differ from the signed ones"
+        ),
         Err(e) => panic!("a body the core signed does not verify: {e}"),
     }
 }
