@@ -38,10 +38,10 @@ test-lint:
 test-bench-smoke:
 	$(CARGO) bench -p mypos-ipc --bench crypto -- --test
 
-# Fuzz targets (fuzz/README.md): ~5 s each in `make test`, FUZZ_SECONDS (default 60) each here.
+# Fuzz targets (fuzz/README.md): 4 s each in `make test`, FUZZ_SECONDS (default 60) each here.
 FUZZ_SECONDS ?= 60
 test-fuzz-smoke:
-	FUZZ_SECONDS=5 fuzz/run.sh
+	FUZZ_SECONDS=4 fuzz/run.sh
 
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
