@@ -11,7 +11,7 @@ triple="$(rustc -vV | sed -n 's/^host: //p')"
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
 bin_dir="$CARGO_TARGET_DIR/$triple/release"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(parse_urlencoded notify_verify verify_form config_pack pem_keys response request_builders sign_form)
+[ ${#targets[@]} -gt 0 ] || targets=(parse_urlencoded notify_verify verify_form config_pack pem_keys response request_builders sign_form response_roundtrip)
 
 scripts/install-deps.sh fuzz >&2 || { echo "not ok 1 - install cargo-fuzz"; exit 1; }
 if ! cargo fuzz build --sanitizer none --target-dir "$CARGO_TARGET_DIR" >fuzz/target-build.log 2>&1; then

@@ -105,7 +105,8 @@ def main():
     # request_builders takes `arbitrary` bytes: a few structured-looking starts.
     for seed in [b"IPCPurchase\x00EUR\x00ORDER-1\x00", b"\x01" * 64, bytes(range(256))]:
         add("request_builders", seed)
-    for target in sorted(set(FORM_TARGETS + ["sign_form", "response", "config_pack", "pem_keys", "request_builders"])):
+        add("response_roundtrip", seed)
+    for target in sorted(set(FORM_TARGETS + ["sign_form", "response", "config_pack", "pem_keys", "request_builders", "response_roundtrip"])):
         n = len(os.listdir(os.path.join(CORPUS, target))) if os.path.isdir(os.path.join(CORPUS, target)) else 0
         print(f"seed: {target}: {n} files (+{counts.get(target, 0)} new)")
 
