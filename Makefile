@@ -9,11 +9,11 @@ RUN_SUITE := scripts/run-suite.sh
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
-TEST_DEPS := c cbindgen php phptools
+TEST_DEPS := c cbindgen php phptools fuzz
 
-.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz $(addprefix test-,$(SUITES))
 
 # Everything, with one feature set for the core (the PHP extension needs php8.2-dev).
 build:
@@ -86,6 +86,14 @@ test-php-valgrind:
 bench-php:
 	$(CARGO) build --release --workspace
 	php -n -d extension=$(PHP_EXT) php-ext/bench/bench.php
+
+# Fuzz targets (fuzz/README.md): 4 s each in `make test`, FUZZ_SECONDS (default 60) each here.
+FUZZ_SECONDS ?= 60
+test-fuzz-smoke:
+	FUZZ_SECONDS=4 fuzz/run.sh
+
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto

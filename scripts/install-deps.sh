@@ -2,13 +2,13 @@
 # Installs what the build, tests and demo need on Debian 12, idempotently and quietly when
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
 # Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
-# phptools (phpunit, phpcs), wordpress (MariaDB + Debian's WordPress), browser (chromium + playwright-core),
-# cbindgen. No argument means every group.
+# phptools (phpunit, phpcs), wordpress (MariaDB + Debian's WordPress), browser (chromium +
+# playwright-core), cbindgen, fuzz (cargo-fuzz). No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(php c phptools wordpress browser cbindgen)
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools wordpress browser cbindgen fuzz)
 
 apt_packages=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
@@ -21,6 +21,7 @@ for g in "${groups[@]}"; do
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;
     cbindgen) ;;
+    fuzz) ;;
     *) echo "install-deps: unknown group '$g'" >&2; exit 64 ;;
   esac
 done
@@ -40,6 +41,11 @@ for g in "${groups[@]}"; do
       if ! cbindgen --version 2>/dev/null | grep -q '0.29.4'; then
         echo "install-deps: cargo install cbindgen 0.29.4"
         cargo install cbindgen --version 0.29.4 --locked --quiet
+      fi ;;
+    fuzz)
+      if ! cargo fuzz --version >/dev/null 2>&1; then
+        echo "install-deps: cargo install cargo-fuzz"
+        cargo install cargo-fuzz --locked --quiet
       fi ;;
     browser)
       if [ -f tests/e2e/package.json ] && [ ! -d tests/e2e/node_modules/playwright-core ]; then
