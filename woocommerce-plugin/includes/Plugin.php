@@ -1,0 +1,115 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+/**
+ * Bootstrap: checks the extension, declares HPOS and Blocks compatibility, registers the gateway.
+ */
+final class Plugin
+{
+    /** Oldest mypos_ipc extension version this plug-in works with. */
+    public const MIN_EXTENSION_VERSION = '0.1.0';
+
+    private static string $file = '';
+
+    public static function boot(string $file): void
+    {
+        self::$file = $file;
+        add_action('before_woocommerce_init', [self::class, 'declareCompatibility']);
+        add_action('plugins_loaded', [self::class, 'loadTextDomain']);
+        add_filter('woocommerce_payment_gateways', [self::class, 'registerGateway']);
+        add_action('admin_notices', [self::class, 'adminNotices']);
+        add_action('woocommerce_api_' . Gateway::ID, [self::class, 'handleNotify']);
+    }
+
+    /**
+     * Null when the extension is usable, else a sentence saying why not.
+     */
+    public static function extensionProblem(): ?string
+    {
+        if (!extension_loaded('mypos_ipc') || !defined('MyPOS\\IPC\\VERSION')) {
+            return __('the PHP extension mypos_ipc is not loaded', 'mypos-ipc');
+        }
+        $version = (string) constant('MyPOS\\IPC\\VERSION');
+        if (version_compare($version, self::MIN_EXTENSION_VERSION, '<')) {
+            return sprintf(
+                /* translators: 1: installed version, 2: required version */
+                __('the PHP extension mypos_ipc is version %1$s; %2$s or newer is required', 'mypos-ipc'),
+                $version,
+                self::MIN_EXTENSION_VERSION
+            );
+        }
+        return null;
+    }
+
+    public static function declareCompatibility(): void
+    {
+        if (class_exists('\\Automattic\\WooCommerce\\Utilities\\FeaturesUtil')) {
+            $features = '\\Automattic\\WooCommerce\\Utilities\\FeaturesUtil';
+            $features::declare_compatibility('custom_order_tables', self::$file, true);
+            $features::declare_compatibility('cart_checkout_blocks', self::$file, true);
+        }
+    }
+
+    public static function loadTextDomain(): void
+    {
+        load_plugin_textdomain('mypos-ipc', false, dirname(plugin_basename(self::$file)) . '/languages');
+    }
+
+    /**
+     * @param array<int, mixed> $gateways
+     * @return array<int, mixed>
+     */
+    public static function registerGateway(array $gateways): array
+    {
+        if (self::extensionProblem() === null) {
+            $gateways[] = Gateway::class;
+        }
+        return $gateways;
+    }
+
+    public static function adminNotices(): void
+    {
+        if (!current_user_can('manage_woocommerce')) {
+            return;
+        }
+        $problem = self::extensionProblem();
+        if ($problem !== null) {
+            printf(
+                '<div class="notice notice-error"><p>%s</p></div>',
+                esc_html(sprintf(
+                    /* translators: %s: reason */
+                    __('myPOS IPC payments are unavailable: %s.', 'mypos-ipc'),
+                    $problem
+                ))
+            );
+        }
+    }
+
+    /**
+     * The ?wc-api=mypos_ipc endpoint: answers myPOS and the returning buyer.
+     */
+    public static function handleNotify(): void
+    {
+        if (self::extensionProblem() !== null) {
+            status_header(503);
+            echo 'extension missing';
+            exit;
+        }
+        $settings = new Settings();
+        $handler = new NotifyHandler($settings, new OrderLock(), new Log($settings->logLevel()));
+        $raw = (string) file_get_contents('php://input');
+        if ($raw === '' && !empty($_SERVER['QUERY_STRING'])) {
+            $raw = (string) $_SERVER['QUERY_STRING']; // IPCPurchaseOK / Cancel may come as GET.
+        }
+        $answer = $handler->handle($raw);
+        if ($answer->redirect !== null) {
+            wp_safe_redirect($answer->redirect);
+            exit;
+        }
+        status_header($answer->status);
+        header('Content-Type: text/plain; charset=utf-8');
+        echo $answer->body;
+        exit;
+    }
+}
