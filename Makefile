@@ -9,10 +9,12 @@ RUN_SUITE := scripts/run-suite.sh
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
 SUITES := rust rust-rustcrypto lint bench-smoke cli
+SUITES += plugin-lint plugin
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS :=
+TEST_DEPS += php phptools
 
-.PHONY: demo build test bench fmt clippy deps clean $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench fmt clippy deps clean dist $(addprefix test-,$(SUITES))
 
 build:
 	$(CARGO) build --release --workspace
@@ -46,6 +48,19 @@ test-bench-smoke:
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto
 	python3 scripts/bench-report.py
+
+# WooCommerce plug-in. MYPOS_IPC_EXT: the mypos_ipc extension the plug-in tests load.
+MYPOS_IPC_EXT ?= $(RELEASE)/libmypos_ipc.so
+
+test-plugin-lint:
+	scripts/plugin-lint.sh
+
+test-plugin:
+	@[ -f "$(MYPOS_IPC_EXT)" ] || { echo "test-plugin: extension not found at $(MYPOS_IPC_EXT) (set MYPOS_IPC_EXT)" >&2; exit 1; }
+	cd woocommerce-plugin && php -d extension=$(abspath $(MYPOS_IPC_EXT)) /usr/bin/phpunit --do-not-cache-result
+
+dist:
+	scripts/plugin-dist.sh
 
 fmt:
 	$(CARGO) fmt --all
