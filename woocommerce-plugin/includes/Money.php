@@ -7,11 +7,8 @@ namespace MyPOS\IPC\WooCommerce;
  */
 final class Money
 {
-    /** ISO 4217 currencies without minor units. */
-    private const ZERO_DECIMAL = [
-        'BIF', 'CLP', 'DJF', 'GNF', 'ISK', 'JPY', 'KMF', 'KRW', 'PYG', 'RWF', 'UGX', 'VND', 'VUV',
-        'XAF', 'XOF', 'XPF',
-    ];
+    /** Currencies sent without decimals; the same list as the native core (src/amount.rs). */
+    private const ZERO_DECIMAL = ['HUF', 'JPY', 'TWD'];
 
     public static function decimals(string $currency): int
     {

@@ -73,15 +73,11 @@ final class Plugin
         if (!current_user_can('manage_woocommerce')) {
             return;
         }
-        $problem = self::extensionProblem();
-        if ($problem !== null) {
+        foreach (Notices::collect(new Settings(), is_ssl()) as $notice) {
             printf(
-                '<div class="notice notice-error"><p>%s</p></div>',
-                esc_html(sprintf(
-                    /* translators: %s: reason */
-                    __('myPOS IPC payments are unavailable: %s.', 'mypos-ipc'),
-                    $problem
-                ))
+                '<div class="notice notice-%s"><p>%s</p></div>',
+                esc_attr($notice['level']),
+                esc_html($notice['text'])
             );
         }
     }

@@ -290,3 +290,5 @@ class WC_Order
         return $this->id;
     }
 }
+
+function is_ssl(): bool { return !empty($GLOBALS['stub_is_ssl']); }
