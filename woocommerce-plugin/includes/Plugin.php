@@ -9,6 +9,7 @@ final class Plugin
 {
     /** Oldest mypos_ipc extension version this plug-in works with. */
     public const MIN_EXTENSION_VERSION = '0.1.0';
+    public const VERSION = '0.1.0';
 
     private static string $file = '';
 
@@ -20,6 +21,22 @@ final class Plugin
         add_filter('woocommerce_payment_gateways', [self::class, 'registerGateway']);
         add_action('admin_notices', [self::class, 'adminNotices']);
         add_action('woocommerce_api_' . Gateway::ID, [self::class, 'handleNotify']);
+        add_action('woocommerce_blocks_payment_method_type_registration', [self::class, 'registerBlocks']);
+    }
+
+    public static function file(): string
+    {
+        return self::$file;
+    }
+
+    /**
+     * @param object $registry Automattic\WooCommerce\Blocks\Payments\PaymentMethodRegistry
+     */
+    public static function registerBlocks($registry): void
+    {
+        if (class_exists('\\Automattic\\WooCommerce\\Blocks\\Payments\\Integrations\\AbstractPaymentMethodType')) {
+            $registry->register(new BlocksSupport());
+        }
     }
 
     /**

@@ -292,3 +292,10 @@ class WC_Order
 }
 
 function is_ssl(): bool { return !empty($GLOBALS['stub_is_ssl']); }
+
+function wp_register_script(string $handle, string $src, array $deps = [], $ver = false, $inFooter = false): bool
+{
+    Stub::$actions['scripts'][$handle] = $src;
+    return true;
+}
+function plugins_url(string $path = '', string $plugin = ''): string { return 'https://shop.test/wp-content/plugins/' . basename(dirname($plugin)) . '/' . $path; }
