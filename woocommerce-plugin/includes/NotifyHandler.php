@@ -36,6 +36,14 @@ final class NotifyHandler
             return new Answer(400, 'malformed');
         }
 
+        return $this->process($notification);
+    }
+
+    /**
+     * Applies a verified notification (from the endpoint, or nested in a verified status answer).
+     */
+    public function process(Notification $notification): Answer
+    {
         $ipcOrderId = $notification->orderId();
         $order = Orders::find($ipcOrderId);
         if ($order === null) {
@@ -86,8 +94,14 @@ final class NotifyHandler
                 $order->add_order_note($note);
                 $order->save();
                 break;
+            case 'show_received':
+                if ($order->get_status() === 'pending') {
+                    // The buyer is back before the notify: ask myPOS soon in case it never comes.
+                    Reconciler::scheduleOrder($order->get_id());
+                }
+                break;
             default:
-                // duplicate, show_received, acknowledge: nothing to change.
+                // duplicate, acknowledge: nothing to change.
                 break;
         }
     }

@@ -22,6 +22,62 @@ final class Plugin
         add_action('admin_notices', [self::class, 'adminNotices']);
         add_action('woocommerce_api_' . Gateway::ID, [self::class, 'handleNotify']);
         add_action('woocommerce_blocks_payment_method_type_registration', [self::class, 'registerBlocks']);
+        add_action('init', [Reconciler::class, 'schedule']);
+        add_action(Reconciler::HOOK_ALL, [self::class, 'reconcilePending']);
+        add_action(Reconciler::HOOK_ONE, [self::class, 'reconcileOrder']);
+        add_filter('woocommerce_order_actions', [self::class, 'orderActions'], 10, 2);
+        add_action('woocommerce_order_action_mypos_ipc_check_status', [self::class, 'orderActionCheck']);
+    }
+
+    public static function reconciler(): Reconciler
+    {
+        $settings = new Settings();
+        $log = new Log($settings->logLevel());
+        return new Reconciler($settings, new NotifyHandler($settings, new OrderLock(), $log), $log);
+    }
+
+    public static function reconcilePending(): void
+    {
+        if (self::extensionProblem() === null) {
+            self::reconciler()->checkPending();
+        }
+    }
+
+    /**
+     * @param int|string $orderId
+     */
+    public static function reconcileOrder($orderId): void
+    {
+        $order = Orders::find((string) $orderId);
+        if ($order !== null && self::extensionProblem() === null) {
+            self::reconciler()->check($order);
+        }
+    }
+
+    /**
+     * @param array<string, string> $actions
+     * @param mixed $order
+     * @return array<string, string>
+     */
+    public static function orderActions(array $actions, $order = null): array
+    {
+        if ($order instanceof \WC_Order && $order->get_payment_method() === Gateway::ID) {
+            $actions['mypos_ipc_check_status'] = __('Check payment status with myPOS', 'mypos-ipc');
+        }
+        return $actions;
+    }
+
+    public static function orderActionCheck(\WC_Order $order): void
+    {
+        if (self::extensionProblem() !== null) {
+            return;
+        }
+        $result = self::reconciler()->check($order);
+        $fresh = wc_get_order($order->get_id());
+        if ($fresh instanceof \WC_Order) {
+            $fresh->add_order_note($result);
+            $fresh->save();
+        }
     }
 
     public static function file(): string
