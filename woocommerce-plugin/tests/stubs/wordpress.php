@@ -299,3 +299,35 @@ function wp_register_script(string $handle, string $src, array $deps = [], $ver 
     return true;
 }
 function plugins_url(string $path = '', string $plugin = ''): string { return 'https://shop.test/wp-content/plugins/' . basename(dirname($plugin)) . '/' . $path; }
+
+const HOUR_IN_SECONDS = 3600;
+const DAY_IN_SECONDS = 86400;
+
+/** Action Scheduler: records what is scheduled. */
+function as_has_scheduled_action(string $hook, $args = null, string $group = ''): bool
+{
+    return isset(Stub::$actions['scheduled'][$hook]);
+}
+function as_schedule_recurring_action(int $ts, int $interval, string $hook, array $args = [], string $group = ''): int
+{
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args];
+    return 1;
+}
+function as_schedule_single_action(int $ts, string $hook, array $args = [], string $group = ''): int
+{
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args];
+    return 1;
+}
+
+/** wc_get_orders with the arguments the plug-in uses: status list and payment_method. */
+function wc_get_orders(array $query): array
+{
+    $out = [];
+    foreach (Stub::$orders as $order) {
+        if (in_array($order->get_status(), (array) ($query['status'] ?? []), true)
+            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())) {
+            $out[] = clone $order;
+        }
+    }
+    return array_slice($out, 0, $query['limit'] ?? 10);
+}
