@@ -33,7 +33,7 @@ final class PurchaseForm
                 'phone' => (string) $order->get_billing_phone(),
                 'first_names' => (string) $order->get_billing_first_name(),
                 'family_name' => (string) $order->get_billing_last_name(),
-                'country' => (string) $order->get_billing_country(),
+                'country' => Countries::alpha3((string) $order->get_billing_country()),
                 'city' => (string) $order->get_billing_city(),
                 'zip_code' => (string) $order->get_billing_postcode(),
                 'address' => (string) $order->get_billing_address_1(),

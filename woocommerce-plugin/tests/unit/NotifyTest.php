@@ -140,7 +140,7 @@ final class NotifyTest extends TestCase
     public function testCancelKeepsOrderPayableAndRedirectsToPayment(): void
     {
         self::order(7);
-        $answer = $this->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseCancel', 'SID' => self::SID, 'OrderID' => '7']));
+        $answer = $this->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseCancel', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '7']));
         $this->assertSame(302, $answer->status);
         $this->assertStringContainsString('order-pay/7', (string) $answer->redirect);
         $this->assertSame('pending', self::saved(7)->get_status());
@@ -149,7 +149,7 @@ final class NotifyTest extends TestCase
     public function testPurchaseOkNeverMarksPaid(): void
     {
         self::order(7);
-        $answer = $this->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'OrderID' => '7']));
+        $answer = $this->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '7', 'IPC_Trnref' => '410227']));
         $this->assertStringContainsString('order-received/7', (string) $answer->redirect);
         $this->assertSame('pending', self::saved(7)->get_status());
     }
@@ -157,7 +157,7 @@ final class NotifyTest extends TestCase
     public function testPurchaseOkAsGetWithRoutingParam(): void
     {
         self::order(7);
-        $query = 'wc-api=mypos_ipc&' . self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'OrderID' => '7']);
+        $query = 'wc-api=mypos_ipc&' . self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '7', 'IPC_Trnref' => '410227']);
         $this->assertStringContainsString('order-received/7', (string) $this->handle($query)->redirect);
     }
 

@@ -17,7 +17,7 @@ final class PurchaseAndRefundTest extends TestCase
 
     private function richOrder(): \WC_Order
     {
-        $order = new \WC_Order(21, '57.40');
+        $order = new \WC_Order(21, '48.40');
         $order->items['line_item'][] = new \WC_Order_Item('Mug "Tom & Jerry" ☕', 2, 16.00, 4.00);
         $order->items['line_item'][] = new \WC_Order_Item('Книга', 1, 20.00, 0.00);
         $order->items['fee'][] = new \WC_Order_Item('Gift wrap', 1, 2.40, 0.00);
@@ -41,7 +41,7 @@ final class PurchaseAndRefundTest extends TestCase
         $fields = $this->fields($this->richOrder());
         $this->assertSame('IPCPurchase', $fields['IPCmethod']);
         $this->assertSame('21', $fields['OrderID']);
-        $this->assertSame('57.40', $fields['Amount']);
+        $this->assertSame('48.40', $fields['Amount']);
         $this->assertSame('EUR', $fields['Currency']);
         $this->assertSame('2', $fields['PaymentParametersRequired']);
         $this->assertSame('4', (string) $fields['CartItems']);
@@ -51,7 +51,8 @@ final class PurchaseAndRefundTest extends TestCase
         $this->assertSame('Книга', $fields['Article_2']);
         $this->assertSame('Courier', $fields['Article_4']);
         $this->assertSame('https://shop.test/?wc-api=mypos_ipc', $fields['URL_Notify']);
-        $this->assertSame('buyer@example.com', $fields['CustomerEmail']);
+        $this->assertSame('buyer@example.com', $fields['customeremail']);
+        $this->assertSame('BGR', $fields['customercountry']);
     }
 
     public function testRoundingFallsBackToOneLine(): void

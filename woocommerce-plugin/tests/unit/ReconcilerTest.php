@@ -108,7 +108,7 @@ final class ReconcilerTest extends TestCase
         $this->assertCount(1, \Stub::$actions['scheduled'][Reconciler::HOOK_ALL]);
         self::order(47);
         $handler = new NotifyHandler(new Settings(), new OrderLock(), new Log('debug'));
-        $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'OrderID' => '47']));
+        $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '47', 'IPC_Trnref' => '1']));
         $this->assertSame([47], \Stub::$actions['scheduled'][Reconciler::HOOK_ONE][0]['args']);
         $this->assertArrayHasKey('mypos_ipc_check_status', Plugin::orderActions([], self::saved(47)));
         \Stub::$httpHandler = fn () => ['body' => self::txnStatus('47', self::paidMessage('47'))];
