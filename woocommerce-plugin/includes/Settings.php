@@ -84,13 +84,18 @@ final class Settings
     {
         $pack = trim($pack);
         try {
-            Config::fromPack($pack, $endpoint);
+            $config = Config::fromPack($pack, $endpoint);
         } catch (\MyPOS\IPC\Exception $e) {
             throw new \InvalidArgumentException(sprintf(
                 /* translators: %s: reason given by the extension */
                 __('The configuration pack is not usable: %s', 'mypos-ipc'),
                 $e->getMessage()
             ));
+        }
+        if ($config->privateKeyBits() < 1024) {
+            throw new \InvalidArgumentException(
+                __('The configuration pack is not usable: its private key is shorter than 1024 bits.', 'mypos-ipc')
+            );
         }
         return SecretBox::seal($pack);
     }

@@ -86,4 +86,39 @@ final class SettingsTest extends TestCase
         require __DIR__ . '/../../uninstall.php';
         $this->assertArrayNotHasKey(Settings::OPTION, \Stub::$options);
     }
+
+    public function testPackWhoseCertificateIsTheMerchantsOwnKeyIsRefused(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pc'] = self::merchantCert();
+        $bad = base64_encode((string) json_encode($json));
+        $this->expectException(\InvalidArgumentException::class);
+        $this->expectExceptionMessage("merchant's own public key");
+        Settings::sealPack($bad, 'test');
+    }
+
+    public function testRefusalMessagesNeverHoldTheKey(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pk'] = substr($json['pk'], 0, 200);
+        try {
+            Settings::sealPack(base64_encode((string) json_encode($json)), 'test');
+            $this->fail('a truncated key must be refused');
+        } catch (\InvalidArgumentException $e) {
+            $this->assertStringNotContainsString(substr($json['pk'], 40, 30), $e->getMessage());
+            $this->assertStringContainsString('not usable', $e->getMessage());
+        }
+    }
+
+    public function testPayForOrderPageShowsTheSignedForm(): void
+    {
+        $this->configure();
+        self::order(60);
+        ob_start();
+        (new Gateway())->receiptPage(60);
+        $html = (string) ob_get_clean();
+        $this->assertStringContainsString('<form', $html);
+        $this->assertStringContainsString('IPCPurchase', $html);
+        $this->assertStringContainsString('name="Signature"', $html);
+    }
 }
