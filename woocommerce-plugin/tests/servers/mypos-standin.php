@@ -7,7 +7,8 @@
  * after 60 s without one. Checks the merchant signature of every request (verify_form with
  * the merchant certificate) and answers IPCRefund with a signed JSON answer: success while
  * the refunds stay within the payment amount (MYPOS_STANDIN_PAID, default 24.45), else
- * Status 9. Anything unsigned or unknown gets a signed Status 2 / 3 answer.
+ * Status 9; IPCGetTxnStatus with Status 0 and no OrderStatus. Unsigned requests get Status 2,
+ * unknown methods Status 10.
  * Usage: php -d extension=... mypos-standin.php MERCHANT_CERT MYPOS_PRIVATE_KEY
  */
 
@@ -53,7 +54,7 @@ for ($served = 0; $served < 200; $served++) {
     }
     $method = (string) ($form['IPCmethod'] ?? '');
     if (!$signed) {
-        $reply = $answer(['IPCMethod' => $method, 'Status' => '3', 'StatusMsg' => 'Invalid signature']);
+        $reply = $answer(['IPCMethod' => $method, 'Status' => '2', 'StatusMsg' => 'Invalid signature']);
     } elseif ($method === 'IPCRefund') {
         $trnref = (string) ($form['IPC_Trnref'] ?? '');
         $amount = (int) round(((float) ($form['Amount'] ?? '0')) * 100);
@@ -64,8 +65,10 @@ for ($served = 0; $served < 200; $served++) {
             $refunded[$trnref] = $done + $amount;
             $reply = $answer(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Amount' => (string) $form['Amount'], 'Currency' => (string) $form['Currency'], 'IPC_Trnref' => $trnref, 'Status' => '0', 'StatusMsg' => 'Success']);
         }
+    } elseif ($method === 'IPCGetTxnStatus') {
+        $reply = $answer(['IPCMethod' => 'IPCGetTxnStatus', 'OrderID' => (string) ($form['OrderID'] ?? ''), 'Status' => '0', 'StatusMsg' => 'Success']);
     } else {
-        $reply = $answer(['IPCMethod' => $method, 'Status' => '2', 'StatusMsg' => 'Unsupported method']);
+        $reply = $answer(['IPCMethod' => $method, 'Status' => '10', 'StatusMsg' => 'Unsupported method']);
     }
     fwrite($conn, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " . strlen($reply) . "\r\nConnection: close\r\n\r\n" . $reply);
     fclose($conn);

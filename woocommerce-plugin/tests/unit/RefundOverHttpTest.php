@@ -5,7 +5,7 @@ namespace MyPOS\IPC\WooCommerce\Tests;
 
 use MyPOS\IPC\WooCommerce\Gateway;
 
-/** Refunds over real HTTP against the stand-in myPOS server on 127.0.0.1. */
+/** Refunds and the connection test over real HTTP against the stand-in myPOS server on 127.0.0.1. */
 final class RefundOverHttpTest extends TestCase
 {
     /** @var resource|null */
@@ -52,5 +52,40 @@ final class RefundOverHttpTest extends TestCase
         $this->assertStringContainsString('exceeds the remaining amount', $refused->get_error_message());
         $this->assertTrue((new Gateway())->process_refund(50, '4.45'));
         $this->assertCount(2, array_filter(self::saved(50)->notes, fn ($n) => str_starts_with($n, 'Refunded')));
+    }
+
+    public function testConnectionTestSucceeds(): void
+    {
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $this->assertTrue($result['ok'], $result['message']);
+        $this->assertStringContainsString('works', $result['message']);
+    }
+
+    public function testConnectionTestReportsWrongMerchantKey(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pk'] = (string) file_get_contents(VECTORS . '/../test-keys/merchant-sim-private-key.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('E_SIGNATURE_FAILED', $result['message']);
+    }
+
+    public function testConnectionTestReportsWrongMyposCertificate(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pc'] = (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-cert.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('not signed by the configured myPOS certificate', $result['message']);
+    }
+
+    public function testConnectionTestReportsUnreachableEndpoint(): void
+    {
+        $this->configure(['test_endpoint_url' => 'http://127.0.0.1:9/']);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('could not be reached', $result['message']);
     }
 }
