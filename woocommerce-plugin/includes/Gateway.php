@@ -74,6 +74,11 @@ class Gateway extends \WC_Payment_Gateway
                 'type' => 'mypos_secret',
                 'description' => __('Paste the configuration pack of your myPOS account.', 'mypos-ipc') . ' ' . $secret,
             ],
+            'connection' => [
+                'title' => __('Connection', 'mypos-ipc'),
+                'type' => 'mypos_connection',
+                'description' => __('Save the settings first, then test them against myPOS.', 'mypos-ipc'),
+            ],
             'payment_page' => [
                 'title' => __('Payment page', 'mypos-ipc'),
                 'type' => 'select',
@@ -145,6 +150,30 @@ class Gateway extends \WC_Payment_Gateway
             esc_html((string) ($data['description'] ?? '')),
             esc_html($status)
         );
+    }
+
+    /**
+     * The "Test connection" button (a link to admin-post.php; nothing is stored).
+     *
+     * @param array<string, mixed> $data
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function generate_mypos_connection_html(string $key, array $data): string
+    {
+        return sprintf(
+            '<tr valign="top"><th scope="row" class="titledesc">%1$s</th><td class="forminp">'
+            . '<a class="button" href="%2$s">%3$s</a><p class="description">%4$s</p></td></tr>',
+            esc_html((string) ($data['title'] ?? '')),
+            esc_url(Plugin::testConnectionUrl()),
+            esc_html__('Test connection', 'mypos-ipc'),
+            esc_html((string) ($data['description'] ?? ''))
+        );
+    }
+
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_connection_field(string $key, ?string $value): string
+    {
+        return '';
     }
 
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name

@@ -27,6 +27,28 @@ final class Plugin
         add_action(Reconciler::HOOK_ONE, [self::class, 'reconcileOrder']);
         add_filter('woocommerce_order_actions', [self::class, 'orderActions'], 10, 2);
         add_action('woocommerce_order_action_mypos_ipc_check_status', [self::class, 'orderActionCheck']);
+        add_action('admin_post_mypos_ipc_test_connection', [self::class, 'testConnection']);
+    }
+
+    /** The "Test connection" link of the settings page (admin-post.php, nonce-protected). */
+    public static function testConnectionUrl(): string
+    {
+        return wp_nonce_url(admin_url('admin-post.php?action=mypos_ipc_test_connection'), 'mypos_ipc_test_connection');
+    }
+
+    /** Runs the connection test and shows its result on the settings page. */
+    public static function testConnection(): void
+    {
+        if (!current_user_can('manage_woocommerce')) {
+            wp_die(esc_html__('You are not allowed to do this.', 'mypos-ipc'), '', ['response' => 403]);
+        }
+        check_admin_referer('mypos_ipc_test_connection');
+        $result = self::extensionProblem() === null
+            ? ConnectionTest::run((new Settings())->config())
+            : ['ok' => false, 'message' => (string) self::extensionProblem()];
+        set_transient('mypos_ipc_connection_test', $result, 300);
+        wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=' . Gateway::ID));
+        exit;
     }
 
     public static function reconciler(): Reconciler
@@ -145,6 +167,15 @@ final class Plugin
     {
         if (!current_user_can('manage_woocommerce')) {
             return;
+        }
+        $test = get_transient('mypos_ipc_connection_test');
+        if (is_array($test)) {
+            delete_transient('mypos_ipc_connection_test');
+            printf(
+                '<div class="notice notice-%s"><p>%s</p></div>',
+                $test['ok'] ? 'success' : 'error',
+                esc_html((string) $test['message'])
+            );
         }
         foreach (Notices::collect(new Settings(), is_ssl()) as $notice) {
             printf(

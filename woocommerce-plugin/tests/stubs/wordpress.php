@@ -331,3 +331,10 @@ function wc_get_orders(array $query): array
     }
     return array_slice($out, 0, $query['limit'] ?? 10);
 }
+
+function admin_url(string $path = ''): string { return 'https://shop.test/wp-admin/' . $path; }
+function wp_nonce_url(string $url, string $action): string { return $url . (str_contains($url, '?') ? '&' : '?') . '_wpnonce=' . md5($action); }
+function esc_url(string $url): string { return htmlspecialchars($url, ENT_QUOTES, 'UTF-8'); }
+function get_transient(string $name) { return Stub::$options['_transient_' . $name] ?? false; }
+function set_transient(string $name, $value, int $ttl = 0): bool { Stub::$options['_transient_' . $name] = $value; return true; }
+function delete_transient(string $name): bool { unset(Stub::$options['_transient_' . $name]); return true; }

@@ -54,4 +54,19 @@ final class NoticesTest extends TestCase
             $this->assertArrayHasKey($hook, \Stub::$actions);
         }
     }
+
+    public function testConnectionButtonAndResultNotice(): void
+    {
+        $this->configure();
+        $html = (new \MyPOS\IPC\WooCommerce\Gateway())->generate_mypos_connection_html('connection', ['title' => 'Connection']);
+        $this->assertStringContainsString('action=mypos_ipc_test_connection', $html);
+        $this->assertStringContainsString('_wpnonce=', $html);
+        set_transient('mypos_ipc_connection_test', ['ok' => false, 'message' => 'myPOS refused <x>'], 300);
+        ob_start();
+        Plugin::adminNotices();
+        $out = (string) ob_get_clean();
+        $this->assertStringContainsString('notice-error', $out);
+        $this->assertStringContainsString('myPOS refused &lt;x&gt;', $out);
+        $this->assertFalse(get_transient('mypos_ipc_connection_test'), 'shown once');
+    }
 }
