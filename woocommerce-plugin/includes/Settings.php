@@ -69,10 +69,40 @@ final class Settings
             return null;
         }
         try {
-            return Config::fromPack($pack, $this->endpoint());
+            return self::fromPackWithLanguage($pack, $this->endpoint(), $this->language());
         } catch (\MyPOS\IPC\Exception $e) {
             return null;
         }
+    }
+
+    /** The payment page language (two letters). */
+    public function language(): string
+    {
+        $language = strtolower($this->get('language', 'en'));
+        return preg_match('/^[a-z]{2}$/', $language) === 1 ? $language : 'en';
+    }
+
+    /**
+     * Config::fromPack() has no language parameter: a JSON pack (the usual form) goes through
+     * Config::fromArray() with its own fields plus the language; anything else through fromPack.
+     */
+    private static function fromPackWithLanguage(string $pack, string $endpoint, string $language): Config
+    {
+        $config = Config::fromPack($pack, $endpoint); // validates the pack as the core reads it
+        $json = json_decode((string) base64_decode($pack, true), true);
+        $usable = is_array($json) && is_string($json['pk'] ?? null) && is_string($json['pc'] ?? null);
+        if ($language === 'en' || !$usable) {
+            return $config;
+        }
+        return Config::fromArray([
+            'sid' => $config->sid(),
+            'wallet' => $config->wallet(),
+            'key_index' => $config->keyIndex(),
+            'private_key' => $json['pk'],
+            'mypos_certificate' => $json['pc'],
+            'endpoint' => $endpoint,
+            'language' => $language,
+        ]);
     }
 
     /**

@@ -133,4 +133,15 @@ final class PurchaseAndRefundTest extends TestCase
         $this->assertInstanceOf(\WP_Error::class, $result);
         $this->assertStringContainsString('could not be reached', $result->get_error_message());
     }
+
+    public function testLanguageSettingReachesThePaymentPage(): void
+    {
+        $this->configure(['language' => 'bg']);
+        $order = new \WC_Order(26, '5.00');
+        $order->save();
+        $fields = $this->fields($order);
+        $this->assertSame('BG', strtoupper($fields['IPCLanguage']));
+        $this->configure();
+        $this->assertSame('EN', strtoupper($this->fields($order)['IPCLanguage']));
+    }
 }
