@@ -63,6 +63,22 @@ final class Refunds
             $this->log->warning($message);
             return new \WP_Error('mypos_ipc_refund', $message);
         }
+        $echoedAmount = $response->get('Amount');
+        $echoedCurrency = $response->get('Currency');
+        if (
+            ($echoedAmount !== null && Money::toMinor($echoedAmount, $currency) !== $amountMinor)
+            || ($echoedCurrency !== null && strtoupper($echoedCurrency) !== strtoupper($currency))
+        ) {
+            $message = sprintf(
+                'myPOS confirmed a refund of %s %s, not the requested one; check the myPOS account',
+                (string) $echoedAmount,
+                (string) $echoedCurrency
+            );
+            $this->log->error($message);
+            $order->add_order_note($message);
+            $order->save();
+            return new \WP_Error('mypos_ipc_refund', $message);
+        }
         $order->add_order_note(sprintf(
             /* translators: 1: amount, 2: currency, 3: myPOS transaction reference, 4: reason */
             __('Refunded %1$s %2$s through myPOS (IPC_Trnref %3$s). %4$s', 'mypos-ipc'),

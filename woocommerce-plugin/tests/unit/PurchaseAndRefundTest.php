@@ -144,4 +144,13 @@ final class PurchaseAndRefundTest extends TestCase
         $this->configure();
         $this->assertSame('EN', strtoupper($this->fields($order)['IPCLanguage']));
     }
+
+    public function testRefundAnswerForAnotherAmountIsNotTakenAsSuccess(): void
+    {
+        self::order(35, '24.45', 'processing', '410227');
+        \Stub::$httpHandler = fn () => ['body' => self::refundAnswer(0, 'Success', '1.00')];
+        $result = (new Gateway())->process_refund(35, '10.00');
+        $this->assertInstanceOf(\WP_Error::class, $result);
+        $this->assertStringContainsString('not the requested one', $result->get_error_message());
+    }
 }
