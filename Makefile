@@ -57,7 +57,7 @@ test-plugin-lint:
 
 test-plugin:
 	@[ -f "$(MYPOS_IPC_EXT)" ] || { echo "test-plugin: extension not found at $(MYPOS_IPC_EXT) (set MYPOS_IPC_EXT)" >&2; exit 1; }
-	cd woocommerce-plugin && MYPOS_IPC_EXT=$(abspath $(MYPOS_IPC_EXT)) \
+	cd woocommerce-plugin && MYPOS_IPC_EXT=$(abspath $(MYPOS_IPC_EXT)) IPC_BIN=$(RELEASE)/ipc \
 	  php -d extension=$(abspath $(MYPOS_IPC_EXT)) /usr/bin/phpunit --do-not-cache-result
 
 dist:
