@@ -187,6 +187,17 @@ final class Plugin
     }
 
     /**
+     * The answer to one request at the endpoint: the POST body, or for a GET (IPCPurchaseOK /
+     * IPCPurchaseCancel may come that way) the query string without the wc-api parameter.
+     */
+    public static function notifyAnswer(string $body, string $query): Answer
+    {
+        $settings = new Settings();
+        $handler = new NotifyHandler($settings, new OrderLock(), new Log($settings->logLevel()));
+        return $handler->handle($body !== '' ? $body : $query);
+    }
+
+    /**
      * The ?wc-api=mypos_ipc endpoint: answers myPOS and the returning buyer.
      */
     public static function handleNotify(): void
@@ -196,13 +207,10 @@ final class Plugin
             echo 'extension missing';
             exit;
         }
-        $settings = new Settings();
-        $handler = new NotifyHandler($settings, new OrderLock(), new Log($settings->logLevel()));
-        $raw = (string) file_get_contents('php://input');
-        if ($raw === '' && !empty($_SERVER['QUERY_STRING'])) {
-            $raw = (string) $_SERVER['QUERY_STRING']; // IPCPurchaseOK / Cancel may come as GET.
-        }
-        $answer = $handler->handle($raw);
+        $answer = self::notifyAnswer(
+            (string) file_get_contents('php://input'),
+            (string) ($_SERVER['QUERY_STRING'] ?? '')
+        );
         if ($answer->redirect !== null) {
             wp_safe_redirect($answer->redirect);
             exit;
