@@ -210,6 +210,7 @@ class Gateway extends \WC_Payment_Gateway
     {
         return parent::is_available()
             && Plugin::extensionProblem() === null
+            && Money::isSupported(get_woocommerce_currency())
             && (new Settings($this->settings))->config() !== null;
     }
 

@@ -32,6 +32,14 @@ final class Notices
                 ? __('myPOS IPC: the test configuration pack is missing or unusable; no payments.', 'mypos-ipc')
                 : __('myPOS IPC: the live configuration pack is missing or unusable; no payments.', 'mypos-ipc')];
         }
+        $currency = get_woocommerce_currency();
+        if (!Money::isSupported($currency)) {
+            $notices[] = ['level' => 'error', 'text' => sprintf(
+                /* translators: %s: currency code */
+                __('myPOS IPC does not accept the store currency %s; the gateway is not offered.', 'mypos-ipc'),
+                $currency
+            )];
+        }
         if ($settings->testMode()) {
             $notices[] = [
                 'level' => 'warning',

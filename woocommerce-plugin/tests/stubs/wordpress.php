@@ -338,3 +338,6 @@ function esc_url(string $url): string { return htmlspecialchars($url, ENT_QUOTES
 function get_transient(string $name) { return Stub::$options['_transient_' . $name] ?? false; }
 function set_transient(string $name, $value, int $ttl = 0): bool { Stub::$options['_transient_' . $name] = $value; return true; }
 function delete_transient(string $name): bool { unset(Stub::$options['_transient_' . $name]); return true; }
+
+function get_woocommerce_currency(): string { return Stub::$options['woocommerce_currency'] ?? 'EUR'; }
+function apply_filters(string $hook, $value, ...$args) { return $value; }

@@ -69,4 +69,15 @@ final class NoticesTest extends TestCase
         $this->assertStringContainsString('myPOS refused &lt;x&gt;', $out);
         $this->assertFalse(get_transient('mypos_ipc_connection_test'), 'shown once');
     }
+
+    public function testUnsupportedStoreCurrency(): void
+    {
+        $this->configure();
+        \Stub::$options['woocommerce_currency'] = 'BRL';
+        $this->assertStringContainsString('does not accept the store currency BRL', implode("\n", self::texts(true)));
+        $gateway = new \MyPOS\IPC\WooCommerce\Gateway();
+        $this->assertFalse($gateway->is_available());
+        \Stub::$options['woocommerce_currency'] = 'EUR';
+        $this->assertTrue((new \MyPOS\IPC\WooCommerce\Gateway())->is_available());
+    }
 }
