@@ -10,10 +10,11 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
+SUITES += plugin-lint plugin
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
-TEST_DEPS := c cbindgen php phptools fuzz
+TEST_DEPS := c cbindgen php phptools fuzz mariadb
 
-.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
 # Everything, with one feature set for the core (the PHP extension needs php8.2-dev).
 build:
@@ -98,6 +99,20 @@ fuzz:
 bench:
 	$(CARGO) bench -p mypos-ipc --bench crypto
 	python3 scripts/bench-report.py
+
+# WooCommerce plug-in. MYPOS_IPC_EXT: the mypos_ipc extension the plug-in tests load.
+MYPOS_IPC_EXT ?= $(RELEASE)/libmypos_ipc.so
+
+test-plugin-lint:
+	scripts/plugin-lint.sh
+
+test-plugin:
+	@[ -f "$(MYPOS_IPC_EXT)" ] || { echo "test-plugin: extension not found at $(MYPOS_IPC_EXT) (set MYPOS_IPC_EXT)" >&2; exit 1; }
+	cd woocommerce-plugin && MYPOS_IPC_EXT=$(abspath $(MYPOS_IPC_EXT)) IPC_BIN=$(RELEASE)/ipc \
+	  php -d extension=$(abspath $(MYPOS_IPC_EXT)) /usr/bin/phpunit --do-not-cache-result
+
+dist:
+	scripts/plugin-dist.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,0 +1,25 @@
+/* Registers the myPOS IPC gateway with the WooCommerce Checkout block (no build step). */
+(function () {
+    'use strict';
+    var registry = window.wc && window.wc.wcBlocksRegistry;
+    var settings = window.wc && window.wc.wcSettings;
+    if (!registry || !settings) {
+        return;
+    }
+    var data = settings.getSetting('mypos_ipc_data', {});
+    var decode = (window.wp && window.wp.htmlEntities && window.wp.htmlEntities.decodeEntities) || function (s) { return s; };
+    var el = window.wp.element.createElement;
+    var title = decode(data.title || 'myPOS');
+    var Content = function () {
+        return el('div', null, decode(data.description || ''));
+    };
+    registry.registerPaymentMethod({
+        name: 'mypos_ipc',
+        label: el('span', null, title),
+        ariaLabel: title,
+        content: el(Content, null),
+        edit: el(Content, null),
+        canMakePayment: function () { return true; },
+        supports: { features: data.supports || ['products'] }
+    });
+}());

@@ -1,0 +1,54 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+use Automattic\WooCommerce\Blocks\Payments\Integrations\AbstractPaymentMethodType;
+
+/**
+ * Offers the gateway in the Checkout block (the script needs no build step).
+ */
+final class BlocksSupport extends AbstractPaymentMethodType
+{
+    /** @var string */
+    protected $name = Gateway::ID;
+
+    public function initialize(): void
+    {
+        $this->settings = (array) get_option(Settings::OPTION, []);
+    }
+
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce Blocks API name
+    public function is_active(): bool
+    {
+        return ($this->settings['enabled'] ?? 'no') === 'yes' && Plugin::extensionProblem() === null;
+    }
+
+    /**
+     * @return list<string>
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce Blocks API name
+    public function get_payment_method_script_handles(): array
+    {
+        wp_register_script(
+            'mypos-ipc-blocks',
+            plugins_url('assets/js/blocks.js', Plugin::file()),
+            ['wc-blocks-registry', 'wc-settings', 'wp-element', 'wp-html-entities'],
+            Plugin::VERSION,
+            true
+        );
+        return ['mypos-ipc-blocks'];
+    }
+
+    /**
+     * @return array<string, mixed>
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce Blocks API name
+    public function get_payment_method_data(): array
+    {
+        return [
+            'title' => (string) ($this->settings['title'] ?? __('Card payment (myPOS)', 'mypos-ipc')),
+            'description' => (string) ($this->settings['description'] ?? ''),
+            'supports' => ['products', 'refunds'],
+        ];
+    }
+}

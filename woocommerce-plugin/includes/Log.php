@@ -1,0 +1,49 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+/**
+ * Logging through WooCommerce's logger (source mypos-ipc), filtered by the configured level.
+ * Callers pass messages that hold no secrets; fields named like keys are masked anyway.
+ */
+final class Log
+{
+    private const RANK = ['error' => 0, 'warning' => 1, 'info' => 2, 'debug' => 3];
+
+    public function __construct(private string $level = 'error')
+    {
+    }
+
+    public function error(string $message): void
+    {
+        $this->write('error', $message);
+    }
+
+    public function warning(string $message): void
+    {
+        $this->write('warning', $message);
+    }
+
+    public function info(string $message): void
+    {
+        $this->write('info', $message);
+    }
+
+    public function debug(string $message): void
+    {
+        $this->write('debug', $message);
+    }
+
+    private function write(string $level, string $message): void
+    {
+        if (self::RANK[$level] > (self::RANK[$this->level] ?? 0) || !function_exists('wc_get_logger')) {
+            return;
+        }
+        $message = (string) preg_replace(
+            '/-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)/s',
+            '[private key removed]',
+            $message
+        );
+        wc_get_logger()->log($level, $message, ['source' => 'mypos-ipc']);
+    }
+}

@@ -1,0 +1,56 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+/**
+ * The admin warnings about the gateway's setup, as plain sentences.
+ */
+final class Notices
+{
+    /**
+     * @return list<array{level: string, text: string}>
+     */
+    public static function collect(Settings $settings, bool $https): array
+    {
+        $notices = [];
+        $problem = Plugin::extensionProblem();
+        if ($problem !== null) {
+            return [[
+                'level' => 'error',
+                'text' => sprintf(
+                    /* translators: %s: reason */
+                    __('myPOS IPC payments are unavailable: %s.', 'mypos-ipc'),
+                    $problem
+                ),
+            ]];
+        }
+        if (!$settings->enabled()) {
+            return [];
+        }
+        if ($settings->config() === null) {
+            $notices[] = ['level' => 'error', 'text' => $settings->testMode()
+                ? __('myPOS IPC: the test configuration pack is missing or unusable; no payments.', 'mypos-ipc')
+                : __('myPOS IPC: the live configuration pack is missing or unusable; no payments.', 'mypos-ipc')];
+        }
+        $currency = get_woocommerce_currency();
+        if (!Money::isSupported($currency)) {
+            $notices[] = ['level' => 'error', 'text' => sprintf(
+                /* translators: %s: currency code */
+                __('myPOS IPC does not accept the store currency %s; the gateway is not offered.', 'mypos-ipc'),
+                $currency
+            )];
+        }
+        if ($settings->testMode()) {
+            $notices[] = [
+                'level' => 'warning',
+                'text' => __('myPOS IPC is in test mode: no real payments are taken.', 'mypos-ipc'),
+            ];
+        } elseif (!$https) {
+            $notices[] = [
+                'level' => 'error',
+                'text' => __('myPOS IPC is in live mode but the site is not served over HTTPS.', 'mypos-ipc'),
+            ];
+        }
+        return $notices;
+    }
+}

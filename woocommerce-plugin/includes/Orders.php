@@ -1,0 +1,54 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+/**
+ * Finds orders and describes them to the native core, through WooCommerce CRUD only.
+ */
+final class Orders
+{
+    public const META_TRNREF = '_mypos_ipc_trnref';
+
+    /** The OrderID sent to myPOS for an order. */
+    public static function ipcOrderId(\WC_Order $order): string
+    {
+        return (string) $order->get_id();
+    }
+
+    /** The order paid through this gateway that an OrderID names, or null. */
+    public static function find(?string $ipcOrderId): ?\WC_Order
+    {
+        if ($ipcOrderId === null || !ctype_digit($ipcOrderId)) {
+            return null;
+        }
+        $order = wc_get_order((int) $ipcOrderId);
+        if (!$order instanceof \WC_Order || $order->get_payment_method() !== Gateway::ID) {
+            return null;
+        }
+        return $order;
+    }
+
+    /**
+     * The snapshot Notification::decide() expects.
+     *
+     * @return array{amount: int, currency: string, state: string, trnref: ?string}
+     */
+    public static function snapshot(\WC_Order $order): array
+    {
+        $trnref = (string) $order->get_meta(self::META_TRNREF);
+        $state = match ($order->get_status()) {
+            'processing', 'completed' => 'paid',
+            'refunded' => 'refunded',
+            'failed' => 'failed',
+            'cancelled' => 'cancelled',
+            'on-hold' => 'on-hold',
+            default => 'pending',
+        };
+        return [
+            'amount' => Money::toMinor($order->get_total(), $order->get_currency()),
+            'currency' => $order->get_currency(),
+            'state' => $state,
+            'trnref' => $trnref === '' ? null : $trnref,
+        ];
+    }
+}

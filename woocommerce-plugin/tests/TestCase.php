@@ -1,0 +1,75 @@
+<?php
+
+// phpcs:ignoreFile -- test helper.
+namespace MyPOS\IPC\WooCommerce\Tests;
+
+use MyPOS\IPC\WooCommerce\SecretBox;
+use MyPOS\IPC\WooCommerce\Settings;
+
+abstract class TestCase extends \PHPUnit\Framework\TestCase
+{
+    protected const SID = '000000000000010';
+
+    protected function setUp(): void
+    {
+        \Stub::reset();
+    }
+
+    protected static function pack(): string
+    {
+        return json_decode((string) file_get_contents(VECTORS . '/rsa2048/config_pack.json'), true)['base64'];
+    }
+
+    protected static function myposKey(): string
+    {
+        return (string) file_get_contents(VECTORS . '/keys/rsa2048/mypos_private.pem');
+    }
+
+    protected static function merchantCert(): string
+    {
+        return (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_cert.pem');
+    }
+
+    /** Stores settings as the admin form would after pasting the test pack. */
+    protected function configure(array $extra = []): void
+    {
+        \Stub::$options[Settings::OPTION] = $extra + [
+            'enabled' => 'yes',
+            'testmode' => 'yes',
+            'test_config_pack' => SecretBox::seal(self::pack()),
+            'test_endpoint_url' => '',
+            'live_config_pack' => '',
+            'logging' => 'debug',
+        ];
+    }
+
+    /** A body as myPOS would post it, signed with the (test) myPOS key. */
+    protected static function myposBody(array $fields): string
+    {
+        return \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), self::myposKey());
+    }
+
+    protected static function notify(int $orderId, string $amount = '24.45', string $trnref = '410227', string $currency = 'EUR', string $method = 'IPCPurchaseNotify'): string
+    {
+        return self::myposBody([
+            'IPCmethod' => $method, 'SID' => self::SID, 'Amount' => $amount, 'Currency' => $currency,
+            'OrderID' => (string) $orderId, 'IPC_Trnref' => $trnref, 'RequestSTAN' => '083107',
+            'RequestDateTime' => '2026-11-23 10:15:00',
+        ]);
+    }
+
+    protected static function order(int $id, string $total = '24.45', string $status = 'pending', ?string $trnref = null, string $currency = 'EUR'): \WC_Order
+    {
+        $order = new \WC_Order($id, $total, $currency, $status);
+        if ($trnref !== null) {
+            $order->update_meta_data('_mypos_ipc_trnref', $trnref);
+        }
+        $order->save();
+        return $order;
+    }
+
+    protected static function saved(int $id): \WC_Order
+    {
+        return \Stub::$orders[$id];
+    }
+}

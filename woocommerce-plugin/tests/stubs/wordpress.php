@@ -1,0 +1,343 @@
+<?php
+
+// phpcs:ignoreFile -- test stand-ins keep WordPress/WooCommerce names and layout.
+/**
+ * Small, faithful stand-ins for the WordPress and WooCommerce API the plug-in calls.
+ * State lives in Stub::$options, Stub::$orders (saved copies), Stub::$log, Stub::$locks.
+ */
+
+define('ABSPATH', __DIR__ . '/');
+
+final class Stub
+{
+    public static array $options = [];
+    /** @var array<int, WC_Order> saved orders (copies) */
+    public static array $orders = [];
+    public static array $log = [];
+    public static array $locks = [];
+    public static array $actions = [];
+    public static array $adminErrors = [];
+    public static array $http = [];
+    /** @var callable|null */
+    public static $httpHandler = null;
+
+    public static function reset(): void
+    {
+        self::$options = self::$orders = self::$log = self::$locks = self::$actions = [];
+        self::$adminErrors = self::$http = [];
+        self::$httpHandler = null;
+    }
+}
+
+function add_action(string $hook, $callback, int $priority = 10, int $args = 1): void
+{
+    Stub::$actions[$hook][] = $callback;
+}
+function add_filter(string $hook, $callback, int $priority = 10, int $args = 1): void
+{
+    Stub::$actions[$hook][] = $callback;
+}
+function __(string $text, string $domain = 'default'): string { return $text; }
+function esc_html__(string $text, string $domain = 'default'): string { return esc_html($text); }
+function esc_html(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
+function esc_attr(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
+function wp_unslash($value) { return is_string($value) ? stripslashes($value) : $value; }
+function current_user_can(string $cap): bool { return true; }
+function load_plugin_textdomain(string $domain, $deprecated = false, string $path = ''): bool { return true; }
+function plugin_basename(string $file): string { return basename(dirname($file)) . '/' . basename($file); }
+function status_header(int $code): void {}
+function wc_get_checkout_url(): string { return 'https://shop.test/checkout/'; }
+function get_option(string $name, $default = false) { return Stub::$options[$name] ?? $default; }
+function update_option(string $name, $value, $autoload = null): bool { Stub::$options[$name] = $value; return true; }
+function delete_option(string $name): bool { $had = isset(Stub::$options[$name]); unset(Stub::$options[$name]); return $had; }
+function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $scheme . '-' . str_repeat('x', 40); }
+
+function wc_get_order($id)
+{
+    $id = (int) $id;
+    return isset(Stub::$orders[$id]) ? clone Stub::$orders[$id] : false;
+}
+
+function wc_get_logger(): WC_Logger
+{
+    static $logger = null;
+    return $logger ??= new WC_Logger();
+}
+
+final class WC_Logger
+{
+    public function log(string $level, string $message, array $context = []): void
+    {
+        Stub::$log[] = ['level' => $level, 'message' => $message, 'source' => $context['source'] ?? ''];
+    }
+}
+
+class WP_Error
+{
+    public function __construct(private string $code = '', private string $message = '') {}
+    public function get_error_code(): string { return $this->code; }
+    public function get_error_message(): string { return $this->message; }
+}
+function is_wp_error($thing): bool { return $thing instanceof WP_Error; }
+
+/** Real HTTP through PHP streams (TLS verification on unless told otherwise), or a test handler. */
+function wp_remote_post(string $url, array $args = [])
+{
+    Stub::$http[] = ['url' => $url, 'args' => $args];
+    if (Stub::$httpHandler !== null) {
+        return (Stub::$httpHandler)($url, $args);
+    }
+    $context = stream_context_create([
+        'http' => ['method' => 'POST', 'header' => 'Content-Type: application/x-www-form-urlencoded', 'content' => $args['body'] ?? '', 'timeout' => $args['timeout'] ?? 5, 'ignore_errors' => true],
+        'ssl' => ['verify_peer' => $args['sslverify'] ?? true, 'verify_peer_name' => $args['sslverify'] ?? true],
+    ]);
+    $body = @file_get_contents($url, false, $context);
+    if ($body === false) {
+        return new WP_Error('http_request_failed', 'could not connect to ' . $url);
+    }
+    return ['body' => $body, 'response' => ['code' => 200]];
+}
+function wp_remote_retrieve_body($response): string { return is_array($response) ? (string) ($response['body'] ?? '') : ''; }
+
+final class WC_Admin_Settings
+{
+    public static function add_error(string $text): void { Stub::$adminErrors[] = $text; }
+}
+
+final class WC_Stub_Main
+{
+    public function api_request_url(string $request): string { return 'https://shop.test/?wc-api=' . $request; }
+}
+function WC(): WC_Stub_Main { return new WC_Stub_Main(); }
+
+/** The fake database connection: named locks as MySQL GET_LOCK/RELEASE_LOCK behave (per name). */
+final class Stub_WPDB
+{
+    public string $prefix = 'wp_';
+    public string $options = 'wp_options';
+
+    public function prepare(string $query, ...$args): string
+    {
+        $i = 0;
+        return (string) preg_replace_callback('/%[sd]/', function (array $m) use (&$i, $args) {
+            $v = $args[$i++];
+            return $m[0] === '%d' ? (string) (int) $v : "'" . addslashes((string) $v) . "'";
+        }, $query);
+    }
+
+    public function get_var(string $query)
+    {
+        if (preg_match("/^SELECT GET_LOCK\\('(.*)', (\\d+)\\)$/", $query, $m)) {
+            if (isset(Stub::$locks[$m[1]])) {
+                return '0'; // held by another connection until the timeout
+            }
+            Stub::$locks[$m[1]] = true;
+            return '1';
+        }
+        if (preg_match("/^SELECT RELEASE_LOCK\\('(.*)'\\)$/", $query, $m)) {
+            $had = isset(Stub::$locks[$m[1]]);
+            unset(Stub::$locks[$m[1]]);
+            return $had ? '1' : null;
+        }
+        throw new RuntimeException('unexpected query: ' . $query);
+    }
+}
+$GLOBALS['wpdb'] = new Stub_WPDB();
+
+abstract class WC_Settings_API
+{
+    public $id = '';
+    public $plugin_id = 'woocommerce_';
+    public $settings = [];
+    public $form_fields = [];
+
+    public function get_option_key(): string { return $this->plugin_id . $this->id . '_settings'; }
+    public function get_field_key(string $key): string { return $this->plugin_id . $this->id . '_' . $key; }
+
+    public function init_settings(): void
+    {
+        $this->settings = get_option($this->get_option_key(), []);
+        foreach ($this->form_fields as $key => $field) {
+            if (!isset($this->settings[$key])) {
+                $this->settings[$key] = $field['default'] ?? '';
+            }
+        }
+    }
+
+    public function get_option(string $key, $empty = null)
+    {
+        return $this->settings[$key] ?? $empty;
+    }
+
+    /** As WooCommerce: validate_{key}_field, else validate_{type}_field, then save the option. */
+    public function process_admin_options(array $post = null): bool
+    {
+        $post ??= $_POST;
+        $this->init_settings();
+        foreach ($this->form_fields as $key => $field) {
+            $raw = $post[$this->get_field_key($key)] ?? null;
+            if (method_exists($this, 'validate_' . $key . '_field')) {
+                $value = $this->{'validate_' . $key . '_field'}($key, $raw);
+            } elseif (($field['type'] ?? 'text') === 'checkbox') {
+                $value = $raw !== null ? 'yes' : 'no';
+            } else {
+                $value = is_string($raw) ? trim(stripslashes($raw)) : ($raw ?? '');
+            }
+            $this->settings[$key] = $value;
+        }
+        return update_option($this->get_option_key(), $this->settings);
+    }
+}
+
+abstract class WC_Payment_Gateway extends WC_Settings_API
+{
+    public $title = '';
+    public $description = '';
+    public $enabled = 'no';
+    public $method_title = '';
+    public $method_description = '';
+    public $has_fields = false;
+    public $supports = [];
+
+    public function is_available(): bool { return $this->enabled === 'yes'; }
+    public function supports(string $feature): bool { return in_array($feature, $this->supports, true); }
+}
+
+class WC_Order_Item
+{
+    public function __construct(private string $name, private int $quantity, private float $total, private float $tax = 0.0) {}
+    public function get_name(): string { return $this->name; }
+    public function get_quantity(): int { return $this->quantity; }
+    public function get_total(): float { return $this->total; }
+    public function get_total_tax(): float { return $this->tax; }
+}
+
+class WC_Order
+{
+    private array $meta = [];
+    public array $notes = [];
+    public array $items = ['line_item' => [], 'fee' => [], 'shipping' => []];
+    public int $stockReductions = 0;
+    public int $saves = 0;
+    public string $transactionId = '';
+    public array $billing = ['email' => 'buyer@example.com', 'phone' => '+359888000000', 'first_name' => 'Ivan', 'last_name' => 'Petrov', 'country' => 'BG', 'city' => 'Sofia', 'postcode' => '1000', 'address_1' => 'ul. Vitosha 1'];
+
+    public function __construct(
+        private int $id,
+        private string $total,
+        private string $currency = 'EUR',
+        private string $status = 'pending',
+        private string $paymentMethod = 'mypos_ipc'
+    ) {}
+
+    public function get_id(): int { return $this->id; }
+    public function get_order_number(): string { return (string) $this->id; }
+    public function get_total(): string { return $this->total; }
+    public function get_currency(): string { return $this->currency; }
+    public function get_status(): string { return $this->status; }
+    public function get_payment_method(): string { return $this->paymentMethod; }
+    public function get_transaction_id(): string { return $this->transactionId; }
+    public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
+    public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
+    public function add_order_note(string $note): int { $this->notes[] = $note; return count($this->notes); }
+    public function get_items($types = 'line_item'): array
+    {
+        $out = [];
+        foreach ((array) $types as $type) {
+            $out = array_merge($out, $this->items[$type] ?? []);
+        }
+        return $out;
+    }
+    public function get_checkout_payment_url(bool $onCheckout = false): string { return 'https://shop.test/checkout/order-pay/' . $this->id . '/?pay_for_order=true'; }
+    public function get_checkout_order_received_url(): string { return 'https://shop.test/checkout/order-received/' . $this->id . '/'; }
+    public function __call(string $name, array $args)
+    {
+        if (str_starts_with($name, 'get_billing_')) {
+            return $this->billing[substr($name, 12)] ?? '';
+        }
+        throw new BadMethodCallException($name);
+    }
+
+    /** As WooCommerce: only from pending/on-hold/failed/cancelled; sets the transaction id, reduces stock, saves. */
+    public function payment_complete(string $transactionId = ''): bool
+    {
+        if (!in_array($this->status, ['pending', 'on-hold', 'failed', 'cancelled'], true)) {
+            return false;
+        }
+        $this->transactionId = $transactionId;
+        $this->status = 'processing';
+        $this->stockReductions++;
+        $this->save();
+        return true;
+    }
+
+    public function update_status(string $status, string $note = ''): bool
+    {
+        if ($note !== '') {
+            $this->notes[] = $note;
+        }
+        $this->status = $status;
+        $this->save();
+        return true;
+    }
+
+    public function set_status(string $status): void { $this->status = $status; }
+
+    public function save(): int
+    {
+        $this->saves++;
+        Stub::$orders[$this->id] = clone $this;
+        return $this->id;
+    }
+}
+
+function is_ssl(): bool { return !empty($GLOBALS['stub_is_ssl']); }
+
+function wp_register_script(string $handle, string $src, array $deps = [], $ver = false, $inFooter = false): bool
+{
+    Stub::$actions['scripts'][$handle] = $src;
+    return true;
+}
+function plugins_url(string $path = '', string $plugin = ''): string { return 'https://shop.test/wp-content/plugins/' . basename(dirname($plugin)) . '/' . $path; }
+
+const HOUR_IN_SECONDS = 3600;
+const DAY_IN_SECONDS = 86400;
+
+/** Action Scheduler: records what is scheduled. */
+function as_has_scheduled_action(string $hook, $args = null, string $group = ''): bool
+{
+    return isset(Stub::$actions['scheduled'][$hook]);
+}
+function as_schedule_recurring_action(int $ts, int $interval, string $hook, array $args = [], string $group = ''): int
+{
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args];
+    return 1;
+}
+function as_schedule_single_action(int $ts, string $hook, array $args = [], string $group = ''): int
+{
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args];
+    return 1;
+}
+
+/** wc_get_orders with the arguments the plug-in uses: status list and payment_method. */
+function wc_get_orders(array $query): array
+{
+    $out = [];
+    foreach (Stub::$orders as $order) {
+        if (in_array($order->get_status(), (array) ($query['status'] ?? []), true)
+            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())) {
+            $out[] = clone $order;
+        }
+    }
+    return array_slice($out, 0, $query['limit'] ?? 10);
+}
+
+function admin_url(string $path = ''): string { return 'https://shop.test/wp-admin/' . $path; }
+function wp_nonce_url(string $url, string $action): string { return $url . (str_contains($url, '?') ? '&' : '?') . '_wpnonce=' . md5($action); }
+function esc_url(string $url): string { return htmlspecialchars($url, ENT_QUOTES, 'UTF-8'); }
+function get_transient(string $name) { return Stub::$options['_transient_' . $name] ?? false; }
+function set_transient(string $name, $value, int $ttl = 0): bool { Stub::$options['_transient_' . $name] = $value; return true; }
+function delete_transient(string $name): bool { unset(Stub::$options['_transient_' . $name]); return true; }
+
+function get_woocommerce_currency(): string { return Stub::$options['woocommerce_currency'] ?? 'EUR'; }
+function apply_filters(string $hook, $value, ...$args) { return $value; }

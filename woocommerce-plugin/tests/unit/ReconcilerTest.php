@@ -1,0 +1,119 @@
+<?php
+
+// phpcs:ignoreFile -- tests.
+namespace MyPOS\IPC\WooCommerce\Tests;
+
+use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\NotifyHandler;
+use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\Plugin;
+use MyPOS\IPC\WooCommerce\Reconciler;
+use MyPOS\IPC\WooCommerce\Settings;
+
+final class ReconcilerTest extends TestCase
+{
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $this->configure();
+    }
+
+    private function reconciler(): Reconciler
+    {
+        $settings = new Settings();
+        return new Reconciler($settings, new NotifyHandler($settings, new OrderLock(), new Log('debug')), new Log('debug'));
+    }
+
+    /** A signed IPCGetTxnStatus JSON answer whose OrderStatus is the last message myPOS sent. */
+    private static function txnStatus(string $orderId, ?array $last, int $status = 0): string
+    {
+        $outer = ['IPCMethod' => 'IPCGetTxnStatus', 'OrderID' => $orderId];
+        $flat = $outer;
+        if ($last !== null) {
+            $last['Signature'] = \MyPOS\IPC\sign($last, self::myposKey());
+            $outer['OrderStatus'] = $last;
+            foreach ($last as $k => $v) {
+                $flat['os_' . $k] = $v;
+            }
+        }
+        $outer['Status'] = $status;
+        $outer['StatusMsg'] = $status === 0 ? 'Success' : 'Failed';
+        $flat['Status'] = (string) $status;
+        $flat['StatusMsg'] = $outer['StatusMsg'];
+        $outer['Signature'] = \MyPOS\IPC\sign($flat, self::myposKey());
+        return (string) json_encode($outer);
+    }
+
+    private static function paidMessage(string $orderId, string $amount = '24.45', string $method = 'IPCPurchaseNotify'): array
+    {
+        return ['IPCmethod' => $method, 'SID' => self::SID, 'Amount' => $amount, 'Currency' => 'EUR', 'OrderID' => $orderId, 'IPC_Trnref' => '777'];
+    }
+
+    public function testPendingOrderPaidAtMyposBecomesPaid(): void
+    {
+        self::order(40);
+        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('40', self::paidMessage('40'))];
+        $result = $this->reconciler()->check(self::saved(40));
+        $this->assertStringContainsString('IPCPurchaseNotify', $result);
+        $this->assertSame('processing', self::saved(40)->get_status());
+        $this->assertSame('777', self::saved(40)->get_meta('_mypos_ipc_trnref'));
+        parse_str(\Stub::$http[0]['args']['body'], $sent);
+        $this->assertSame('IPCGetTxnStatus', $sent['IPCmethod']);
+        $this->assertSame('40', $sent['OrderID']);
+        $this->assertTrue(\Stub::$http[0]['args']['sslverify']);
+    }
+
+    public function testMismatchFromStatusIsNotPaid(): void
+    {
+        self::order(41);
+        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('41', self::paidMessage('41', '1.00'))];
+        $this->reconciler()->check(self::saved(41));
+        $this->assertSame('on-hold', self::saved(41)->get_status());
+    }
+
+    public function testNothingAtMyposLeavesOrderPending(): void
+    {
+        self::order(42);
+        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('42', null)];
+        $this->assertStringContainsString('no payment', $this->reconciler()->check(self::saved(42)));
+        $this->assertSame('pending', self::saved(42)->get_status());
+    }
+
+    public function testForgedStatusAnswerChangesNothing(): void
+    {
+        self::order(43);
+        \Stub::$httpHandler = fn () => ['body' => str_replace('"Amount":"24.45"', '"Amount":"24.40"', self::txnStatus('43', self::paidMessage('43', '24.45')))];
+        $this->assertStringContainsString('refused', $this->reconciler()->check(self::saved(43)));
+        $this->assertSame('pending', self::saved(43)->get_status());
+    }
+
+    public function testBackgroundJobChecksPendingOrdersOnly(): void
+    {
+        self::order(44);
+        self::order(45, '24.45', 'processing', '1');
+        (new \WC_Order(46, '24.45', 'EUR', 'pending', 'cod'))->save();
+        \Stub::$httpHandler = function (string $url, array $args) {
+            parse_str($args['body'], $sent);
+            return ['body' => self::txnStatus($sent['OrderID'], self::paidMessage($sent['OrderID']))];
+        };
+        $this->assertSame(1, $this->reconciler()->checkPending());
+        $this->assertSame('processing', self::saved(44)->get_status());
+        $this->assertCount(1, \Stub::$http);
+    }
+
+    public function testSchedulingAndOrderAction(): void
+    {
+        Reconciler::schedule();
+        Reconciler::schedule();
+        $this->assertCount(1, \Stub::$actions['scheduled'][Reconciler::HOOK_ALL]);
+        self::order(47);
+        $handler = new NotifyHandler(new Settings(), new OrderLock(), new Log('debug'));
+        $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '47', 'IPC_Trnref' => '1']));
+        $this->assertSame([47], \Stub::$actions['scheduled'][Reconciler::HOOK_ONE][0]['args']);
+        $this->assertArrayHasKey('mypos_ipc_check_status', Plugin::orderActions([], self::saved(47)));
+        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('47', self::paidMessage('47'))];
+        Plugin::orderActionCheck(self::saved(47));
+        $this->assertSame('processing', self::saved(47)->get_status());
+        $this->assertStringContainsString('myPOS reports IPCPurchaseNotify', end(self::saved(47)->notes));
+    }
+}

@@ -1,0 +1,91 @@
+<?php
+
+// phpcs:ignoreFile -- tests.
+namespace MyPOS\IPC\WooCommerce\Tests;
+
+use MyPOS\IPC\WooCommerce\Gateway;
+
+/** Refunds and the connection test over real HTTP against the stand-in myPOS server on 127.0.0.1. */
+final class RefundOverHttpTest extends TestCase
+{
+    /** @var resource|null */
+    private $process = null;
+    private string $url = '';
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/../servers/mypos-standin.php',
+            VECTORS . '/keys/rsa2048/merchant_cert.pem', VECTORS . '/keys/rsa2048/mypos_private.pem'];
+        $this->process = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
+        $this->assertIsResource($this->process);
+        $line = (string) fgets($pipes[1]);
+        $this->assertMatchesRegularExpression('#^listening on (http://127\.0\.0\.1:\d+)$#', trim($line));
+        $this->url = substr(trim($line), strlen('listening on ')) . '/vmp/checkout-test';
+        $this->configure(['test_endpoint_url' => $this->url]);
+    }
+
+    protected function tearDown(): void
+    {
+        if (is_resource($this->process)) {
+            proc_terminate($this->process, 15);
+            proc_close($this->process);
+        }
+    }
+
+    private static function extensionPath(): string
+    {
+        $path = (string) getenv('MYPOS_IPC_EXT');
+        if ($path === '' || !is_file($path)) {
+            self::fail('MYPOS_IPC_EXT must name the extension file (make test-plugin sets it)');
+        }
+        return $path;
+    }
+
+    public function testPartialRefundThenRefusalBeyondWhatIsLeft(): void
+    {
+        self::order(50, '24.45', 'processing', '410227');
+        $this->assertTrue((new Gateway())->process_refund(50, '20.00', 'broken'));
+        $this->assertStringStartsWith($this->url, \Stub::$http[0]['url']);
+        $refused = (new Gateway())->process_refund(50, '10.00');
+        $this->assertInstanceOf(\WP_Error::class, $refused);
+        $this->assertStringContainsString('exceeds the remaining amount', $refused->get_error_message());
+        $this->assertTrue((new Gateway())->process_refund(50, '4.45'));
+        $this->assertCount(2, array_filter(self::saved(50)->notes, fn ($n) => str_starts_with($n, 'Refunded')));
+    }
+
+    public function testConnectionTestSucceeds(): void
+    {
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $this->assertTrue($result['ok'], $result['message']);
+        $this->assertStringContainsString('works', $result['message']);
+    }
+
+    public function testConnectionTestReportsWrongMerchantKey(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pk'] = (string) file_get_contents(VECTORS . '/../test-keys/merchant-sim-private-key.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('E_SIGNATURE_FAILED', $result['message']);
+    }
+
+    public function testConnectionTestReportsWrongMyposCertificate(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pc'] = (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-cert.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('not signed by the configured myPOS certificate', $result['message']);
+    }
+
+    public function testConnectionTestReportsUnreachableEndpoint(): void
+    {
+        $this->configure(['test_endpoint_url' => 'http://127.0.0.1:9/']);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('could not be reached', $result['message']);
+    }
+}

@@ -1,0 +1,109 @@
+<?php
+
+// phpcs:ignoreFile -- tests.
+namespace MyPOS\IPC\WooCommerce\Tests;
+
+use MyPOS\IPC\WooCommerce\ConnectionTest;
+use MyPOS\IPC\WooCommerce\Gateway;
+use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\NotifyHandler;
+use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\PurchaseForm;
+use MyPOS\IPC\WooCommerce\Reconciler;
+use MyPOS\IPC\WooCommerce\Settings;
+
+/**
+ * End to end against the real `ipc sandbox` on 127.0.0.1: purchase → payment page → pay →
+ * the sandbox's signed notify (caught by a recorder standing in for the shop's URL) → the
+ * plug-in's notify handler → refunds and a status check against the sandbox.
+ * IPC_BIN names the binary (make test-plugin sets it); skipped when it is not built.
+ */
+final class SandboxTest extends TestCase
+{
+    /** @var list<resource> */
+    private array $procs = [];
+    private string $sandbox = '';
+    private string $recorder = '';
+    private string $recorded = '';
+
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $bin = (string) getenv('IPC_BIN');
+        if ($bin === '' || !is_executable($bin)) {
+            $this->markTestSkipped('the ipc binary is not built (cargo build --release -p mypos-ipc-cli; IPC_BIN=...)');
+        }
+        $keys = VECTORS . '/keys/rsa2048/';
+        $this->sandbox = $this->start([$bin, 'sandbox', '--listen', '127.0.0.1:0', '--sid', self::SID, '--wallet', '61938166610',
+            '--merchant-cert', '1=' . $keys . 'merchant_cert.pem', '--mypos-key', $keys . 'mypos_private.pem', '--mypos-cert', $keys . 'mypos_cert.pem']);
+        $this->recorded = tempnam(sys_get_temp_dir(), 'mypos-ipc-notify-');
+        $this->recorder = $this->start([PHP_BINARY, '-n', __DIR__ . '/../servers/notify-recorder.php', $this->recorded]);
+        $this->configure(['test_endpoint_url' => $this->sandbox . '/vmp/checkout-test']);
+    }
+
+    protected function tearDown(): void
+    {
+        foreach ($this->procs as $p) {
+            proc_terminate($p, 15);
+            proc_close($p);
+        }
+        if ($this->recorded !== '') {
+            @unlink($this->recorded);
+        }
+    }
+
+    private function start(array $cmd): string
+    {
+        $p = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
+        $this->assertIsResource($p);
+        $this->procs[] = $p;
+        $line = trim((string) fgets($pipes[1]));
+        $this->assertMatchesRegularExpression('#^listening on http://127\.0\.0\.1:\d+$#', $line);
+        return substr($line, strlen('listening on '));
+    }
+
+    private static function post(string $url, string $body): string
+    {
+        $ctx = stream_context_create(['http' => ['method' => 'POST', 'header' => 'Content-Type: application/x-www-form-urlencoded',
+            'content' => $body, 'timeout' => 10, 'ignore_errors' => true]]);
+        return (string) file_get_contents($url, false, $ctx);
+    }
+
+    public function testConnectionTestAgainstTheSandbox(): void
+    {
+        $result = ConnectionTest::run((new Settings())->config());
+        $this->assertTrue($result['ok'], $result['message']);
+    }
+
+    public function testPayThenRefundPartlyThenRefusedBeyondWhatIsLeft(): void
+    {
+        $order = new \WC_Order(70, '24.45');
+        $order->items['line_item'][] = new \WC_Order_Item('Tea & "biscuits" 🍪', 1, 24.45);
+        $order->save();
+        $settings = new Settings();
+        $request = (new PurchaseForm($settings))->build($settings->config(), $order, $this->recorder . '/?wc-api=mypos_ipc');
+        $page = self::post($request->actionUrl(), $request->body());
+        $this->assertMatchesRegularExpression('/name="session" value="([^"]+)"/', $page, 'the sandbox accepted the purchase');
+        preg_match('/name="session" value="([^"]+)"/', $page, $m);
+        self::post($this->sandbox . '/vmp/payment', 'session=' . urlencode(html_entity_decode($m[1])) . '&action=pay');
+
+        $bodies = array_values(array_filter(explode("\n", (string) file_get_contents($this->recorded))));
+        $this->assertCount(1, $bodies, 'the sandbox posted one notify');
+        $handler = new NotifyHandler(new Settings(), new OrderLock(), new Log('debug'));
+        $answer = $handler->handle(base64_decode($bodies[0]));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(70)->get_status());
+        $this->assertNotSame('', self::saved(70)->get_meta('_mypos_ipc_trnref'));
+
+        // The status check finds the same payment: nothing changes.
+        $notes = count(self::saved(70)->notes);
+        $reconciler = new Reconciler(new Settings(), $handler, new Log('debug'));
+        $this->assertStringContainsString('IPCPurchaseNotify', $reconciler->check(self::saved(70)));
+        $this->assertCount($notes, self::saved(70)->notes);
+
+        $this->assertTrue((new Gateway())->process_refund(70, '20.00', 'test'));
+        $refused = (new Gateway())->process_refund(70, '10.00');
+        $this->assertInstanceOf(\WP_Error::class, $refused);
+        $this->assertStringContainsString('E_WRONG_AMOUNT', $refused->get_error_message());
+    }
+}
