@@ -111,8 +111,9 @@ test-plugin:
 	cd woocommerce-plugin && MYPOS_IPC_EXT=$(abspath $(MYPOS_IPC_EXT)) IPC_BIN=$(RELEASE)/ipc \
 	  php -d extension=$(abspath $(MYPOS_IPC_EXT)) /usr/bin/phpunit --do-not-cache-result
 
-dist:
-	scripts/plugin-dist.sh
+dist: build
+	@scripts/install-deps.sh dist
+	scripts/dist.sh
 
 fmt:
 	$(CARGO) fmt --all

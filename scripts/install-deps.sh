@@ -3,7 +3,7 @@
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
 # Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
 # phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
-# playwright-core), cbindgen, fuzz (cargo-fuzz). No argument means every group.
+# playwright-core), cbindgen, fuzz (cargo-fuzz), dist (zip). No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +18,7 @@ for g in "${groups[@]}"; do
     php) for p in php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl libclang-dev clang; do want "$p"; done ;;
     c) for p in valgrind gcc g++ binutils pkg-config python3; do want "$p"; done ;;
     phptools) for p in phpunit php-codesniffer php8.2-cli; do want "$p"; done ;;
+    dist) for p in zip unzip; do want "$p"; done ;;
     mariadb) for p in mariadb-server php8.2-mysql; do want "$p"; done ;;
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;
