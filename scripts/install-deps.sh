@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(php c phptools wordpress browser cbindgen fuzz)
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress browser cbindgen fuzz dist)
 
 apt_packages=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
