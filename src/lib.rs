@@ -62,7 +62,7 @@ pub use request::{
     PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization, Purchase, Refund,
     ReturnUrls, Reversal, SignatureVerify, SignedRequest,
 };
-pub use response::{Node, Response, ResponseBuilder};
+pub use response::{Node, PaymentState, Response, ResponseBuilder, TransactionResult};
 pub use signer::{sign_fields, sign_form, sign_values};
 pub use status::StatusCode;
 pub use verifier::{verify_fields, verify_form, verify_values};

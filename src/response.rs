@@ -169,6 +169,45 @@ impl Response {
         self.get("PaymentStatus")?.parse().ok()
     }
 
+    /// IPCRefund / IPCReversal / IPCIAPurchase: the echoed transaction, checked for shape.
+    /// Amount and Currency are present for refunds and purchases; a reversal may omit them.
+    pub fn transaction(&self) -> Result<TransactionResult> {
+        let trnref = self
+            .get("IPC_Trnref")
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Error::MalformedResponse("no IPC_Trnref in the answer".into()))?
+            .to_string();
+        let amount = match (self.get("Amount"), self.get("Currency")) {
+            (Some(a), Some(c)) => {
+                let currency = crate::amount::Currency::parse(c).map_err(|_| {
+                    Error::MalformedResponse(format!(
+                        "Currency '{}' is not ISO 4217",
+                        crate::amount::shorten(c)
+                    ))
+                })?;
+                Some(crate::amount::Money::parse(a, currency).map_err(|_| {
+                    Error::MalformedResponse(format!(
+                        "Amount '{}' is not a {currency} amount",
+                        crate::amount::shorten(a)
+                    ))
+                })?)
+            }
+            _ => None,
+        };
+        Ok(TransactionResult { trnref, amount })
+    }
+
+    /// IPCGetPaymentStatus: the typed payment state.
+    pub fn payment_state(&self) -> Option<PaymentState> {
+        match self.payment_status()? {
+            1 => Some(PaymentState::Paid),
+            2 => Some(PaymentState::Pending),
+            3 => Some(PaymentState::Failed),
+            4 => Some(PaymentState::Reversed),
+            _ => None,
+        }
+    }
+
     /// IPCGetTxnLog: the log entries in order.
     pub fn txn_log(&self) -> Vec<Fields> {
         match self.root.child("log") {
@@ -176,6 +215,28 @@ impl Response {
             _ => Vec::new(),
         }
     }
+}
+
+/// The transaction a refund, reversal or purchase answer echoes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionResult {
+    /// IPC_Trnref (for a refund, the refund's own reference).
+    pub trnref: String,
+    /// Amount and currency, when echoed.
+    pub amount: Option<crate::amount::Money>,
+}
+
+/// `PaymentStatus` of IPCGetPaymentStatus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentState {
+    /// 1: paid.
+    Paid,
+    /// 2: pending.
+    Pending,
+    /// 3: unsuccessful.
+    Failed,
+    /// 4: reversed.
+    Reversed,
 }
 
 fn parse_status(root: &Node) -> Result<Option<StatusCode>> {

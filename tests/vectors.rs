@@ -191,6 +191,18 @@ fn api_response_statuses_and_nesting() {
     // The nested message verifies on its own as a notify.
     ipc::verify_fields(inner, &key).unwrap();
     assert_eq!(find("json-number-amount").get("Amount"), Some("23.5"));
+    let refund = find("refund-json-valid").transaction().unwrap();
+    assert_eq!(refund.trnref, "410228");
+    assert_eq!(
+        refund
+            .amount
+            .map(|m| (m.minor, m.currency.code().to_string())),
+        Some((1250, "EUR".into()))
+    );
+    assert!(
+        err.transaction().is_err(),
+        "an error answer echoes no transaction"
+    );
 }
 
 #[test]
@@ -399,6 +411,17 @@ fn rsa2048_server_to_server() {
         let parsed = Response::parse_and_verify(s(resp, "raw_body").as_bytes(), None, &mypos_pub)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(parsed.status().is_success(), "{name}");
+        match name {
+            "refund_json" | "refund_xml" | "reversal_xml" => {
+                assert!(parsed.transaction().is_ok(), "{name}")
+            }
+            "getpaymentstatus_xml" => assert_eq!(
+                parsed.payment_state(),
+                Some(ipc::PaymentState::Paid),
+                "{name}"
+            ),
+            _ => assert!(parsed.order_status().is_some(), "{name}"),
+        }
     }
 }
 
