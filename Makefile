@@ -125,7 +125,10 @@ clean:
 
 # The demo shop and local sandbox (demo/README.md). SERVE=1 keeps both running until Ctrl-C;
 # MYPOS=test (the real myPOS test endpoint) needs PUBLIC_URL and is documented only.
+# The story on the local sandbox (SERVE=1 keeps the shop and sandbox running; see demo/README.md).
 demo:
+	@scripts/install-deps.sh dist
+	scripts/plugin-dist.sh
 	SERVE=$(SERVE) MYPOS=$(MYPOS) demo/run.sh
 
 test-demo:
