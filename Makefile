@@ -11,9 +11,10 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
-SUITES += demo
+SUITES += plugin-wp demo
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
+TEST_DEPS += wordpress
 
 .PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
@@ -111,6 +112,11 @@ test-plugin:
 	@[ -f "$(MYPOS_IPC_EXT)" ] || { echo "test-plugin: extension not found at $(MYPOS_IPC_EXT) (set MYPOS_IPC_EXT)" >&2; exit 1; }
 	cd woocommerce-plugin && MYPOS_IPC_EXT=$(abspath $(MYPOS_IPC_EXT)) IPC_BIN=$(RELEASE)/ipc \
 	  php -d extension=$(abspath $(MYPOS_IPC_EXT)) /usr/bin/phpunit --do-not-cache-result
+
+# The plug-in in a real WordPress (Debian's package) + private MariaDB: concurrent notifications.
+test-plugin-wp:
+	@scripts/install-deps.sh wordpress
+	tests/plugin-wp/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
 dist: build
 	@scripts/install-deps.sh dist

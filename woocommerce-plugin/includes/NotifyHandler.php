@@ -55,7 +55,7 @@ final class NotifyHandler
         }
         try {
             // Read the order again under the lock: another worker may just have changed it.
-            $order = Orders::find($ipcOrderId);
+            $order = Orders::findFresh($ipcOrderId);
             if ($order === null) {
                 return $this->answer($notification->decide(null), null, $notification);
             }

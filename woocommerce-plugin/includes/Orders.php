@@ -29,6 +29,19 @@ final class Orders
     }
 
     /**
+     * The order as the database has it now, for a re-read under the order lock: drops what this
+     * request cached about it first (WordPress's post and meta caches), else a notification
+     * handled while another worker paid the order would still see it pending.
+     */
+    public static function findFresh(?string $ipcOrderId): ?\WC_Order
+    {
+        if ($ipcOrderId !== null && ctype_digit($ipcOrderId) && function_exists('clean_post_cache')) {
+            clean_post_cache((int) $ipcOrderId);
+        }
+        return self::find($ipcOrderId);
+    }
+
+    /**
      * The snapshot Notification::decide() expects.
      *
      * @return array{amount: int, currency: string, state: string, trnref: ?string}

@@ -1,0 +1,216 @@
+<?php
+
+/**
+ * Plugin Name: WooCommerce stand-in (tests only)
+ * Description: The small part of WooCommerce the myPOS IPC plug-in uses on its notify path,
+ *              faithful to WooCommerce's behaviour and storage: orders are `shop_order` posts
+ *              with `wc-<status>` post statuses and `_order_total`/`_order_currency`/
+ *              `_payment_method`/`_transaction_id`/`_date_paid` post meta, order notes are
+ *              `order_note` comments, `?wc-api=X` fires `woocommerce_api_X` on parse_request.
+ */
+
+// phpcs:ignoreFile -- test fixture.
+
+if (!defined('ABSPATH')) {
+    exit;
+}
+
+/**
+ * WooCommerce's gateway base classes, as far as loading the plug-in's Gateway class needs (the
+ * notify path only reads Gateway::ID; the gateway is not instantiated here).
+ */
+abstract class WC_Settings_API
+{
+    public $plugin_id = 'woocommerce_';
+    public $id = '';
+    public $settings = [];
+    public $form_fields = [];
+}
+
+abstract class WC_Payment_Gateway extends WC_Settings_API
+{
+    public $enabled = 'no';
+    public $title = '';
+    public $description = '';
+    public $method_title = '';
+    public $method_description = '';
+    public $has_fields = false;
+    public $supports = ['products'];
+}
+
+final class WC_Logger
+{
+    public function log(string $level, string $message, array $context = []): void
+    {
+        if (defined('MYPOS_WP_TEST_WC_LOG')) {
+            $source = (string) ($context['source'] ?? '-');
+            file_put_contents(MYPOS_WP_TEST_WC_LOG, gmdate('c') . " {$level} {$source}: {$message}\n", FILE_APPEND | LOCK_EX);
+        }
+    }
+}
+
+function wc_get_logger(): WC_Logger
+{
+    static $logger = null;
+    return $logger ??= new WC_Logger();
+}
+
+function wc_get_checkout_url(): string
+{
+    return home_url('/checkout/');
+}
+
+/** @return WC_Order|false */
+function wc_get_order($id)
+{
+    $post = get_post((int) $id);
+    if (!$post instanceof WP_Post || $post->post_type !== 'shop_order') {
+        return false;
+    }
+    return new WC_Order((int) $post->ID);
+}
+
+final class WC_Order
+{
+    private int $id = 0;
+    private string $status = 'pending';
+    /** @var array<string, mixed> meta changed since the last save */
+    private array $changes = [];
+    private ?string $newStatus = null;
+
+    public function __construct(int $id = 0)
+    {
+        if ($id > 0) {
+            $post = get_post($id);
+            $this->id = $id;
+            $this->status = preg_replace('/^wc-/', '', (string) $post->post_status);
+        }
+    }
+
+    /** Creates a pending order (tests): total, currency, payment method. */
+    public static function create(string $total, string $currency, string $paymentMethod): self
+    {
+        $id = wp_insert_post([
+            'post_type' => 'shop_order', 'post_status' => 'wc-pending', 'post_title' => 'Order',
+            'ping_status' => 'closed', 'comment_status' => 'open',
+        ], true);
+        if (is_wp_error($id)) {
+            throw new RuntimeException('order not created: ' . $id->get_error_message());
+        }
+        update_post_meta($id, '_order_total', $total);
+        update_post_meta($id, '_order_currency', $currency);
+        update_post_meta($id, '_payment_method', $paymentMethod);
+        return new self((int) $id);
+    }
+
+    public function get_id(): int { return $this->id; }
+    public function get_order_number(): string { return (string) $this->id; }
+    public function get_total(): string { return (string) $this->get_meta('_order_total'); }
+    public function get_currency(): string { return (string) $this->get_meta('_order_currency'); }
+    public function get_payment_method(): string { return (string) $this->get_meta('_payment_method'); }
+    public function get_transaction_id(): string { return (string) $this->get_meta('_transaction_id'); }
+    public function get_status(): string { return $this->newStatus ?? $this->status; }
+    public function has_status($status): bool { return in_array($this->get_status(), (array) $status, true); }
+
+    public function get_meta(string $key, bool $single = true)
+    {
+        if (array_key_exists($key, $this->changes)) {
+            return $this->changes[$key];
+        }
+        return get_post_meta($this->id, $key, $single);
+    }
+
+    public function update_meta_data(string $key, $value): void { $this->changes[$key] = $value; }
+    public function set_transaction_id(string $id): void { $this->changes['_transaction_id'] = $id; }
+    public function set_status(string $status): void { $this->newStatus = preg_replace('/^wc-/', '', $status); }
+
+    /** As WooCommerce: a note is a comment of type order_note, written at once. */
+    public function add_order_note(string $note): int
+    {
+        $id = wp_insert_comment([
+            'comment_post_ID' => $this->id, 'comment_author' => 'WooCommerce', 'comment_content' => $note,
+            'comment_agent' => 'WooCommerce', 'comment_type' => 'order_note', 'comment_approved' => 1,
+        ]);
+        return (int) $id;
+    }
+
+    public function update_status(string $status, string $note = ''): bool
+    {
+        $from = $this->get_status();
+        $this->set_status($status);
+        $this->save();
+        $to = $this->get_status();
+        $this->add_order_note(trim($note . ' ' . sprintf('Order status changed from %s to %s.', $from, $to)));
+        return true;
+    }
+
+    /** As WooCommerce's WC_Order::payment_complete(). */
+    public function payment_complete(string $transactionId = ''): bool
+    {
+        if (!$this->id) {
+            return false;
+        }
+        do_action('woocommerce_pre_payment_complete', $this->id, $transactionId);
+        if ($this->has_status(['on-hold', 'pending', 'failed', 'cancelled'])) {
+            if ($transactionId !== '') {
+                $this->set_transaction_id($transactionId);
+            }
+            if ((string) $this->get_meta('_date_paid') === '') {
+                $this->changes['_date_paid'] = (string) time();
+            }
+            $this->set_status('processing');
+            $this->save();
+            do_action('woocommerce_payment_complete', $this->id, $transactionId);
+        } else {
+            do_action('woocommerce_payment_complete_order_status_' . $this->get_status(), $this->id, $transactionId);
+        }
+        return true;
+    }
+
+    public function save(): int
+    {
+        foreach ($this->changes as $key => $value) {
+            update_post_meta($this->id, $key, $value);
+        }
+        $this->changes = [];
+        if ($this->newStatus !== null && $this->newStatus !== $this->status) {
+            wp_update_post(['ID' => $this->id, 'post_status' => 'wc-' . $this->newStatus]);
+            $from = $this->status;
+            $this->status = $this->newStatus;
+            do_action('woocommerce_order_status_changed', $this->id, $from, $this->status, $this);
+        }
+        $this->newStatus = null;
+        return $this->id;
+    }
+
+    public function get_checkout_order_received_url(): string
+    {
+        return home_url('/checkout/order-received/' . $this->id . '/');
+    }
+
+    public function get_checkout_payment_url(bool $onCheckout = false): string
+    {
+        return home_url('/checkout/order-pay/' . $this->id . '/?pay_for_order=true');
+    }
+}
+
+/** As WC_API::handle_api_requests(): `?wc-api=X` fires woocommerce_api_X, then dies. */
+add_action('parse_request', static function (): void {
+    if (empty($_GET['wc-api'])) {
+        return;
+    }
+    $request = strtolower(sanitize_key(wp_unslash((string) $_GET['wc-api'])));
+    ob_start();
+    nocache_headers();
+    do_action('woocommerce_api_request', $request);
+    status_header(has_action('woocommerce_api_' . $request) ? 200 : 400);
+    do_action('woocommerce_api_' . $request);
+    die('-1');
+}, 0);
+
+add_action('init', static function (): void {
+    foreach (['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed'] as $status) {
+        register_post_status('wc-' . $status, ['internal' => true, 'label' => $status]);
+    }
+    register_post_type('shop_order', ['public' => false, 'supports' => ['title', 'comments', 'custom-fields']]);
+});

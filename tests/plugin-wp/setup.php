@@ -1,0 +1,21 @@
+<?php
+
+// phpcs:ignoreFile -- test tool.
+// Usage: php setup.php WP_DIR PACK_FILE HOLD_MS — stores the sealed config pack in the gateway
+// settings, the lock hold time, creates a pending 24.45 EUR order; prints its ID.
+
+$_SERVER['HTTP_HOST'] = '127.0.0.1';
+require $argv[1] . '/wp-load.php';
+$pack = trim((string) file_get_contents($argv[2]));
+update_option(\MyPOS\IPC\WooCommerce\Settings::OPTION, [
+    'enabled' => 'yes',
+    'testmode' => 'yes',
+    'test_config_pack' => \MyPOS\IPC\WooCommerce\Settings::sealPack($pack, 'test'),
+    'logging' => 'info',
+]);
+update_option('mypos_wp_test_hold_ms', (int) $argv[3]);
+if ((new \MyPOS\IPC\WooCommerce\Settings())->config() === null) {
+    fwrite(STDERR, "the stored settings give no usable configuration\n");
+    exit(1);
+}
+echo WC_Order::create('24.45', 'EUR', 'mypos_ipc')->get_id(), "\n";
