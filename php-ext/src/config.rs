@@ -52,9 +52,15 @@ fn endpoint(what: &str, text: &str) -> PhpResult<Endpoint> {
     Endpoint::parse(text).map_err(|e| config_error(format!("{what}: {e}")))
 }
 
-fn output(what: &str, text: &str) -> PhpResult<OutputFormat> {
+/// The optional `$outputFormat` argument at position `pos` (default `json`).
+fn output(what: &str, arg: Option<Str>, pos: u32) -> PhpResult<OutputFormat> {
+    let text = opt_text(arg, (C, pos, "outputFormat"))?.unwrap_or("json");
+    format_named(what, "outputFormat", text)
+}
+
+fn format_named(what: &str, param: &str, text: &str) -> PhpResult<OutputFormat> {
     OutputFormat::parse(text)
-        .ok_or_else(|| invalid(format!("{what}: $outputFormat must be 'json' or 'xml'")))
+        .ok_or_else(|| invalid(format!("{what}: ${param} must be 'json' or 'xml'")))
 }
 
 fn money(what: &str, amount: i64, currency: &str) -> PhpResult<Money> {
@@ -243,10 +249,7 @@ impl Config {
                     amount.int((C, 3, "amount"))?,
                     currency.text((C, 4, "currency"))?,
                 )?,
-                output: output(
-                    what,
-                    opt_text(outputFormat, (C, 5, "outputFormat"))?.unwrap_or("json"),
-                )?,
+                output: output(what, outputFormat, 5)?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -258,10 +261,7 @@ impl Config {
             let what = "Config::reversal()";
             let r = ipc::Reversal {
                 trnref: trnref.text((C, 1, "trnref"))?.to_string(),
-                output: output(
-                    what,
-                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
-                )?,
+                output: output(what, outputFormat, 2)?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -273,10 +273,7 @@ impl Config {
             let what = "Config::getTxnStatus()";
             let r = ipc::GetTxnStatus {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(
-                    what,
-                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
-                )?,
+                output: output(what, outputFormat, 2)?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -292,10 +289,7 @@ impl Config {
             let what = "Config::getPaymentStatus()";
             let r = ipc::GetPaymentStatus {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(
-                    what,
-                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
-                )?,
+                output: output(what, outputFormat, 2)?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -307,10 +301,7 @@ impl Config {
             let what = "Config::getTxnLog()";
             let r = ipc::GetTxnLog {
                 order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(
-                    what,
-                    opt_text(outputFormat, (C, 2, "outputFormat"))?.unwrap_or("json"),
-                )?,
+                output: output(what, outputFormat, 2)?,
             };
             self.sign(what, r.sign(&self.inner))
         })
@@ -414,7 +405,7 @@ impl Config {
             let body = body.bytes((C, 1, "body"))?;
             let fmt = match opt_text(format, (C, 2, "format"))? {
                 None => None,
-                Some(f) => Some(output("Config::response()", f)?),
+                Some(f) => Some(format_named("Config::response()", "outputFormat", f)?),
             };
             Response::parse(body, fmt, &self.inner)
         })
