@@ -10,6 +10,7 @@ use super::boundary::{
 use super::config::ipc_config;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
+use crate::config::Config;
 use crate::fields::Fields;
 use crate::request::{
     CardTokenRequest, CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnStatus,
@@ -49,6 +50,34 @@ fn request_format(value: u32) -> FfiResult<OutputFormat> {
 
 fn money(amount_minor: i64, currency: &str) -> FfiResult<Money> {
     Ok(Money::new(amount_minor, Currency::parse(currency)?))
+}
+
+/// The shared body of the order-status queries: checks the pointers, builds the query with
+/// `build` and signs it into `*request_out`.
+///
+/// # Safety
+/// As for the exported functions that call it.
+unsafe fn sign_order_query(
+    config: *const ipc_config,
+    order_id: *const c_char,
+    output_format: u32,
+    request_out: *mut *mut ipc_request,
+    build: impl FnOnce(&Config, String, OutputFormat) -> crate::Result<SignedRequest>,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let order_id = unsafe { arg_str(order_id, "order_id") }?;
+        let out = Out::new(request_out, "request_out")?;
+        let inner = build(
+            &config.inner,
+            order_id.into(),
+            request_format(output_format)?,
+        )?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_request { inner }) };
+        Ok(())
+    })
 }
 
 /// A signed request: ordered fields ending with Signature, its urlencoded body, and (for
@@ -336,20 +365,16 @@ pub unsafe extern "C" fn ipc_get_txn_status_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
-        // SAFETY: the caller's contract for every pointer.
-        let config = unsafe { arg_ref(config, "config") }?;
-        let order_id = unsafe { arg_str(order_id, "order_id") }?;
-        let out = Out::new(request_out, "request_out")?;
-        let query = GetTxnStatus {
-            order_id: order_id.into(),
-            output: request_format(output_format)?,
-        };
-        let inner = query.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract, forwarded.
+    unsafe {
+        sign_order_query(
+            config,
+            order_id,
+            output_format,
+            request_out,
+            |config, order_id, output| GetTxnStatus { order_id, output }.sign(config),
+        )
+    }
 }
 
 /// Signs an IPCGetPaymentStatus query for `order_id`.
@@ -363,20 +388,16 @@ pub unsafe extern "C" fn ipc_get_payment_status_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
-        // SAFETY: the caller's contract for every pointer.
-        let config = unsafe { arg_ref(config, "config") }?;
-        let order_id = unsafe { arg_str(order_id, "order_id") }?;
-        let out = Out::new(request_out, "request_out")?;
-        let query = GetPaymentStatus {
-            order_id: order_id.into(),
-            output: request_format(output_format)?,
-        };
-        let inner = query.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+    // SAFETY: the caller's contract, forwarded.
+    unsafe {
+        sign_order_query(
+            config,
+            order_id,
+            output_format,
+            request_out,
+            |config, order_id, output| GetPaymentStatus { order_id, output }.sign(config),
+        )
+    }
 }
 
 /// Starts a request for any IPCmethod (letters and digits). On success `*generic_out`
