@@ -452,6 +452,21 @@ ipc_result ipc_config_new(const char *sid,
                           ipc_config **config_out);
 
 /**
+ * Derives a configuration that differs from `config` in one option; `config` itself is left
+ * unchanged (configurations are immutable). `name` is one of "version" ("1.4" or "1.4.1"),
+ * "language" (two letters), "source", "application_id", "partner_id"; the result is validated
+ * as a whole, so set ApplicationID and PartnerID before version 1.4.1. On success
+ * `*config_out` receives a new object to free with `ipc_config_free`.
+ *
+ * # Safety
+ * `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+ */
+ipc_result ipc_config_with(const ipc_config *config,
+                           const char *name,
+                           const char *value,
+                           ipc_config **config_out);
+
+/**
  * Makes a configuration from a myPOS configuration pack (base64 text) and an endpoint
  * ("test", "production" or a URL). On success `*config_out` receives an object to free with
  * `ipc_config_free`.

@@ -324,6 +324,26 @@ impl Config {
         ConfigBuilder::default()
     }
 
+    /// A builder holding this config's values (keys shared, not copied), to derive a
+    /// variant: `config.to_builder().language("BG").build()`.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder {
+            sid: Some(self.sid.clone()),
+            wallet: Some(self.wallet.clone()),
+            key_index: Some(self.key_index),
+            private_key: Some(Arc::clone(&self.private_key)),
+            private_key_error: None,
+            mypos_key: Some(Arc::clone(&self.mypos_key)),
+            mypos_key_error: None,
+            endpoint: Some(self.endpoint.clone()),
+            version: self.version,
+            language: Some(self.language.clone()),
+            source: Some(self.source.clone()),
+            application_id: self.application_id.clone(),
+            partner_id: self.partner_id.clone(),
+        }
+    }
+
     /// A config from a configuration pack and an endpoint.
     pub fn from_pack(pack: &ConfigPack, endpoint: Endpoint) -> Result<Self> {
         Config::builder().pack(pack).endpoint(endpoint).build()

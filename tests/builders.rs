@@ -439,3 +439,19 @@ fn rollback_cancel_ok_and_others() {
     assert_eq!((Reply::Ok.http_status(), Reply::Ok.body()), (200, "OK"));
     assert_ne!(Reply::NotOk.body(), "OK");
 }
+
+#[test]
+fn to_builder_derives_a_variant_and_revalidates() {
+    let base = config();
+    let bg = base.to_builder().language("BG").build().unwrap();
+    assert_eq!(bg.language(), "BG");
+    assert_eq!(bg.sid(), base.sid());
+    assert_eq!(bg.source(), "SDK_PHP_1.3.1");
+    assert_eq!(base.language(), "en", "the original is untouched");
+    let err = base
+        .to_builder()
+        .version(IpcVersion::V1_4_1)
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("ApplicationID"), "{err}");
+}

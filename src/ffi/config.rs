@@ -6,7 +6,7 @@ use super::boundary::{
     arg_ref, arg_str, free_box, guard, set_box, set_string, FfiError, FfiResult, Out,
 };
 use super::result::ipc_result;
-use crate::config::{Config, Endpoint};
+use crate::config::{Config, Endpoint, IpcVersion};
 use crate::configpack::ConfigPack;
 
 /// A validated merchant configuration (SID, wallet, key index, merchant private key, myPOS
@@ -62,6 +62,52 @@ pub unsafe extern "C" fn ipc_config_new(
             .mypos_public_key_pem(cert)
             .endpoint(endpoint_arg(endpoint)?)
             .build()?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// Derives a configuration that differs from `config` in one option; `config` itself is left
+/// unchanged (configurations are immutable). `name` is one of "version" ("1.4" or "1.4.1"),
+/// "language" (two letters), "source", "application_id", "partner_id"; the result is validated
+/// as a whole, so set ApplicationID and PartnerID before version 1.4.1. On success
+/// `*config_out` receives a new object to free with `ipc_config_free`.
+///
+/// # Safety
+/// `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_with(
+    config: *const ipc_config,
+    name: *const c_char,
+    value: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let name = unsafe { arg_str(name, "name") }?;
+        let value = unsafe { arg_str(value, "value") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let builder = config.inner.to_builder();
+        let builder = match name {
+            "version" => builder.version(IpcVersion::parse(value)?),
+            "language" => builder.language(value),
+            "source" => builder.source(value),
+            "application_id" => builder.application_id(value),
+            "partner_id" => builder.partner_id(value),
+            other => {
+                return Err(FfiError::new(
+                    ipc_result::InvalidArgument,
+                    format!(
+                        "unknown configuration option '{}' (use version, language, source, \
+                         application_id or partner_id)",
+                        crate::amount::shorten(other)
+                    ),
+                ))
+            }
+        };
+        let inner = builder.build()?;
         // SAFETY: out was checked non-NULL.
         unsafe { set_box(out, ipc_config { inner }) };
         Ok(())

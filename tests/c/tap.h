@@ -32,6 +32,12 @@ static inline int ok_code(ipc_result got, ipc_result want, const char *name) {
   return good;
 }
 
+/* True when the last failure's detail mentions `needle`. */
+static inline int last_error_has(const char *needle) {
+  const char *detail = ipc_last_error_message();
+  return detail != NULL && strstr(detail, needle) != NULL;
+}
+
 /* Reads a whole file into a NUL-terminated heap buffer (NULL on failure). */
 static inline char *read_file(const char *path, size_t *len_out) {
   FILE *f = fopen(path, "rb");

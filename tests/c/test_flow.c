@@ -253,6 +253,59 @@ static void test_api_requests(ipc_config *config) {
   }
 }
 
+/* ipc_config_with derives a variant and leaves the original as it was. */
+static void test_config_options(ipc_config *config) {
+  ipc_config *bg = NULL, *partner = NULL, *bad = NULL;
+  ipc_request *req = NULL;
+  char *s = NULL;
+  if (ok_code(ipc_config_with(config, "language", "BG", &bg), IPC_RESULT_OK, "config_with: language BG")) {
+    ipc_config *bg_src = NULL;
+    if (ok_code(ipc_config_with(bg, "source", "my-shop/1.0", &bg_src), IPC_RESULT_OK, "config_with: source")) {
+      if (ok_code(ipc_get_payment_status_sign(bg_src, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: a request signs with the derived config")) {
+        ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: IPCLanguage present");
+        ok_string(s, "BG", "config_with: IPCLanguage is the derived language");
+        s = NULL;
+        ok_code(ipc_request_get(req, "Source", &s), IPC_RESULT_OK, "config_with: Source present");
+        ok_string(s, "my-shop/1.0", "config_with: Source is the derived source");
+        ipc_request_free(req);
+      }
+      ipc_config_free(bg_src);
+    }
+    ipc_config_free(bg);
+  }
+  req = NULL;
+  s = NULL;
+  if (ok_code(ipc_get_payment_status_sign(config, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: the original still signs")) {
+    ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: original IPCLanguage present");
+    ok_string(s, "en", "config_with: the original keeps its language");
+    ipc_request_free(req);
+  }
+  ok_code(ipc_config_with(config, "version", "1.4.1", &bad), IPC_RESULT_INVALID_CONFIG, "config_with: 1.4.1 without ApplicationID/PartnerID refused");
+  ok(bad == NULL, "config_with: nothing returned on error");
+  ok(last_error_has("ApplicationID"), "config_with: the error names ApplicationID");
+  ok_code(ipc_config_with(config, "language", "Bulgarian", &bad), IPC_RESULT_INVALID_CONFIG, "config_with: a bad language refused");
+  ok(last_error_has("language"), "config_with: the error names the language");
+  ok_code(ipc_config_with(config, "colour", "red", &bad), IPC_RESULT_INVALID_ARGUMENT, "config_with: an unknown option refused");
+  ok(last_error_has("colour"), "config_with: the error names the option");
+  ok_code(ipc_config_with(NULL, "language", "BG", &bad), IPC_RESULT_NULL_ARGUMENT, "config_with: NULL config");
+  ok_code(ipc_config_with(config, "language", "BG", NULL), IPC_RESULT_NULL_ARGUMENT, "config_with: NULL config_out");
+  ipc_config *a = NULL, *b = NULL;
+  if (ok_code(ipc_config_with(config, "application_id", "APP-1", &a), IPC_RESULT_OK, "config_with: application_id") &&
+      ok_code(ipc_config_with(a, "partner_id", "PARTNER-1", &b), IPC_RESULT_OK, "config_with: partner_id") &&
+      ok_code(ipc_config_with(b, "version", "1.4.1", &partner), IPC_RESULT_OK, "config_with: version 1.4.1 with partner ids")) {
+    req = NULL;
+    s = NULL;
+    if (ok_code(ipc_get_payment_status_sign(partner, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: 1.4.1 request signs")) {
+      ok_code(ipc_request_get(req, "IPCVersion", &s), IPC_RESULT_OK, "config_with: IPCVersion present");
+      ok_string(s, "1.4.1", "config_with: IPCVersion is 1.4.1");
+      ipc_request_free(req);
+    }
+  }
+  ipc_config_free(a);
+  ipc_config_free(b);
+  ipc_config_free(partner);
+}
+
 int main(void) {
   data = getenv("IPC_TEST_DATA");
   if (data == NULL) {
@@ -279,6 +332,7 @@ int main(void) {
     }
     test_notify_flow(config);
     test_api_requests(config);
+    test_config_options(config);
   }
   ipc_config_free(config);
   free(merchant_key);
