@@ -12,6 +12,7 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
+SUITES += readme-commands
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
@@ -32,6 +33,10 @@ test:
 	@$(MAKE) --no-print-directory build
 	@for s in $(SUITES); do $(RUN_SUITE) $$s $(MAKE) --no-print-directory test-$$s; done
 	@scripts/summary.sh
+
+# Every command README.md shows is run by a suite or here (tests/readme-commands.tsv).
+test-readme-commands:
+	python3 tests/readme-commands.py
 
 test-readme:
 	tests/readme-snippets.sh
@@ -86,9 +91,10 @@ test-php-valgrind:
 	$(CARGO) build --release --workspace
 	PHP_VALGRIND=1 php-ext/tests/run.sh $(PHP_EXT)
 
+BENCH_PHP_SECONDS ?= 1
 bench-php:
 	$(CARGO) build --release --workspace
-	php -n -d extension=$(PHP_EXT) php-ext/bench/bench.php
+	php -n -d extension=$(PHP_EXT) php-ext/bench/bench.php $(BENCH_PHP_SECONDS)
 
 # Fuzz targets (fuzz/README.md): 4 s each in `make test`, FUZZ_SECONDS (default 60) each here.
 FUZZ_SECONDS ?= 60
@@ -98,9 +104,12 @@ test-fuzz-smoke:
 fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) fuzz/run.sh
 
+# BENCH_ARGS go to criterion, OPENSSL_SECONDS to `openssl speed` (a quick run: see
+# tests/readme-commands.tsv).
+OPENSSL_SECONDS ?= 3
 bench:
-	$(CARGO) bench -p mypos-ipc --bench crypto
-	python3 scripts/bench-report.py
+	$(CARGO) bench -p mypos-ipc --bench crypto -- $(BENCH_ARGS)
+	OPENSSL_SECONDS=$(OPENSSL_SECONDS) python3 scripts/bench-report.py
 
 # WooCommerce plug-in. MYPOS_IPC_EXT: the mypos_ipc extension the plug-in tests load.
 MYPOS_IPC_EXT ?= $(RELEASE)/libmypos_ipc.so
