@@ -11,7 +11,9 @@ Prints TAP; fails when anything matches, when nothing was scanned, or when the s
 line and a PEM header planted in a temporary log) is not detected.
 Usage: scripts/secrets-scan.py   (from the repository root)
 """
+import base64
 import glob
+import json
 import os
 import re
 import sys
@@ -29,6 +31,7 @@ def key_files():
     patterns = [
         os.path.join(ROOT, "tests", "data", "**", "*"),
         os.path.join(ROOT, "..", "shared", "protocol", "**", "*.pem"),
+        os.path.join(ROOT, "..", "shared", "protocol", "test-keys", "*.txt"),
         os.path.join(ARTIFACTS, "*", "keys", "**", "*"),
     ]
     files = set()
@@ -37,12 +40,28 @@ def key_files():
     return sorted(files)
 
 
+def pack_key(data):
+    """A configuration pack (base64 of JSON holding the key PEM in "pk"): (the PEM, the pack)."""
+    try:
+        text = data.strip()
+        pk = json.loads(base64.b64decode(text, validate=True)).get("pk", "")
+        return pk.encode(), text
+    except (ValueError, AttributeError):
+        return None, None
+
+
 def needles_from(paths):
-    """{64-char base64 line: 'file:line'} for every private key PEM block in `paths`."""
+    """{64-char base64 line: 'file:line'} for every private key PEM block in `paths`, and for
+    configuration packs also the pack's own text cut in 64-character lines."""
     needles, keys = {}, 0
     for path in paths:
         with open(path, "rb") as f:
             data = f.read()
+        pem, pack = pack_key(data)
+        if pem:
+            data = pem
+            for i in range(0, len(pack) - LINE + 1, LINE):
+                needles.setdefault(pack[i:i + LINE], f"{os.path.relpath(path, ROOT)} (a pack) chunk {i // LINE + 1}")
         for block in PEM_BLOCK.finditer(data):
             keys += 1
             lines = [l.strip() for l in block.group(1).splitlines() if l.strip()]
@@ -100,6 +119,8 @@ def main():
 
     keys = key_files()
     needles, pem_count = needles_from(keys)
+    for d in sorted({os.path.relpath(os.path.dirname(p), ROOT) for p in keys if p.startswith(ARTIFACTS)}):
+        print(f"# keys made at test time: {d}/")
     tap(pem_count >= 7 and len(needles) >= 100,
         f"{pem_count} private key PEMs in {len(keys)} key files give {len(needles)} 64-character base64 lines")
 
