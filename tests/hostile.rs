@@ -1359,7 +1359,10 @@ fn c_code(kind: Kind) -> u32 {
 fn c_expectation(case: &Case) -> (u32, u32, String) {
     const MAX_BUFFER_BYTES: usize = 1 << 20;
     if case.body.len() > MAX_BUFFER_BYTES {
-        let detail = format!("body has {} bytes; at most {MAX_BUFFER_BYTES}", case.body.len());
+        let detail = format!(
+            "body has {} bytes; at most {MAX_BUFFER_BYTES}",
+            case.body.len()
+        );
         return (16, 16, detail);
     }
     if case.body.is_empty() {
@@ -1425,7 +1428,11 @@ fn hostile_c_table_is_up_to_date() {
         if let Some((prefix, append, byte, count)) = &case.recipe {
             let mut b = format!("{prefix}{append}").into_bytes();
             b.resize(b.len() + count, *byte);
-            assert_eq!(b, case.body, "{}: recipe does not rebuild the body", case.name);
+            assert_eq!(
+                b, case.body,
+                "{}: recipe does not rebuild the body",
+                case.name
+            );
         }
     }
     let text = render_c_table(&table);
