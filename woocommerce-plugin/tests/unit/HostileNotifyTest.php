@@ -18,7 +18,8 @@ use MyPOS\IPC\WooCommerce\Settings;
  * order note either), one warning log line naming the class, no PHP error or exception.
  * Validly signed bodies name orders like ORDER-0001, which are not this shop's order numbers:
  * the plug-in must treat them as unknown orders (nothing changes; only the IPCSignatureVerify
- * probe is answered OK, as PLUGIN.md says).
+ * probe and a rollback with nothing to undo are answered OK). testSignedCaseAgainstTheShopsOrders
+ * then aims those signed cases at real orders.
  */
 final class HostileNotifyTest extends TestCase
 {
@@ -70,6 +71,76 @@ final class HostileNotifyTest extends TestCase
             'MalformedSignature' => 'malformed Signature: ',
             'InvalidMessage' => "invalid field '{$error['field']}' in message: ",
         };
+    }
+
+    /** @return array<string, array{array}> the validly signed cases */
+    public static function signedCases(): array
+    {
+        return array_filter(self::cases(), static fn (array $c): bool => $c[0]['expected_outcome'] === 'valid');
+    }
+
+    /**
+     * The validly signed cases again, aimed at real orders of this shop: the table's shop orders
+     * (ORDER-0001, ...) become WooCommerce orders 101..., the verified fields are re-signed with
+     * the myPOS key with OrderID replaced, and the plug-in must answer and change the order as
+     * the table's decision and PLUGIN.md say.
+     *
+     * @dataProvider signedCases
+     */
+    public function testSignedCaseAgainstTheShopsOrders(array $case): void
+    {
+        $doc = json_decode((string) file_get_contents(self::TABLE), true, 512, JSON_THROW_ON_ERROR);
+        $this->configureFor($case['verify_with']);
+        $ids = [];
+        $statuses = ['awaiting_payment' => 'pending', 'paid' => 'processing', 'refunded' => 'refunded', 'failed' => 'failed', 'cancelled' => 'cancelled', 'on_hold' => 'on-hold'];
+        foreach ($doc['shop']['orders'] as $i => $o) {
+            $ids[$o['order_id']] = 101 + $i;
+            self::order(101 + $i, $o['amount'], $statuses[$o['state']], $o['trnref'], $o['currency']);
+        }
+        $config = \MyPOS\IPC\Config::fromArray([
+            'sid' => self::SID, 'wallet' => '61938166610', 'key_index' => 1,
+            'private_key' => (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_private.pem'),
+            'mypos_certificate' => (string) file_get_contents(VECTORS . '/../test-keys/' . $case['verify_with']),
+        ]);
+        $fields = $config->notification(self::body($case))->fields();
+        $target = null;
+        foreach ($fields as $name => $value) {
+            if (strcasecmp($name, 'OrderID') === 0) {
+                $target = $ids[$value] ?? 999;
+                $fields[$name] = (string) $target;
+            }
+        }
+        $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-private-key.pem'));
+        $before = \Stub::$orders;
+
+        $answer = (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
+
+        $want = $case['expected_decision'];
+        $action = strtolower((string) preg_replace('/(?<!^)[A-Z]/', '_$0', $want['action']['name']));
+        if (str_starts_with($want['reply'], 'Redirect')) {
+            $this->assertSame(302, $answer->status);
+        } else {
+            $this->assertSame([$want['http_status'], $want['body']], [$answer->status, $answer->body]);
+        }
+        $this->assertStringContainsString(": $action (", implode("\n", array_column(\Stub::$log, 'message')));
+        $this->assertSame([], \Stub::$locks, 'lock released');
+        foreach ($before as $id => $old) {
+            $new = \Stub::$orders[$id];
+            if ($id !== $target || in_array($action, ['duplicate', 'show_received', 'acknowledge', 'ignore', 'unknown_order'], true)) {
+                $this->assertEquals($old, $new, "order $id unchanged");
+                continue;
+            }
+            // PLUGIN.md's table: what each decision does to the order it names.
+            [$status, $notes, $stock] = match ($action) {
+                'mark_paid' => ['processing', 1, 1],
+                'hold_mismatch' => ['on-hold', 1, 0],
+                'mark_failed' => ['failed', 1, 0],
+                'already_paid_otherwise', 'note_only', 'keep_payable' => [$old->get_status(), 1, 0],
+            };
+            $this->assertSame([$status, count($old->notes) + $notes, $old->stockReductions + $stock], [$new->get_status(), count($new->notes), $new->stockReductions]);
+            $trnref = $action === 'mark_paid' ? $want['action']['trnref'] : $old->get_meta('_mypos_ipc_trnref');
+            $this->assertSame($trnref, $new->get_meta('_mypos_ipc_trnref'), 'trnref recorded only by mark_paid');
+        }
     }
 
     public function testTableIsThere(): void
