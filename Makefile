@@ -6,6 +6,9 @@ CARGO := cargo
 RELEASE := $(CARGO_TARGET_DIR)/release
 PREFIX ?= /usr/local
 RUN_SUITE := scripts/run-suite.sh
+# Suites keep logs in $(MYPOS_TEST_ARTIFACTS)/<suite>/logs and keys made at test time in
+# .../<suite>/keys, for the secrets suite to scan.
+export MYPOS_TEST_ARTIFACTS := $(CURDIR)/target/test-artifacts
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
@@ -13,6 +16,8 @@ SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind re
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
 SUITES += readme-commands
+# Always run last (the loop in `test` puts it there): scans what every suite wrote for key material.
+SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
@@ -29,14 +34,17 @@ deps:
 
 test:
 	@[ -z "$(strip $(TEST_DEPS))" ] || scripts/install-deps.sh $(TEST_DEPS)
-	@rm -f target/test-logs/counts
+	@rm -rf target/test-logs target/test-artifacts
 	@$(MAKE) --no-print-directory build
-	@for s in $(SUITES); do $(RUN_SUITE) $$s $(MAKE) --no-print-directory test-$$s; done
+	@for s in $(filter-out secrets,$(SUITES)) $(filter secrets,$(SUITES)); do $(RUN_SUITE) $$s $(MAKE) --no-print-directory test-$$s; done
 	@scripts/summary.sh
 
 # Every command README.md shows is run by a suite or here (tests/readme-commands.tsv).
 test-readme-commands:
 	python3 tests/readme-commands.py
+
+test-secrets:
+	python3 scripts/secrets-scan.py
 
 test-readme:
 	tests/readme-snippets.sh

@@ -15,6 +15,12 @@ PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    # Under make test: keep the logs and the generated keys for the secrets suite.
+    if [ -n "${MYPOS_TEST_ARTIFACTS:-}" ]; then
+        rm -rf "$MYPOS_TEST_ARTIFACTS/demo" && mkdir -p "$MYPOS_TEST_ARTIFACTS/demo/logs"
+        cp -r "$TMP"/*.log "$TMP"/sandbox.* "$TMP/data" "$MYPOS_TEST_ARTIFACTS/demo/logs/" 2>/dev/null || true
+        cp -r "$TMP/keys" "$MYPOS_TEST_ARTIFACTS/demo/keys" 2>/dev/null || true
+    fi
     rm -rf "$TMP"
 }
 trap cleanup EXIT

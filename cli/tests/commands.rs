@@ -529,6 +529,7 @@ fn keygen_writes_a_usable_key_and_certificate() {
     assert_eq!(code(&out), 0);
     let out = ipc(&["keygen", "--bits", "512", "--out", path(&dir)], b"");
     assert_eq!(code(&out), 64);
+    keep_key("keygen_merchant_private_key.pem", &key_path);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -29,6 +29,11 @@ shutil.copy(os.path.join(tk, "simulated-mypos-private-key.pem"), os.path.join(ou
 shutil.copy(os.path.join(tk, "simulated-mypos-cert.pem"), os.path.join(out, "sim_mypos_cert.pem"))
 shutil.copy(os.path.join(tk, "mypos-test-merchant-private-key.pem"), os.path.join(out, "test_merchant_1024.pem"))
 shutil.copy(os.path.join(tk, "mypos-test-config-package.txt"), os.path.join(out, "mypos_test_pack.txt"))
+# The hostile-notify table (tests/data/hostile-notifies.tsv) and the certificates it names.
+for k in ("simulated-mypos-cert.pem", "mypos-test-public-cert.pem"):
+    shutil.copy(os.path.join(tk, k), os.path.join(out, k))
+repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+shutil.copy(os.path.join(repo, "tests", "data", "hostile-notifies.tsv"), os.path.join(out, "hostile-notifies.tsv"))
 
 main = load("rsa2048/purchase_main.json")
 write("purchase_main.body", main["browser_body_application_x_www_form_urlencoded"])

@@ -32,6 +32,13 @@ stop_web() { # php -S workers are its children: stop the whole process group (se
 cleanup() {
   [ -z "$web_pid" ] || stop_web
   [ -z "$db_pid" ] || { kill -TERM "$db_pid" 2>/dev/null; wait "$db_pid" 2>/dev/null; }
+  # Under make test: keep the logs, answers and generated keys for the secrets suite.
+  if [ -n "${MYPOS_TEST_ARTIFACTS:-}" ]; then
+    art="$MYPOS_TEST_ARTIFACTS/plugin-wp"; rm -rf "$art"; mkdir -p "$art/logs"
+    cp "$tmp"/*.log "$tmp"/*.body "$tmp"/*.code "$art/logs/" 2>/dev/null
+    cp "$tmp/wp/wp-content/debug.log" "$art/logs/wp-debug.log" 2>/dev/null
+    mkdir -p "$art/keys"; cp -r "$tmp/keys/." "$tmp/pack.txt" "$art/keys/" 2>/dev/null
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT

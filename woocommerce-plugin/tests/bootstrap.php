@@ -10,5 +10,10 @@ if (!extension_loaded('mypos_ipc')) {
     exit(1);
 }
 
+// A fresh WooCommerce log file per run (see WC_Logger in the stubs).
+if (getenv('MYPOS_TEST_ARTIFACTS')) {
+    @unlink(getenv('MYPOS_TEST_ARTIFACTS') . '/plugin/logs/wc.log');
+}
+
 const VECTORS = __DIR__ . '/../../../shared/protocol/vectors';
 require __DIR__ . '/TestCase.php';

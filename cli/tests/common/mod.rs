@@ -54,7 +54,35 @@ pub fn ipc(args: &[&str], stdin: &[u8]) -> Output {
     });
     let out = child.wait_with_output().unwrap();
     writer.join().unwrap();
+    let mut log = format!("$ ipc {}\n", args.join(" ")).into_bytes();
+    log.extend_from_slice(&out.stderr);
+    keep_log("ipc-stderr.log", &log);
     out
+}
+
+/// Under `make test` (MYPOS_TEST_ARTIFACTS set), appends to `<artifacts>/cli/logs/<name>` so
+/// the secrets suite scans every error message the CLI printed.
+pub fn keep_log(name: &str, bytes: &[u8]) {
+    let Some(dir) = std::env::var_os("MYPOS_TEST_ARTIFACTS") else {
+        return;
+    };
+    let dir = PathBuf::from(dir).join("cli/logs");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(name))
+        .unwrap();
+    f.write_all(bytes).unwrap();
+}
+
+/// Under `make test`, copies keys made at test time to `<artifacts>/cli/keys/<name>`.
+pub fn keep_key(name: &str, path: &Path) {
+    if let Some(dir) = std::env::var_os("MYPOS_TEST_ARTIFACTS") {
+        let dir = PathBuf::from(dir).join("cli/keys");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(path, dir.join(name)).unwrap();
+    }
 }
 
 pub fn code(out: &Output) -> i32 {
@@ -141,11 +169,13 @@ impl Sandbox {
             reader.read_line(&mut l).unwrap();
             l.trim_end().to_string()
         });
-        // Keep draining stderr so the sandbox never blocks on a full pipe.
+        // Keep draining stderr so the sandbox never blocks on a full pipe; keep it as a log.
         let mut err = child.stderr.take().unwrap();
+        let log_name = format!("sandbox-{}.err", child.id());
         std::thread::spawn(move || {
             let mut sink = Vec::new();
             let _ = err.read_to_end(&mut sink);
+            keep_log(&log_name, &sink);
         });
         let mypos_cert = match &second_line {
             Some(l) => read(&PathBuf::from(

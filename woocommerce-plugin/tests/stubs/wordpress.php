@@ -69,6 +69,12 @@ final class WC_Logger
     public function log(string $level, string $message, array $context = []): void
     {
         Stub::$log[] = ['level' => $level, 'message' => $message, 'source' => $context['source'] ?? ''];
+        // Also kept on disk (as WooCommerce does) for the secrets suite (Makefile: MYPOS_TEST_ARTIFACTS).
+        $dir = getenv('MYPOS_TEST_ARTIFACTS');
+        if ($dir !== false && $dir !== '') {
+            is_dir($dir . '/plugin/logs') || mkdir($dir . '/plugin/logs', 0777, true);
+            file_put_contents($dir . '/plugin/logs/wc.log', strtoupper($level) . ' ' . $message . "\n", FILE_APPEND);
+        }
     }
 }
 

@@ -54,7 +54,13 @@ final class SandboxTest extends TestCase
 
     private function start(array $cmd): string
     {
-        $p = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
+        // stderr (the sandbox's log) is kept for the secrets suite under make test.
+        $art = (string) getenv('MYPOS_TEST_ARTIFACTS');
+        $err = $art === '' ? '/dev/null' : $art . '/plugin/logs/' . ($cmd[1] === 'sandbox' ? 'sandbox' : 'notify-recorder') . '.err';
+        if ($art !== '' && !is_dir(dirname($err))) {
+            mkdir(dirname($err), 0777, true);
+        }
+        $p = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', $err, 'a']], $pipes);
         $this->assertIsResource($p);
         $this->procs[] = $p;
         $line = trim((string) fgets($pipes[1]));
