@@ -51,7 +51,7 @@ final class MyposApi
             return $config->response((string) wp_remote_retrieve_body($http), 'json');
         } catch (\MyPOS\IPC\SignatureException $e) {
             throw new ApiError(__(
-                'The answer from myPOS was refused: its signature does not verify with the configured myPOS certificate.',
+                'The answer from myPOS was refused: its signature does not verify with the configured myPOS key',
                 'mypos-ipc'
             ));
         } catch (\MyPOS\IPC\Exception $e) {

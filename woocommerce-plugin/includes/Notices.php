@@ -28,18 +28,31 @@ final class Notices
             return [];
         }
         if ($settings->config() === null) {
+            $mode = $settings->testMode() ? 'test' : 'live';
             $texts = [
                 'test' => [
-                    'pack' => __('myPOS IPC: the test configuration pack is missing or unusable; no payments.', 'mypos-ipc'),
-                    'fields' => __('myPOS IPC: the test credentials (separate fields) are missing or unusable; no payments.', 'mypos-ipc'),
+                    'pack' => __(
+                        'myPOS IPC: the test configuration pack is missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                    'fields' => __(
+                        'myPOS IPC: the test credentials (separate fields) are missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
                 ],
                 'live' => [
-                    'pack' => __('myPOS IPC: the live configuration pack is missing or unusable; no payments.', 'mypos-ipc'),
-                    'fields' => __('myPOS IPC: the live credentials (separate fields) are missing or unusable; no payments.', 'mypos-ipc'),
+                    'pack' => __(
+                        'myPOS IPC: the live configuration pack is missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                    'fields' => __(
+                        'myPOS IPC: the live credentials (separate fields) are missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
                 ],
             ];
-            $mode = $settings->testMode() ? 'test' : 'live';
-            $notices[] = ['level' => 'error', 'text' => $texts[$mode][$settings->usesFields($mode) ? 'fields' : 'pack']];
+            $source = $settings->usesFields($mode) ? 'fields' : 'pack';
+            $notices[] = ['level' => 'error', 'text' => $texts[$mode][$source]];
         }
         $currency = get_woocommerce_currency();
         if (!Money::isSupported($currency)) {

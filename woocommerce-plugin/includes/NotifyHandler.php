@@ -65,7 +65,7 @@ final class NotifyHandler
             if ($problem !== null) {
                 // WooCommerce's save() logs database errors instead of throwing: without this
                 // check myPOS would get OK for a payment the order does not show.
-                $this->log->error("notify for order {$ipcOrderId} not saved: {$problem}; answered 500 so myPOS retries");
+                $this->log->error("notify for order {$ipcOrderId} not saved: {$problem}; answered 500 (not OK)");
                 return new Answer(500, 'not saved');
             }
             return $this->answer($decision, $order, $notification);
@@ -135,7 +135,8 @@ final class NotifyHandler
         if (!in_array($stored->get_status(), $expected, true)) {
             return 'the order status is still ' . $stored->get_status();
         }
-        if ($decision->action() === 'mark_paid' && (string) $stored->get_meta(Orders::META_TRNREF) !== (string) $decision->trnref()) {
+        $trnref = (string) $stored->get_meta(Orders::META_TRNREF);
+        if ($decision->action() === 'mark_paid' && $trnref !== (string) $decision->trnref()) {
             return 'the myPOS transaction reference was not stored';
         }
         return null;

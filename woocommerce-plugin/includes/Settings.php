@@ -115,7 +115,7 @@ final class Settings
                 => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
             $sealed === '' => __('no merchant private key is stored: paste it in PEM form', 'mypos-ipc'),
             $privateKey === null
-                => __('the stored private key cannot be decrypted (were the WordPress salts changed?): paste it again', 'mypos-ipc'),
+                => __('the stored private key cannot be decrypted (salts changed?): paste it again', 'mypos-ipc'),
             $certificate === '' => __('the myPOS certificate is missing: paste it in PEM form', 'mypos-ipc'),
             default => null,
         };
@@ -150,11 +150,16 @@ final class Settings
         try {
             $config = $this->fieldsConfig($mode, self::MODES[$mode] ?? 'test');
         } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
+            // The extension names the option ('private_key': ...); say it the admin's way.
+            $reason = strtr((string) preg_replace('/^Config::fromArray\(\): (\$options: )?/', '', $e->getMessage()), [
+                "'private_key'" => __('the merchant private key', 'mypos-ipc'),
+                "'mypos_certificate'" => __('the myPOS certificate', 'mypos-ipc'),
+            ]);
             return sprintf(
                 /* translators: 1: "Test credentials" or "Live credentials", 2: what is wrong */
                 __('%1$s not saved: %2$s', 'mypos-ipc'),
                 $label,
-                $e->getMessage()
+                $reason
             );
         }
         if ($config->privateKeyBits() < 1024) {

@@ -109,7 +109,7 @@ final class FaultsTest extends TestCase
             'timeout' => ['hang', 'cURL error 28: Operation timed out'],
             'not JSON' => ['garbage', 'malformed API answer: JSON'],
             'unsigned' => ['unsigned', 'unsigned API answer'],
-            'bad signature' => ['badsig', 'signature does not verify with the configured myPOS certificate'],
+            'bad signature' => ['badsig', 'signature does not verify with the configured myPOS key'],
             'HTTP 500' => ['http500', 'myPOS answered HTTP 500'],
         ];
     }

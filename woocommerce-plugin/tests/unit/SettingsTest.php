@@ -85,7 +85,7 @@ final class SettingsTest extends TestCase
     public function testUninstallRemovesTheKeys(): void
     {
         $this->configure();
-        define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
+        defined('WP_UNINSTALL_PLUGIN') || define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
         require __DIR__ . '/../../uninstall.php';
         $this->assertArrayNotHasKey(Settings::OPTION, \Stub::$options);
     }
