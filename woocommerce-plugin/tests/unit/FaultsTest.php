@@ -86,6 +86,24 @@ final class FaultsTest extends TestCase
         $this->assertSame('failed', self::saved(71)->get_status());
     }
 
+    public function testAnErrorEscapingWooCommerceWhileSavingIsNotOk(): void
+    {
+        // e.g. another plug-in's woocommerce_payment_complete hook failing with a TypeError
+        $order = new class (73, '24.45') extends \WC_Order {
+            public function payment_complete(string $transactionId = ''): bool
+            {
+                throw new \TypeError('a woocommerce_payment_complete hook failed');
+            }
+        };
+        $order->save();
+        $answer = $this->handle(self::notify(73));
+        $this->assertSame(500, $answer->status);
+        $this->assertNotSame('OK', $answer->body);
+        $this->assertSame('pending', self::saved(73)->get_status());
+        $this->assertSame([], \Stub::$locks, 'the order lock is released');
+        $this->assertStringContainsString('TypeError: a woocommerce_payment_complete hook failed', self::logText());
+    }
+
     public function testTheSameNotifyAfterTheDatabaseRecoversPaysOnce(): void
     {
         self::order(72);
