@@ -9,7 +9,7 @@ ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
 keys="$root/../shared/protocol/test-keys"
 concurrent=${PLUGIN_WP_CONCURRENT:-3}
-hold_ms=200
+hold_ms=${PLUGIN_WP_HOLD_MS:-500} # long enough that all requests enter before the first leaves, also on a loaded machine
 n=0; failed=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }

@@ -17,7 +17,10 @@ final class ConnectionTest
     public static function run(?Config $config): array
     {
         if ($config === null) {
-            $message = __('No usable configuration pack is stored for this mode.', 'mypos-ipc');
+            $message = __(
+                'No usable credentials (configuration pack or separate fields) are stored for this mode.',
+                'mypos-ipc'
+            );
             return ['ok' => false, 'message' => $message];
         }
         try {

@@ -57,23 +57,27 @@ class Gateway extends \WC_Payment_Gateway
                 'label' => __('Use the myPOS test environment', 'mypos-ipc'),
                 'default' => 'yes',
             ],
+            'test_credentials' => self::credentialsField(__('Test credentials', 'mypos-ipc')),
             'test_config_pack' => [
                 'title' => __('Test configuration pack', 'mypos-ipc'),
                 'type' => 'mypos_secret',
                 'description' => __('Paste the configuration pack of your myPOS test account.', 'mypos-ipc')
                     . ' ' . $secret,
             ],
+        ] + self::separateFields('test', $secret) + [
             'test_endpoint_url' => [
                 'title' => __('Test endpoint URL', 'mypos-ipc'),
                 'type' => 'text',
                 'default' => '',
                 'description' => __('Empty: the myPOS test endpoint. Development: a local sandbox URL.', 'mypos-ipc'),
             ],
+            'live_credentials' => self::credentialsField(__('Live credentials', 'mypos-ipc')),
             'live_config_pack' => [
                 'title' => __('Live configuration pack', 'mypos-ipc'),
                 'type' => 'mypos_secret',
                 'description' => __('Paste the configuration pack of your myPOS account.', 'mypos-ipc') . ' ' . $secret,
             ],
+        ] + self::separateFields('live', $secret) + [
             'connection' => [
                 'title' => __('Connection', 'mypos-ipc'),
                 'type' => 'mypos_connection',
@@ -123,6 +127,101 @@ class Gateway extends \WC_Payment_Gateway
     }
 
     /**
+     * @return array<string, mixed>
+     */
+    private static function credentialsField(string $title): array
+    {
+        return [
+            'title' => $title,
+            'type' => 'select',
+            'default' => 'pack',
+            'options' => [
+                'pack' => __('Configuration pack', 'mypos-ipc'),
+                'fields' => __('Separate fields (SID, wallet, key index, keys)', 'mypos-ipc'),
+            ],
+        ];
+    }
+
+    /**
+     * The separate-field credentials of one mode ('test' or 'live').
+     *
+     * @return array<string, array<string, mixed>>
+     */
+    private static function separateFields(string $mode, string $secret): array
+    {
+        $label = $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc');
+        $field = static fn (string $title, string $type, string $description = ''): array => [
+            /* translators: 1: "Test" or "Live", 2: field name */
+            'title' => sprintf(__('%1$s: %2$s', 'mypos-ipc'), $label, $title),
+            'type' => $type,
+            'default' => '',
+            'description' => $description,
+        ];
+        return [
+            $mode . '_sid' => $field(__('SID', 'mypos-ipc'), 'text', __('Store ID, 15 characters.', 'mypos-ipc')),
+            $mode . '_wallet' => $field(__('Wallet number', 'mypos-ipc'), 'text', __('11 digits.', 'mypos-ipc')),
+            $mode . '_key_index' => $field(__('Key index', 'mypos-ipc'), 'text'),
+            $mode . '_private_key' => $field(
+                __('Merchant private key (PEM)', 'mypos-ipc'),
+                'mypos_private_key',
+                $secret
+            ),
+            $mode . '_mypos_certificate' => $field(__('myPOS certificate (PEM)', 'mypos-ipc'), 'textarea'),
+        ];
+    }
+
+    /**
+     * A private key field: an empty textarea; only whether a key is stored is shown.
+     *
+     * @param array<string, mixed> $data
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function generate_mypos_private_key_html(string $key, array $data): string
+    {
+        $stored = (string) ($this->settings[$key] ?? '') !== '';
+        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . ($stored
+            ? __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc')
+            : __('No private key stored.', 'mypos-ipc')));
+        return $this->secretTextarea($key, $data, '');
+    }
+
+    /**
+     * Empty input keeps the stored private key; a new one is sealed. The set is checked as a
+     * whole in process_admin_options().
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_mypos_private_key_field(string $key, ?string $value): string
+    {
+        $value = trim(wp_unslash((string) $value));
+        return $value === '' ? (string) ($this->settings[$key] ?? '') : SecretBox::seal($value);
+    }
+
+    /**
+     * Saves the form, then refuses (keeps the previous values of) each mode's separate-field
+     * credentials that do not make a usable configuration, with an error saying why.
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function process_admin_options(): bool
+    {
+        $before = get_option($this->get_option_key(), []);
+        $before = is_array($before) ? $before : [];
+        $saved = parent::process_admin_options();
+        $refused = false;
+        foreach (array_keys(Settings::MODES) as $mode) {
+            $problem = (new Settings($this->settings))->fieldsProblem($mode);
+            if ($problem === null) {
+                continue;
+            }
+            \WC_Admin_Settings::add_error($problem);
+            foreach (array_merge(['credentials'], Settings::FIELDS) as $field) {
+                $this->settings[$mode . '_' . $field] = $before[$mode . '_' . $field] ?? '';
+            }
+            $refused = true;
+        }
+        return $refused ? update_option($this->get_option_key(), $this->settings) : $saved;
+    }
+
+    /**
      * A secret field: an empty textarea (the stored value is never rendered back).
      *
      * @param array<string, mixed> $data
@@ -140,6 +239,14 @@ class Gateway extends \WC_Payment_Gateway
                 (string) $info['wallet'],
                 (string) $info['key_index']
             );
+        return $this->secretTextarea($key, $data, $status);
+    }
+
+    /**
+     * @param array<string, mixed> $data
+     */
+    private function secretTextarea(string $key, array $data, string $status): string
+    {
         $field = $this->get_field_key($key);
         return sprintf(
             '<tr valign="top"><th scope="row" class="titledesc"><label for="%1$s">%2$s</label></th>'

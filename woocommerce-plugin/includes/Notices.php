@@ -28,9 +28,31 @@ final class Notices
             return [];
         }
         if ($settings->config() === null) {
-            $notices[] = ['level' => 'error', 'text' => $settings->testMode()
-                ? __('myPOS IPC: the test configuration pack is missing or unusable; no payments.', 'mypos-ipc')
-                : __('myPOS IPC: the live configuration pack is missing or unusable; no payments.', 'mypos-ipc')];
+            $mode = $settings->testMode() ? 'test' : 'live';
+            $texts = [
+                'test' => [
+                    'pack' => __(
+                        'myPOS IPC: the test configuration pack is missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                    'fields' => __(
+                        'myPOS IPC: the test credentials (separate fields) are missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                ],
+                'live' => [
+                    'pack' => __(
+                        'myPOS IPC: the live configuration pack is missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                    'fields' => __(
+                        'myPOS IPC: the live credentials (separate fields) are missing or unusable; no payments.',
+                        'mypos-ipc'
+                    ),
+                ],
+            ];
+            $source = $settings->usesFields($mode) ? 'fields' : 'pack';
+            $notices[] = ['level' => 'error', 'text' => $texts[$mode][$source]];
         }
         $currency = get_woocommerce_currency();
         if (!Money::isSupported($currency)) {

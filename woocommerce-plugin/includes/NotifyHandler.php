@@ -61,6 +61,13 @@ final class NotifyHandler
             }
             $decision = $notification->decide(Orders::snapshot($order));
             $this->apply($decision, $order);
+            $problem = self::notPersisted($decision, $ipcOrderId);
+            if ($problem !== null) {
+                // WooCommerce's save() logs database errors instead of throwing: without this
+                // check myPOS would get OK for a payment the order does not show.
+                $this->log->error("notify for order {$ipcOrderId} not saved: {$problem}; answered 500 (not OK)");
+                return new Answer(500, 'not saved');
+            }
             return $this->answer($decision, $order, $notification);
         } catch (\Throwable $e) {
             $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': ' . $e->getMessage());
@@ -104,6 +111,35 @@ final class NotifyHandler
                 // duplicate, acknowledge: nothing to change.
                 break;
         }
+    }
+
+    /**
+     * Null when the database now holds what the decision changed (read back, not trusted from
+     * memory), else what is missing.
+     */
+    private static function notPersisted(Decision $decision, string $ipcOrderId): ?string
+    {
+        $expected = match ($decision->action()) {
+            'mark_paid' => ['processing', 'completed'],
+            'hold_mismatch' => ['on-hold'],
+            'mark_failed' => ['failed'],
+            default => null,
+        };
+        if ($expected === null) {
+            return null;
+        }
+        $stored = Orders::findFresh($ipcOrderId);
+        if ($stored === null) {
+            return 'the order could not be read back';
+        }
+        if (!in_array($stored->get_status(), $expected, true)) {
+            return 'the order status is still ' . $stored->get_status();
+        }
+        $trnref = (string) $stored->get_meta(Orders::META_TRNREF);
+        if ($decision->action() === 'mark_paid' && $trnref !== (string) $decision->trnref()) {
+            return 'the myPOS transaction reference was not stored';
+        }
+        return null;
     }
 
     private function answer(Decision $decision, ?\WC_Order $order, Notification $notification): Answer

@@ -57,19 +57,15 @@ final class Reconciler
             return __('myPOS status check skipped: the gateway is not configured.', 'mypos-ipc');
         }
         try {
-            $request = $config->getTxnStatus(Orders::ipcOrderId($order), 'json');
-            $http = wp_remote_post($request->actionUrl(), [
-                'body' => $request->body(),
-                'timeout' => 30,
-                'sslverify' => true,
-                'headers' => ['Content-Type' => 'application/x-www-form-urlencoded'],
-            ]);
-            if (is_wp_error($http)) {
-                return $this->fail($order, 'myPOS could not be reached: ' . $http->get_error_message());
-            }
-            $response = $config->response((string) wp_remote_retrieve_body($http), 'json');
+            $response = MyposApi::call($config, $config->getTxnStatus(Orders::ipcOrderId($order), 'json'));
+        } catch (ApiError $e) {
+            return $this->fail($order, sprintf(
+                /* translators: %s: what went wrong */
+                __('myPOS status check failed; the order is unchanged. %s', 'mypos-ipc'),
+                $e->getMessage()
+            ));
         } catch (\MyPOS\IPC\Exception $e) {
-            return $this->fail($order, 'myPOS status answer refused: ' . $e->getMessage());
+            return $this->fail($order, 'myPOS status request not built: ' . $e->getMessage());
         }
         if (!$response->isSuccess()) {
             return $this->fail($order, 'myPOS status query failed: ' . $response->statusMessage());

@@ -29,27 +29,13 @@ final class Refunds
         } catch (\MyPOS\IPC\Exception $e) {
             return new \WP_Error('mypos_ipc_refund', $e->getMessage());
         }
-        $http = wp_remote_post($request->actionUrl(), [
-            'body' => $request->body(),
-            'timeout' => 30,
-            'sslverify' => true,
-            'headers' => ['Content-Type' => 'application/x-www-form-urlencoded'],
-        ]);
-        if (is_wp_error($http)) {
-            $this->log->error('refund request failed: ' . $http->get_error_message());
-            return new \WP_Error('mypos_ipc_refund', sprintf(
-                /* translators: %s: transport error */
-                __('myPOS could not be reached: %s', 'mypos-ipc'),
-                $http->get_error_message()
-            ));
-        }
         try {
-            $response = $config->response((string) wp_remote_retrieve_body($http), 'json');
-        } catch (\MyPOS\IPC\Exception $e) {
-            $this->log->error('refund answer refused: ' . $e->getMessage());
+            $response = MyposApi::call($config, $request);
+        } catch (ApiError $e) {
+            $this->log->error('refund of order ' . $order->get_id() . ' failed: ' . $e->getMessage());
             return new \WP_Error('mypos_ipc_refund', sprintf(
-                /* translators: %s: reason */
-                __('The answer from myPOS could not be verified: %s', 'mypos-ipc'),
+                /* translators: %s: what went wrong */
+                __('The refund was not made: %s', 'mypos-ipc'),
                 $e->getMessage()
             ));
         }

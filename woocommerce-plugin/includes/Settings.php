@@ -11,6 +11,10 @@ final class Settings
 {
     public const OPTION = 'woocommerce_mypos_ipc_settings';
     public const LEVELS = ['error', 'warning', 'info', 'debug'];
+    /** Credential sets: option prefix => the endpoint their keys are validated for. */
+    public const MODES = ['test' => 'test', 'live' => 'production'];
+    /** The separate-field credentials of a mode are stored as "{mode}_{field}". */
+    public const FIELDS = ['sid', 'wallet', 'key_index', 'private_key', 'mypos_certificate'];
 
     /** @var array<string, mixed> */
     private array $values;
@@ -63,8 +67,15 @@ final class Settings
      */
     public function config(): ?Config
     {
-        $key = $this->testMode() ? 'test_config_pack' : 'live_config_pack';
-        $pack = SecretBox::open($this->get($key));
+        $mode = $this->testMode() ? 'test' : 'live';
+        if ($this->usesFields($mode)) {
+            try {
+                return $this->fieldsConfig($mode, $this->endpoint());
+            } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
+                return null;
+            }
+        }
+        $pack = SecretBox::open($this->get($mode . '_config_pack'));
         if ($pack === null || $pack === '') {
             return null;
         }
@@ -73,6 +84,92 @@ final class Settings
         } catch (\MyPOS\IPC\Exception $e) {
             return null;
         }
+    }
+
+    /** Whether a mode ('test' or 'live') takes its credentials from the separate fields. */
+    public function usesFields(string $mode): bool
+    {
+        return $this->get($mode . '_credentials', 'pack') === 'fields';
+    }
+
+    /**
+     * The Config built from a mode's separate fields (SID, wallet, key index, sealed private
+     * key, myPOS certificate) through the extension's Config::fromArray().
+     *
+     * @throws \InvalidArgumentException naming the missing or malformed field (never a key)
+     * @throws \MyPOS\IPC\Exception when the extension refuses the keys
+     */
+    public function fieldsConfig(string $mode, string $endpoint): Config
+    {
+        $sid = trim($this->get($mode . '_sid'));
+        $wallet = trim($this->get($mode . '_wallet'));
+        $keyIndex = trim($this->get($mode . '_key_index'));
+        $certificate = trim($this->get($mode . '_mypos_certificate'));
+        $sealed = $this->get($mode . '_private_key');
+        $privateKey = SecretBox::open($sealed);
+        $problem = match (true) {
+            preg_match('/^[A-Za-z0-9]{15}$/', $sid) !== 1
+                => __('the SID must be 15 letters or digits, e.g. 000000000000010', 'mypos-ipc'),
+            preg_match('/^\d{11}$/', $wallet) !== 1 => __('the wallet number must be 11 digits', 'mypos-ipc'),
+            preg_match('/^[1-9]\d{0,5}$/', $keyIndex) !== 1
+                => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
+            $sealed === '' => __('no merchant private key is stored: paste it in PEM form', 'mypos-ipc'),
+            $privateKey === null
+                => __('the stored private key cannot be decrypted (salts changed?): paste it again', 'mypos-ipc'),
+            $certificate === '' => __('the myPOS certificate is missing: paste it in PEM form', 'mypos-ipc'),
+            default => null,
+        };
+        if ($problem !== null) {
+            throw new \InvalidArgumentException($problem);
+        }
+        return Config::fromArray([
+            'sid' => $sid,
+            'wallet' => $wallet,
+            'key_index' => (int) $keyIndex,
+            'private_key' => $privateKey,
+            'mypos_certificate' => $certificate,
+            'endpoint' => $endpoint,
+            'language' => $this->language(),
+        ]);
+    }
+
+    /**
+     * Null when a mode's separate fields are unused (pack selected and all empty) or make a usable
+     * configuration, else a sentence for the admin saying what is wrong (never a key).
+     */
+    public function fieldsProblem(string $mode): ?string
+    {
+        $used = $this->usesFields($mode);
+        foreach (self::FIELDS as $field) {
+            $used = $used || trim($this->get($mode . '_' . $field)) !== '';
+        }
+        if (!$used) {
+            return null;
+        }
+        $label = $mode === 'test' ? __('Test credentials', 'mypos-ipc') : __('Live credentials', 'mypos-ipc');
+        try {
+            $config = $this->fieldsConfig($mode, self::MODES[$mode] ?? 'test');
+        } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
+            // The extension names the option ('private_key': ...); say it the admin's way.
+            $reason = strtr((string) preg_replace('/^Config::fromArray\(\): (\$options: )?/', '', $e->getMessage()), [
+                "'private_key'" => __('the merchant private key', 'mypos-ipc'),
+                "'mypos_certificate'" => __('the myPOS certificate', 'mypos-ipc'),
+            ]);
+            return sprintf(
+                /* translators: 1: "Test credentials" or "Live credentials", 2: what is wrong */
+                __('%1$s not saved: %2$s', 'mypos-ipc'),
+                $label,
+                $reason
+            );
+        }
+        if ($config->privateKeyBits() < 1024) {
+            return sprintf(
+                /* translators: %s: "Test credentials" or "Live credentials" */
+                __('%s not saved: the private key is shorter than 1024 bits.', 'mypos-ipc'),
+                $label
+            );
+        }
+        return null;
     }
 
     /** The payment page language (two letters). */

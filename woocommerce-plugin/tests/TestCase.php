@@ -10,9 +10,55 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
 {
     protected const SID = '000000000000010';
 
+    /** @var list<resource> servers started by this test, stopped in tearDown */
+    private array $servers = [];
+
     protected function setUp(): void
     {
         \Stub::reset();
+    }
+
+    protected function tearDown(): void
+    {
+        foreach ($this->servers as $process) {
+            proc_terminate($process, 15);
+            proc_close($process);
+        }
+        $this->servers = [];
+    }
+
+    protected static function extensionPath(): string
+    {
+        $path = (string) getenv('MYPOS_IPC_EXT');
+        if ($path === '' || !is_file($path)) {
+            self::fail('MYPOS_IPC_EXT must name the extension file (make test-plugin sets it)');
+        }
+        return $path;
+    }
+
+    /**
+     * Starts tests/servers/mypos-standin.php (MYPOS_STANDIN_FAULT = $fault) and returns its
+     * checkout URL; the server is stopped by pid in tearDown.
+     */
+    protected function startMyposStandin(string $fault = ''): string
+    {
+        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/servers/mypos-standin.php',
+            VECTORS . '/keys/rsa2048/merchant_cert.pem', VECTORS . '/keys/rsa2048/mypos_private.pem'];
+        $process = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes, null, ['MYPOS_STANDIN_FAULT' => $fault]);
+        $this->assertIsResource($process);
+        $this->servers[] = $process;
+        $line = trim((string) fgets($pipes[1]));
+        $this->assertMatchesRegularExpression('#^listening on http://127\.0\.0\.1:\d+$#', $line);
+        return substr($line, strlen('listening on ')) . '/vmp/checkout-test';
+    }
+
+    /** A loopback URL where nothing listens (a port just freed), for "connection refused". */
+    protected static function deadUrl(): string
+    {
+        $socket = stream_socket_server('tcp://127.0.0.1:0');
+        $name = stream_socket_get_name($socket, false);
+        fclose($socket);
+        return 'http://' . $name . '/vmp/checkout-test';
     }
 
     protected static function pack(): string

@@ -20,12 +20,16 @@ final class Stub
     public static array $http = [];
     /** @var callable|null */
     public static $httpHandler = null;
+    /** Set to a MySQL error text to make the order data store fail, as a broken database would. */
+    public static ?string $dbError = null;
 
     public static function reset(): void
     {
         self::$options = self::$orders = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
+        self::$dbError = null;
+        $GLOBALS['wpdb']->last_error = '';
     }
 }
 
@@ -86,23 +90,35 @@ class WP_Error
 }
 function is_wp_error($thing): bool { return $thing instanceof WP_Error; }
 
-/** Real HTTP through PHP streams (TLS verification on unless told otherwise), or a test handler. */
+/**
+ * As WordPress's HTTP API on its curl transport: a response array for any HTTP status, a
+ * WP_Error 'http_request_failed' with "cURL error N: ..." when no answer came (refused, timeout).
+ */
 function wp_remote_post(string $url, array $args = [])
 {
     Stub::$http[] = ['url' => $url, 'args' => $args];
     if (Stub::$httpHandler !== null) {
         return (Stub::$httpHandler)($url, $args);
     }
-    $context = stream_context_create([
-        'http' => ['method' => 'POST', 'header' => 'Content-Type: application/x-www-form-urlencoded', 'content' => $args['body'] ?? '', 'timeout' => $args['timeout'] ?? 5, 'ignore_errors' => true],
-        'ssl' => ['verify_peer' => $args['sslverify'] ?? true, 'verify_peer_name' => $args['sslverify'] ?? true],
+    $verify = (bool) ($args['sslverify'] ?? true);
+    $curl = curl_init($url);
+    curl_setopt_array($curl, [
+        CURLOPT_POST => true, CURLOPT_POSTFIELDS => (string) ($args['body'] ?? ''), CURLOPT_RETURNTRANSFER => true,
+        CURLOPT_TIMEOUT => (int) ($args['timeout'] ?? 5), CURLOPT_CONNECTTIMEOUT => (int) ($args['timeout'] ?? 5),
+        CURLOPT_SSL_VERIFYPEER => $verify, CURLOPT_SSL_VERIFYHOST => $verify ? 2 : 0,
+        CURLOPT_HTTPHEADER => ['Content-Type: application/x-www-form-urlencoded'],
     ]);
-    $body = @file_get_contents($url, false, $context);
+    $body = curl_exec($curl);
     if ($body === false) {
-        return new WP_Error('http_request_failed', 'could not connect to ' . $url);
+        $error = new WP_Error('http_request_failed', 'cURL error ' . curl_errno($curl) . ': ' . curl_error($curl));
+        curl_close($curl);
+        return $error;
     }
-    return ['body' => $body, 'response' => ['code' => 200]];
+    $code = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
+    curl_close($curl);
+    return ['headers' => [], 'body' => (string) $body, 'response' => ['code' => $code, 'message' => ''], 'cookies' => []];
 }
+function wp_remote_retrieve_response_code($response) { return is_array($response) ? (int) ($response['response']['code'] ?? 200) : ''; }
 function wp_remote_retrieve_body($response): string { return is_array($response) ? (string) ($response['body'] ?? '') : ''; }
 
 final class WC_Admin_Settings
@@ -121,6 +137,7 @@ final class Stub_WPDB
 {
     public string $prefix = 'wp_';
     public string $options = 'wp_options';
+    public string $last_error = '';
 
     public function prepare(string $query, ...$args): string
     {
@@ -175,15 +192,23 @@ abstract class WC_Settings_API
         return $this->settings[$key] ?? $empty;
     }
 
-    /** As WooCommerce: validate_{key}_field, else validate_{type}_field, then save the option. */
-    public function process_admin_options(array $post = null): bool
+    public $data = [];
+
+    public function set_post_data(array $data = []): void { $this->data = $data; }
+    public function get_post_data(): array { return !empty($this->data) && is_array($this->data) ? $this->data : $_POST; }
+
+    /** As WooCommerce: validate_{key}_field, else validate_{type}_field, else as text; then save the option. */
+    public function process_admin_options(): bool
     {
-        $post ??= $_POST;
+        $post = $this->get_post_data();
         $this->init_settings();
         foreach ($this->form_fields as $key => $field) {
             $raw = $post[$this->get_field_key($key)] ?? null;
+            $type = $field['type'] ?? 'text';
             if (method_exists($this, 'validate_' . $key . '_field')) {
                 $value = $this->{'validate_' . $key . '_field'}($key, $raw);
+            } elseif (method_exists($this, 'validate_' . $type . '_field')) {
+                $value = $this->{'validate_' . $type . '_field'}($key, $raw);
             } elseif (($field['type'] ?? 'text') === 'checkbox') {
                 $value = $raw !== null ? 'yes' : 'no';
             } else {
@@ -289,10 +314,23 @@ class WC_Order
 
     public function set_status(string $status): void { $this->status = $status; }
 
+    /**
+     * As WooCommerce: the data store writes the order; when the database fails the data store
+     * throws and WC_Abstract_Order::save() catches it, logs "Error saving order." and returns the
+     * id as if nothing happened. Nothing is stored then.
+     */
     public function save(): int
     {
         $this->saves++;
-        Stub::$orders[$this->id] = clone $this;
+        try {
+            if (Stub::$dbError !== null) {
+                $GLOBALS['wpdb']->last_error = Stub::$dbError;
+                throw new Exception('Could not persist order to database table "wp_wc_orders". ' . Stub::$dbError);
+            }
+            Stub::$orders[$this->id] = clone $this;
+        } catch (Exception $e) {
+            wc_get_logger()->log('error', 'Error saving order.', ['source' => 'woocommerce', 'error' => $e->getMessage()]);
+        }
         return $this->id;
     }
 }
@@ -346,4 +384,11 @@ function set_transient(string $name, $value, int $ttl = 0): bool { Stub::$option
 function delete_transient(string $name): bool { unset(Stub::$options['_transient_' . $name]); return true; }
 
 function get_woocommerce_currency(): string { return Stub::$options['woocommerce_currency'] ?? 'EUR'; }
-function apply_filters(string $hook, $value, ...$args) { return $value; }
+/** As WordPress: runs the callbacks add_filter() registered for the hook, in order. */
+function apply_filters(string $hook, $value, ...$args)
+{
+    foreach (Stub::$actions[$hook] ?? [] as $callback) {
+        $value = $callback($value, ...$args);
+    }
+    return $value;
+}

@@ -120,7 +120,7 @@ final class PurchaseAndRefundTest extends TestCase
         \Stub::$httpHandler = fn () => ['body' => str_replace('"Status":"9"', '"Status":"0"', self::refundAnswer(9, 'Refused'))];
         $result = (new Gateway())->process_refund(32, '10.00');
         $this->assertInstanceOf(\WP_Error::class, $result);
-        $this->assertStringContainsString('could not be verified', $result->get_error_message());
+        $this->assertStringContainsString('signature does not verify', $result->get_error_message());
     }
 
     public function testRefundWithoutPaymentOrUnreachable(): void

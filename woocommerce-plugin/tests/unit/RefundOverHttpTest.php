@@ -8,38 +8,13 @@ use MyPOS\IPC\WooCommerce\Gateway;
 /** Refunds and the connection test over real HTTP against the stand-in myPOS server on 127.0.0.1. */
 final class RefundOverHttpTest extends TestCase
 {
-    /** @var resource|null */
-    private $process = null;
     private string $url = '';
 
     protected function setUp(): void
     {
         parent::setUp();
-        $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/../servers/mypos-standin.php',
-            VECTORS . '/keys/rsa2048/merchant_cert.pem', VECTORS . '/keys/rsa2048/mypos_private.pem'];
-        $this->process = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes);
-        $this->assertIsResource($this->process);
-        $line = (string) fgets($pipes[1]);
-        $this->assertMatchesRegularExpression('#^listening on (http://127\.0\.0\.1:\d+)$#', trim($line));
-        $this->url = substr(trim($line), strlen('listening on ')) . '/vmp/checkout-test';
+        $this->url = $this->startMyposStandin();
         $this->configure(['test_endpoint_url' => $this->url]);
-    }
-
-    protected function tearDown(): void
-    {
-        if (is_resource($this->process)) {
-            proc_terminate($this->process, 15);
-            proc_close($this->process);
-        }
-    }
-
-    private static function extensionPath(): string
-    {
-        $path = (string) getenv('MYPOS_IPC_EXT');
-        if ($path === '' || !is_file($path)) {
-            self::fail('MYPOS_IPC_EXT must name the extension file (make test-plugin sets it)');
-        }
-        return $path;
     }
 
     public function testPartialRefundThenRefusalBeyondWhatIsLeft(): void

@@ -23,7 +23,8 @@ final class SettingsTest extends TestCase
     public function testSavingAValidPackStoresItEncrypted(): void
     {
         $gateway = new Gateway();
-        $gateway->process_admin_options(['woocommerce_mypos_ipc_test_config_pack' => self::pack(), 'woocommerce_mypos_ipc_enabled' => '1', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => self::pack(), 'woocommerce_mypos_ipc_enabled' => '1', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->process_admin_options();
         $stored = \Stub::$options[Settings::OPTION];
         $this->assertSame([], \Stub::$adminErrors);
         $this->assertStringStartsWith('mypos-ipc:v1:', $stored['test_config_pack']);
@@ -40,7 +41,8 @@ final class SettingsTest extends TestCase
         $this->configure();
         $before = \Stub::$options[Settings::OPTION]['test_config_pack'];
         $gateway = new Gateway();
-        $gateway->process_admin_options(['woocommerce_mypos_ipc_test_config_pack' => 'bm90IGEgcGFjaw==', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => 'bm90IGEgcGFjaw==', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->process_admin_options();
         $this->assertCount(1, \Stub::$adminErrors);
         $this->assertStringContainsString('configuration pack is not usable', \Stub::$adminErrors[0]);
         $this->assertSame($before, \Stub::$options[Settings::OPTION]['test_config_pack']);
@@ -51,7 +53,8 @@ final class SettingsTest extends TestCase
         $this->configure();
         $before = \Stub::$options[Settings::OPTION]['test_config_pack'];
         $gateway = new Gateway();
-        $gateway->process_admin_options(['woocommerce_mypos_ipc_test_config_pack' => '', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => '', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->process_admin_options();
         $this->assertSame($before, \Stub::$options[Settings::OPTION]['test_config_pack']);
         $html = $gateway->generate_mypos_secret_html('test_config_pack', ['title' => 'Test pack']);
         $this->assertStringContainsString('SID 000000000000010', $html);
@@ -82,7 +85,7 @@ final class SettingsTest extends TestCase
     public function testUninstallRemovesTheKeys(): void
     {
         $this->configure();
-        define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
+        defined('WP_UNINSTALL_PLUGIN') || define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
         require __DIR__ . '/../../uninstall.php';
         $this->assertArrayNotHasKey(Settings::OPTION, \Stub::$options);
     }

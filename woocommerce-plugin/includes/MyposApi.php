@@ -1,0 +1,65 @@
+<?php
+
+namespace MyPOS\IPC\WooCommerce;
+
+use MyPOS\IPC\Config;
+use MyPOS\IPC\Request;
+use MyPOS\IPC\Response;
+
+/**
+ * Sends a signed server-to-server request to myPOS (TLS verification on, bounded wait) and
+ * returns the verified answer, or throws ApiError with a sentence that says what went wrong.
+ */
+final class MyposApi
+{
+    /** Seconds to wait for myPOS; the filter mypos_ipc_http_timeout changes it. */
+    public static function timeout(): int
+    {
+        return max(1, (int) apply_filters('mypos_ipc_http_timeout', 30));
+    }
+
+    /**
+     * @throws ApiError
+     */
+    public static function call(Config $config, Request $request): Response
+    {
+        $url = $request->actionUrl();
+        $http = wp_remote_post($url, [
+            'body' => $request->body(),
+            'timeout' => self::timeout(),
+            'sslverify' => true,
+            'headers' => ['Content-Type' => 'application/x-www-form-urlencoded'],
+        ]);
+        if (is_wp_error($http)) {
+            throw new ApiError(sprintf(
+                /* translators: 1: endpoint URL, 2: transport error (connection refused, timeout, ...) */
+                __('myPOS could not be reached at %1$s: %2$s', 'mypos-ipc'),
+                $url,
+                $http->get_error_message()
+            ));
+        }
+        $code = (int) wp_remote_retrieve_response_code($http);
+        if ($code !== 200) {
+            throw new ApiError(sprintf(
+                /* translators: 1: HTTP status code, 2: endpoint URL */
+                __('myPOS answered HTTP %1$d at %2$s instead of a signed answer.', 'mypos-ipc'),
+                $code,
+                $url
+            ));
+        }
+        try {
+            return $config->response((string) wp_remote_retrieve_body($http), 'json');
+        } catch (\MyPOS\IPC\SignatureException $e) {
+            throw new ApiError(__(
+                'The answer from myPOS was refused: its signature does not verify with the configured myPOS key',
+                'mypos-ipc'
+            ));
+        } catch (\MyPOS\IPC\Exception $e) {
+            throw new ApiError(sprintf(
+                /* translators: %s: reason given by the extension */
+                __('The answer from myPOS was refused: %s', 'mypos-ipc'),
+                $e->getMessage()
+            ));
+        }
+    }
+}
