@@ -174,11 +174,11 @@ function orders_page(bool $json): void
         } elseif (in_array($o['state'], ['pending', 'failed'], true)) {
             $action = '<form method="post" action="/pay"><input type="hidden" name="order" value="' . h($o['id']) . '"><button>Pay again</button></form>';
         }
-        $rows .= sprintf("<tr id=\"order-%s\"><td>%s</td><td>%s × %d</td><td>%s</td><td class=\"state\">%s</td><td>%s</td><td class=\"note\">%s</td><td>%s</td></tr>\n",
+        $rows .= sprintf("<tr id=\"order-%s\"><td>%s</td><td>%s × %d</td><td>%s</td><td class=\"state\">%s</td><td>%s</td><td class=\"notes\">%s</td><td>%s</td></tr>\n",
             h($o['id']), h($o['id']), h($o['article']), $o['quantity'], money($o['amount']), h($o['state']), money($refunded),
-            h((string) end($o['notes'])), $action);
+            implode('<br>', array_map('h', $o['notes'])), $action);
     }
-    page('Orders', "<table border=\"1\"><tr><th>order</th><th>item</th><th>amount</th><th>state</th><th>refunded</th><th>last note</th><th></th></tr>\n$rows</table>");
+    page('Orders', "<table border=\"1\"><tr><th>order</th><th>item</th><th>amount</th><th>state</th><th>refunded</th><th>notes</th><th></th></tr>\n$rows</table>");
 }
 
 /** Server-to-server IPCRefund to myPOS; the refund counts only when the signed answer verifies and says success. */
