@@ -48,7 +48,6 @@ function check(cond, message) {
  */
 async function launch() {
   fs.mkdirSync(SHOTS, { recursive: true });
-  for (const f of fs.readdirSync(SHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SHOTS, f));
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'));
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -88,7 +87,8 @@ async function launch() {
   const stillPage = await still.newPage();
   stillPage.setDefaultTimeout(TIMEOUT);
 
-  let shot = 0;
+  // Numbering goes on after the screenshots already there (make test-e2e empties the folder).
+  let shot = fs.readdirSync(SHOTS).filter((f) => /^\d+-.*\.png$/.test(f)).length;
   const screenshot = async (name, which = page) => {
     shot += 1;
     const file = path.join(SHOTS, `${String(shot).padStart(2, '0')}-${name}.png`);
