@@ -33,7 +33,8 @@ async function step(name, fn) {
     tap(true, said ? `${name}: ${said}` : name);
     return true;
   } catch (e) {
-    tap(false, name, e && e.stack ? e.stack.split('\n').slice(0, 4).join('\n') : String(e));
+    const where = e && e.stack ? e.stack.split('\n').find((l) => l.includes('tests/e2e/')) : '';
+    tap(false, name, `${e && e.message ? e.message : e}\n${where || ''}`);
     return false;
   }
 }
