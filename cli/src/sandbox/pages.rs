@@ -27,17 +27,17 @@ pub fn payment(session_id: &str, session: &Session) -> String {
     let body = format!(
         "{notice}<p>Store {store}, order <b id=\"order\">{order}</b></p>\n\
          <p>Amount: <b id=\"amount\">{amount} {currency}</b></p>\n\
-         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123 (any other card number is declined)</p>\n\
+         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123 (another card number is declined; none at all pays)</p>\n\
          <form method=\"post\" action=\"/vmp/payment\">\n\
          <input type=\"hidden\" name=\"session\" value=\"{sid}\">\n\
          <p><label for=\"card\">Card number</label> <input id=\"card\" name=\"card\" \
-         inputmode=\"numeric\" autocomplete=\"cc-number\" required></p>\n\
+         inputmode=\"numeric\" autocomplete=\"cc-number\"></p>\n\
          <p><label for=\"expiry\">Expiry (MM/YY)</label> <input id=\"expiry\" name=\"expiry\" \
-         autocomplete=\"cc-exp\" required> <label for=\"cvc\">CVC</label> <input id=\"cvc\" \
-         name=\"cvc\" inputmode=\"numeric\" autocomplete=\"cc-csc\" required></p>\n\
+         autocomplete=\"cc-exp\"> <label for=\"cvc\">CVC</label> <input id=\"cvc\" \
+         name=\"cvc\" inputmode=\"numeric\" autocomplete=\"cc-csc\"></p>\n\
          <button type=\"submit\" name=\"action\" value=\"pay\">{verb}</button>\n\
-         <button type=\"submit\" name=\"action\" value=\"decline\" formnovalidate>Decline</button>\n\
-         <button type=\"submit\" name=\"action\" value=\"cancel\" formnovalidate>Cancel</button>\n\
+         <button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>\n\
+         <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button>\n\
          </form>\n",
         store = esc(store),
         order = esc(&session.order_id),
