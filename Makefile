@@ -15,12 +15,14 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
+SUITES += e2e
 SUITES += readme-commands
 # Always run last (the loop in `test` puts it there): scans what every suite wrote for key material.
 SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
+TEST_DEPS += browser
 
 .PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
@@ -147,12 +149,21 @@ clean:
 	rm -rf dist
 
 # The demo shop and local sandbox (demo/README.md). SERVE=1 keeps both running until Ctrl-C;
-# MYPOS=test (the real myPOS test endpoint) needs PUBLIC_URL and is documented only.
-# The story on the local sandbox (SERVE=1 keeps the shop and sandbox running; see demo/README.md).
+# MYPOS=test: the shop alone against the real myPOS test endpoint (PUBLIC_URL=https://... for
+# the return URLs; never run in CI).
 demo:
 	@scripts/install-deps.sh dist
 	scripts/plugin-dist.sh
-	SERVE=$(SERVE) MYPOS=$(MYPOS) demo/run.sh
+	SERVE=$(SERVE) MYPOS=$(MYPOS) PUBLIC_URL=$(PUBLIC_URL) demo/run.sh
 
 test-demo:
 	SKIP_BUILD=1 demo/run.sh
+
+# Headless chromium in the demo shop (tests/e2e/): through the sandbox, then the MYPOS=test
+# wiring with its request to myPOS aborted. Screenshots in target/e2e/.
+test-e2e:
+	@scripts/install-deps.sh browser
+	@rm -rf $(CARGO_TARGET_DIR)/e2e
+	@rc=0; SKIP_BUILD=1 demo/run.sh node tests/e2e/shop.js || rc=1; \
+	  SKIP_BUILD=1 MYPOS=test PUBLIC_URL=https://shop.example.invalid demo/run.sh node tests/e2e/mypos-test.js || rc=1; \
+	  exit $$rc

@@ -46,7 +46,7 @@ function step(string $text): void
 function buy(string $shop, string $product, string $action, bool $failNotify = false): string
 {
     [, $page] = http('GET', "$shop/");
-    step('product page: ' . (str_contains($page, 'Checkout') ? 'shown' : 'MISSING'));
+    step('product page: ' . (str_contains($page, 'Add to cart') ? 'shown' : 'MISSING'));
     [$status, $page] = http('POST', "$shop/checkout", ['product' => $product, 'quantity' => 1] + ($failNotify ? ['fail_notify' => '1'] : []));
     [$url, $fields] = form($page);
     $id = $fields['OrderID'] ?? '?';

@@ -932,3 +932,23 @@ impl World {
         .0
     }
 }
+
+#[test]
+fn a_typed_card_other_than_the_test_card_is_declined() {
+    let w = world(Reply::Ok);
+    let session = w.open(&w.purchase("ORDER-CARD").sign(&w.config).unwrap());
+    let page = w.press(
+        &session,
+        "pay&card=4111+1111+1111+1111&expiry=12%2F30&cvc=123",
+    );
+    assert!(page.contains("declined"), "{page}");
+    assert!(w.merchant.received().is_empty(), "a decline sends nothing");
+    assert_eq!(w.payment_status("ORDER-CARD"), 3);
+    let page = w.press(
+        &session,
+        "pay&card=4006+0900+0000+0007&expiry=12%2F30&cvc=123",
+    );
+    let (action, _) = form(&page);
+    assert_eq!(action, OK_URL);
+    assert_eq!(w.payment_status("ORDER-CARD"), 1);
+}

@@ -1,6 +1,6 @@
 <?php
 // The demo shop: a router for `php -S` (with the mypos_ipc extension loaded).
-// Routes: GET / (products), POST /checkout, POST /pay, POST /notify, POST /ok, POST /cancel,
+// Routes: GET / (products), POST /cart, POST /checkout, POST /pay, POST /notify, POST /ok, POST /cancel,
 // GET /orders (?format=json), POST /refund.
 
 declare(strict_types=1);
@@ -13,6 +13,7 @@ $method = $_SERVER['REQUEST_METHOD'] ?? 'GET';
 try {
     match ([$method, $route]) {
         ['GET', '/'] => products_page(),
+        ['POST', '/cart'] => cart_page(),
         ['POST', '/checkout'] => checkout(),
         ['POST', '/pay'] => pay_form((string) ($_POST['order'] ?? '')),
         ['POST', '/notify'] => notify((string) file_get_contents('php://input')),
@@ -41,14 +42,32 @@ function products_page(): void
         $options .= '<option value="' . h($id) . '">' . h($p['name'] . ' — ' . money($p['price'])) . '</option>';
     }
     page('Demo shop', <<<HTML
-        <form method="post" action="/checkout">
+        <form method="post" action="/cart">
         <p><label>Product <select name="product">$options</select></label>
         <label>Quantity <input name="quantity" type="number" value="1" min="1" max="9"></label></p>
         <p><label><input type="checkbox" name="fail_notify" value="1"> demo switch: the shop answers
         the payment notification with HTTP 500 instead of OK (myPOS then reverses the payment)</label></p>
-        <p><button type="submit">Checkout and pay with myPOS</button></p>
+        <p><button type="submit">Add to cart</button></p>
         </form>
         HTML);
+}
+
+/** The cart (one line, kept in the form): review it, then checkout. */
+function cart_page(): void
+{
+    $id = (string) ($_POST['product'] ?? '');
+    $quantity = (int) ($_POST['quantity'] ?? 1);
+    $product = PRODUCTS[$id] ?? null;
+    if ($product === null || $quantity < 1 || $quantity > 9) {
+        fail(400, 'unknown product or bad quantity');
+        return;
+    }
+    $failNotify = ($_POST['fail_notify'] ?? '') === '1' ? '<input type="hidden" name="fail_notify" value="1">' : '';
+    page('Cart', '<table border="1"><tr><th>item</th><th>quantity</th><th>total</th></tr><tr><td>' . h($product['name'])
+        . "</td><td>$quantity</td><td id=\"total\">" . h(money($product['price'] * $quantity)) . "</td></tr></table>\n"
+        . '<form method="post" action="/checkout"><input type="hidden" name="product" value="' . h($id) . '">'
+        . "<input type=\"hidden\" name=\"quantity\" value=\"$quantity\">$failNotify\n"
+        . '<p><button type="submit">Checkout and pay with myPOS</button></p></form>');
 }
 
 /** Creates a pending order from the cart and sends the buyer to myPOS. */
@@ -155,10 +174,11 @@ function orders_page(bool $json): void
         } elseif (in_array($o['state'], ['pending', 'failed'], true)) {
             $action = '<form method="post" action="/pay"><input type="hidden" name="order" value="' . h($o['id']) . '"><button>Pay again</button></form>';
         }
-        $rows .= sprintf("<tr><td>%s</td><td>%s × %d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
-            h($o['id']), h($o['article']), $o['quantity'], money($o['amount']), h($o['state']), money($refunded), $action);
+        $rows .= sprintf("<tr id=\"order-%s\"><td>%s</td><td>%s × %d</td><td>%s</td><td class=\"state\">%s</td><td>%s</td><td class=\"notes\">%s</td><td>%s</td></tr>\n",
+            h($o['id']), h($o['id']), h($o['article']), $o['quantity'], money($o['amount']), h($o['state']), money($refunded),
+            implode('<br>', array_map('h', $o['notes'])), $action);
     }
-    page('Orders', "<table border=\"1\"><tr><th>order</th><th>item</th><th>amount</th><th>state</th><th>refunded</th><th></th></tr>\n$rows</table>");
+    page('Orders', "<table border=\"1\"><tr><th>order</th><th>item</th><th>amount</th><th>state</th><th>refunded</th><th>notes</th><th></th></tr>\n$rows</table>");
 }
 
 /** Server-to-server IPCRefund to myPOS; the refund counts only when the signed answer verifies and says success. */

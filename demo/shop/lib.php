@@ -21,9 +21,16 @@ function env(string $name): string
     return $value;
 }
 
-/** The store configuration: merchant key from `ipc keygen`, myPOS certificate from the sandbox. */
+/**
+ * The store configuration: a configuration pack (DEMO_CONFIG_PACK, the public myPOS test pack for
+ * MYPOS=test), else the merchant key from `ipc keygen` and the myPOS certificate from the sandbox.
+ */
 function shop_config(): Config
 {
+    $pack = getenv('DEMO_CONFIG_PACK');
+    if ($pack !== false && $pack !== '') {
+        return Config::fromPack(trim((string) file_get_contents($pack)), env('DEMO_ENDPOINT'));
+    }
     return Config::fromArray([
         'sid' => env('DEMO_SID'),
         'wallet' => env('DEMO_WALLET'),

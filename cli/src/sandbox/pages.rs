@@ -13,7 +13,8 @@ fn page(title: &str, body: &str) -> String {
     )
 }
 
-/// The payment page: one form, three buttons (`action=pay|decline|cancel`) and the session.
+/// The payment page: one form with card fields, three buttons (`action=pay|decline|cancel`)
+/// and the session.
 pub fn payment(session_id: &str, session: &Session) -> String {
     let amount = session.amount;
     let store = session.request.get("SID").unwrap_or_default();
@@ -26,9 +27,14 @@ pub fn payment(session_id: &str, session: &Session) -> String {
     let body = format!(
         "{notice}<p>Store {store}, order <b id=\"order\">{order}</b></p>\n\
          <p>Amount: <b id=\"amount\">{amount} {currency}</b></p>\n\
-         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123</p>\n\
+         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123 (another card number is declined; none at all pays)</p>\n\
          <form method=\"post\" action=\"/vmp/payment\">\n\
          <input type=\"hidden\" name=\"session\" value=\"{sid}\">\n\
+         <p><label for=\"card\">Card number</label> <input id=\"card\" name=\"card\" \
+         inputmode=\"numeric\" autocomplete=\"cc-number\"></p>\n\
+         <p><label for=\"expiry\">Expiry (MM/YY)</label> <input id=\"expiry\" name=\"expiry\" \
+         autocomplete=\"cc-exp\"> <label for=\"cvc\">CVC</label> <input id=\"cvc\" \
+         name=\"cvc\" inputmode=\"numeric\" autocomplete=\"cc-csc\"></p>\n\
          <button type=\"submit\" name=\"action\" value=\"pay\">{verb}</button>\n\
          <button type=\"submit\" name=\"action\" value=\"decline\">Decline</button>\n\
          <button type=\"submit\" name=\"action\" value=\"cancel\">Cancel</button>\n\
