@@ -245,6 +245,18 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
             Reply::Ok,
             format!("rollback ignored: {}", mismatch_note(message, order)),
         ),
+        // A rollback names its payment only sometimes; when it names another one, the
+        // payment that completed this order stands (PLUGIN.md goal 9).
+        OrderState::Paid { trnref: paid } if message.trnref().is_some_and(|t| t != paid) => {
+            Decision::new(
+                Action::NoteOnly,
+                Reply::Ok,
+                format!(
+                    "rollback of another payment (IPC_Trnref {}) ignored; the order stays paid by IPC_Trnref {paid}",
+                    message.trnref().unwrap_or_default()
+                ),
+            )
+        }
         OrderState::Paid { .. } | OrderState::AwaitingPayment | OrderState::OnHold => {
             Decision::new(
                 Action::MarkFailed,

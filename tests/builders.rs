@@ -397,6 +397,26 @@ fn rollback_cancel_ok_and_others() {
         d(&rollback, OrderState::AwaitingPayment),
         (Action::MarkFailed, Reply::Ok)
     );
+    let rollback_of = |trnref: &str| {
+        message(&[
+            ("IPCmethod", "IPCPurchaseRollback"),
+            ("SID", SID),
+            ("Amount", "50.00"),
+            ("Currency", "EUR"),
+            ("OrderID", "O-1"),
+            ("IPC_Trnref", trnref),
+        ])
+    };
+    assert_eq!(
+        d(&rollback_of("7"), OrderState::Paid { trnref: "7".into() }),
+        (Action::MarkFailed, Reply::Ok),
+        "a rollback of the payment that paid the order"
+    );
+    assert_eq!(
+        d(&rollback_of("8"), OrderState::Paid { trnref: "7".into() }),
+        (Action::NoteOnly, Reply::Ok),
+        "a rollback of another payment leaves the completed one alone"
+    );
     assert_eq!(
         d(&rollback, OrderState::Refunded { trnref: "7".into() }),
         (Action::NoteOnly, Reply::Ok)
