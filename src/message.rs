@@ -53,12 +53,7 @@ impl Message {
     /// Parses the raw body (never PHP's `$_POST`), verifies it with the myPOS key, and checks
     /// the field formats.
     pub fn parse_and_verify(body: &[u8], mypos_key: &PublicKey) -> Result<Self> {
-        if body.len() > MAX_BODY_BYTES {
-            return Err(Error::MalformedBody(format!(
-                "body has {} bytes; at most {MAX_BODY_BYTES} are accepted",
-                body.len()
-            )));
-        }
+        // verify_form refuses bodies over MAX_BODY_BYTES.
         let fields = verify_form(body, mypos_key)?;
         Self::from_verified_fields(fields)
     }
