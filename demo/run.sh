@@ -12,33 +12,15 @@ SID=000000000000010 WALLET=61938166610
 
 TMP=$(mktemp -d)
 PIDS=()
+source demo/start.sh
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    demo_stop
     rm -rf "$TMP"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$RELEASE/ipc" keygen --out "$TMP/keys" >/dev/null
-"$RELEASE/ipc" sandbox --listen 127.0.0.1:0 --sid $SID --wallet $WALLET \
-    --merchant-cert "1=$TMP/keys/merchant_certificate.pem" --mypos-cert "$TMP/mypos_cert.pem" \
-    >"$TMP/sandbox.out" 2>"$TMP/sandbox.err" &
-PIDS+=($!)
-for _ in $(seq 100); do grep -q '^listening on' "$TMP/sandbox.out" 2>/dev/null && break; sleep 0.1; done
-SANDBOX=$(sed -n 's/^listening on //p' "$TMP/sandbox.out" | head -1)
-[ -n "$SANDBOX" ] || { echo "sandbox did not start:" >&2; cat "$TMP/sandbox.err" >&2; exit 1; }
-for _ in $(seq 50); do [ -s "$TMP/mypos_cert.pem" ] && break; sleep 0.1; done
-
-PORT=$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')
-SHOP=http://127.0.0.1:$PORT
-mkdir -p "$TMP/data"
-DEMO_SID=$SID DEMO_WALLET=$WALLET DEMO_KEY_INDEX=1 DEMO_MERCHANT_KEY="$TMP/keys/merchant_private_key.pem" \
-DEMO_MYPOS_CERT="$TMP/mypos_cert.pem" DEMO_ENDPOINT="$SANDBOX/vmp/checkout-test" DEMO_SHOP_URL="$SHOP" \
-DEMO_DATA="$TMP/data" php -d extension="$RELEASE/libmypos_ipc.so" -S "127.0.0.1:$PORT" -t demo/shop demo/shop/index.php \
-    >"$TMP/shop.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do curl -fs -o /dev/null "$SHOP/" && break; sleep 0.1; done
+demo_start
 echo "listening on $SHOP"
 echo "sandbox: $SANDBOX  (events: $SANDBOX/sandbox/events)"
 
