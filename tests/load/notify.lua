@@ -1,5 +1,7 @@
 -- wrk script: POSTs the urlencoded bodies of a file (one per line) in turn and counts the
--- answers. Usage: wrk -s notify.lua URL -- BODIES_FILE
+-- answers. Usage: wrk -s notify.lua URL -- BODIES_FILE [MIN_SECONDS DONE_FILE]
+-- With MIN_SECONDS (and one thread), DONE_FILE is created once MIN_SECONDS have passed and every
+-- body was answered at least once; the caller then ends wrk with SIGINT (-d is the upper bound).
 -- done() prints one line: "result requests=.. rps=.. p50_ms=.. p99_ms=.. ok=.. codes=200:N,..
 -- socket_errors=..". php -S answers HTTP/1.0 without Content-Length, so every body ends at EOF,
 -- which wrk also counts as a read error after each complete response; socket errors are
@@ -11,7 +13,7 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local bodies, i = {}, 0
+local bodies, i, answered, started, min_seconds, done_file = {}, 0, 0, os.time(), nil, nil
 codes, oks = {}, 0
 
 function init(args)
@@ -19,6 +21,7 @@ function init(args)
     if #line > 0 then bodies[#bodies + 1] = line end
   end
   i = offset or 0
+  min_seconds, done_file = tonumber(args[2]), args[3]
 end
 
 function request()
@@ -30,6 +33,11 @@ function response(status, headers, body)
   local k = tostring(status)
   codes[k] = (codes[k] or 0) + 1
   if body == "OK" then oks = oks + 1 end
+  answered = answered + 1
+  if min_seconds and answered >= #bodies and os.time() - started >= min_seconds then
+    min_seconds = nil
+    io.open(done_file, "w"):close()
+  end
 end
 
 function done(summary, latency, requests)
