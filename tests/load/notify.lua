@@ -2,7 +2,7 @@
 -- answers. Usage: wrk -s notify.lua URL -- BODIES_FILE [MIN_SECONDS DONE_FILE]
 -- With MIN_SECONDS (and one thread), DONE_FILE is created once MIN_SECONDS have passed and every
 -- body was answered at least once; the caller then ends wrk with SIGINT (-d is the upper bound).
--- done() prints one line: "result requests=.. rps=.. p50_ms=.. p99_ms=.. ok=.. codes=200:N,..
+-- done() prints one line: "result requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. ok=.. codes=200:N,..
 -- socket_errors=..". php -S answers HTTP/1.0 without Content-Length, so every body ends at EOF,
 -- which wrk also counts as a read error after each complete response; socket errors are
 -- therefore connect + write + timeout errors plus the read errors beyond the responses.
@@ -50,7 +50,7 @@ function done(summary, latency, requests)
   for k, n in pairs(all) do list[#list + 1] = k .. ":" .. n; answered = answered + n end
   table.sort(list)
   local e = summary.errors
-  io.write(string.format("result requests=%d rps=%.1f p50_ms=%.2f p99_ms=%.2f ok=%d codes=%s socket_errors=%d\n",
-    summary.requests, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+  io.write(string.format("result requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f ok=%d codes=%s socket_errors=%d\n",
+    summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
     latency:percentile(99) / 1000, ok, table.concat(list, ","), e.connect + e.write + e.timeout + math.max(0, e.read - answered)))
 end
