@@ -15,16 +15,16 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
-SUITES += e2e
+SUITES += e2e load
 SUITES += readme-commands
 # Always run last (the loop in `test` puts it there): scans what every suite wrote for key material.
 SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
-TEST_DEPS += browser
+TEST_DEPS += browser load
 
-.PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
+.PHONY: demo build test bench bench-php bench-load fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
 # Everything, with one feature set for the core (the PHP extension needs php8.2-dev).
 build:
@@ -168,3 +168,18 @@ test-e2e:
 	@rc=0; SKIP_BUILD=1 demo/run.sh node tests/e2e/shop.js || rc=1; \
 	  SKIP_BUILD=1 MYPOS=test PUBLIC_URL=https://shop.example.invalid demo/run.sh node tests/e2e/mypos-test.js || rc=1; \
 	  exit $$rc
+
+# Load on the notify endpoints (tests/load/run.sh): demo shop and plug-in on WordPress, against a
+# plain-PHP verifier in the same run. make test: 5 s per phase; bench-load: LOAD_SECONDS (20)
+# per phase, the extension and plain PHP taking turns 4 times, and the figures as a table in
+# target/bench-load.md.
+test-load:
+	@scripts/install-deps.sh load wordpress
+	LOAD_SECONDS=5 tests/load/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+
+LOAD_SECONDS ?= 20
+bench-load:
+	@scripts/install-deps.sh load wordpress
+	$(CARGO) build --release --workspace
+	LOAD_SECONDS=$(LOAD_SECONDS) LOAD_ROUNDS=4 LOAD_TABLE=$(CARGO_TARGET_DIR)/bench-load.md tests/load/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+	@cat $(CARGO_TARGET_DIR)/bench-load.md

@@ -10,7 +10,6 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 RELEASE=${CARGO_TARGET_DIR:-$ROOT/target}/release
 SID=000000000000010 WALLET=61938166610
-MYPOS_TEST_URL=https://www.mypos.com/vmp/checkout-test
 
 case "${MYPOS:-}" in
     '') ;;
@@ -25,9 +24,9 @@ esac
 
 TMP=$(mktemp -d)
 PIDS=()
+source demo/start.sh
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    demo_stop
     # Under make test: keep the logs and the generated keys for the secrets suite.
     if [ -n "${MYPOS_TEST_ARTIFACTS:-}" ]; then
         rm -rf "$MYPOS_TEST_ARTIFACTS/demo" && mkdir -p "$MYPOS_TEST_ARTIFACTS/demo/logs"
@@ -39,36 +38,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-SANDBOX=
-if [ "${MYPOS:-}" != test ]; then
-    "$RELEASE/ipc" keygen --out "$TMP/keys" >/dev/null
-    "$RELEASE/ipc" sandbox --listen 127.0.0.1:0 --sid $SID --wallet $WALLET \
-        --merchant-cert "1=$TMP/keys/merchant_certificate.pem" --mypos-cert "$TMP/mypos_cert.pem" \
-        >"$TMP/sandbox.out" 2>"$TMP/sandbox.err" &
-    PIDS+=($!)
-    for _ in $(seq 100); do grep -q '^listening on' "$TMP/sandbox.out" 2>/dev/null && break; sleep 0.1; done
-    SANDBOX=$(sed -n 's/^listening on //p' "$TMP/sandbox.out" | head -1)
-    [ -n "$SANDBOX" ] || { echo "sandbox did not start:" >&2; cat "$TMP/sandbox.err" >&2; exit 1; }
-    for _ in $(seq 50); do [ -s "$TMP/mypos_cert.pem" ] && break; sleep 0.1; done
-fi
-
-PORT=${SHOP_PORT:-$(php -r '$s = stream_socket_server("tcp://127.0.0.1:0"); echo explode(":", stream_socket_get_name($s, false))[1];')}
-SHOP=http://127.0.0.1:$PORT
-mkdir -p "$TMP/data"
-if [ "${MYPOS:-}" = test ]; then
-    # The public test pack (SID, wallet, KeyIndex 1, the published 1024-bit merchant key, myPOS's
-    # test certificate) from the myPOS docs; shared by every myPOS developer.
-    export DEMO_CONFIG_PACK="$ROOT/demo/mypos-test-pack.txt" DEMO_ENDPOINT=$MYPOS_TEST_URL
-    export DEMO_SHOP_URL=${PUBLIC_URL:-$SHOP}
-else
-    export DEMO_SID=$SID DEMO_WALLET=$WALLET DEMO_KEY_INDEX=1 DEMO_MERCHANT_KEY="$TMP/keys/merchant_private_key.pem"
-    export DEMO_MYPOS_CERT="$TMP/mypos_cert.pem" DEMO_ENDPOINT="$SANDBOX/vmp/checkout-test" DEMO_SHOP_URL="$SHOP"
-fi
-DEMO_DATA="$TMP/data" php -d extension="$RELEASE/libmypos_ipc.so" -S "127.0.0.1:$PORT" -t demo/shop demo/shop/index.php \
-    >"$TMP/shop.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do curl -fs -o /dev/null "$SHOP/" && break; sleep 0.1; done
-curl -fs -o /dev/null "$SHOP/" || { echo "shop did not start:" >&2; cat "$TMP/shop.log" >&2; exit 1; }
+demo_start
+PORT=${SHOP##*:}
 echo "listening on $SHOP"
 if [ -n "$SANDBOX" ]; then
     echo "sandbox: $SANDBOX  (events: $SANDBOX/sandbox/events)"

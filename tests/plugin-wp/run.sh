@@ -22,16 +22,10 @@ done
 php -r 'exit(extension_loaded("mysqli") ? 0 : 1);' || bail "php mysqli missing (scripts/install-deps.sh wordpress)"
 
 tmp="$(mktemp -d /tmp/mypos-plugin-wp.XXXXXX)"
-db_pid=""; web_pid=""
-stop_web() { # php -S workers are its children: stop the whole process group (setsid below).
-  kill -TERM -- "-$web_pid" 2>/dev/null; wait "$web_pid" 2>/dev/null
-  for _ in $(seq 50); do pgrep -g "$web_pid" >/dev/null || break; sleep 0.1; done
-  pgrep -g "$web_pid" >/dev/null && kill -KILL -- "-$web_pid" 2>/dev/null
-  web_pid=""
-}
+source "$here/lib.sh"
+stop_web() { wp_stop_web; }
 cleanup() {
-  [ -z "$web_pid" ] || stop_web
-  [ -z "$db_pid" ] || { kill -TERM "$db_pid" 2>/dev/null; wait "$db_pid" 2>/dev/null; }
+  wp_cleanup
   # Under make test: keep the logs, answers and generated keys for the secrets suite.
   if [ -n "${MYPOS_TEST_ARTIFACTS:-}" ]; then
     art="$MYPOS_TEST_ARTIFACTS/plugin-wp"; rm -rf "$art"; mkdir -p "$art/logs"
@@ -44,68 +38,14 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- MariaDB: temp datadir, Unix socket only.
-sock="$tmp/db.sock"
-timeout 60 mariadb-install-db --no-defaults --user=root --datadir="$tmp/data" --auth-root-authentication-method=normal \
-  --skip-test-db >"$tmp/db-install.log" 2>&1 || bail "mariadb-install-db failed: $(tail -3 "$tmp/db-install.log")"
-/usr/sbin/mariadbd --no-defaults --datadir="$tmp/data" --socket="$sock" --skip-networking --user=root \
-  --pid-file="$tmp/db.pid" --skip-grant-tables --log-error="$tmp/db-err.log" >/dev/null 2>&1 &
-db_pid=$!
-for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
-[ -S "$sock" ] || bail "mariadbd did not start: $(tail -3 "$tmp/db-err.log")"
-timeout 10 mariadb --no-defaults --socket="$sock" -u root -e 'CREATE DATABASE wp' || bail "CREATE DATABASE failed"
+wp_db_start || bail "$WP_ERROR"
 ok "private MariaDB on a Unix socket"
-
-# --- WordPress: a copy of Debian's package, our wp-config.php, mu-plugins.
-wp="$tmp/wp"
-cp -rL /usr/share/wordpress "$wp" || bail "copying WordPress failed"
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-salt() { head -c 48 /dev/urandom | base64 | tr -d '\n/+='; }
-cat >"$wp/wp-config.php" <<PHP
-<?php
-define('DB_NAME', 'wp');
-define('DB_USER', 'root');
-define('DB_PASSWORD', '');
-define('DB_HOST', 'localhost:$sock');
-define('DB_CHARSET', 'utf8mb4');
-define('DB_COLLATE', '');
-\$table_prefix = 'wp_';
-foreach (['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SALT', 'SECURE_AUTH_SALT', 'LOGGED_IN_SALT', 'NONCE_SALT'] as \$i => \$k) {
-    define(\$k, '$(salt)' . \$i);
-}
-define('WP_HOME', 'http://127.0.0.1:$port');
-define('WP_SITEURL', 'http://127.0.0.1:$port');
-define('DISABLE_WP_CRON', true);
-define('AUTOMATIC_UPDATER_DISABLED', true);
-define('WP_HTTP_BLOCK_EXTERNAL', true);
-define('WP_DEBUG', false);
-define('MYPOS_WP_TEST_EVENTS', '$tmp/events.log');
-define('MYPOS_WP_TEST_WC_LOG', '$tmp/wc.log');
-define('MYPOS_WP_TEST_PLUGIN', '$root/woocommerce-plugin/mypos-ipc-woocommerce.php');
-if (!defined('ABSPATH')) {
-    define('ABSPATH', __DIR__ . '/');
-}
-require_once ABSPATH . 'wp-settings.php';
-PHP
-mkdir -p "$wp/wp-content/mu-plugins"
-cp "$here"/mu/*.php "$wp/wp-content/mu-plugins/"
-wpphp() { timeout 60 php -d extension="$ext" "$@"; }
-out="$(wpphp "$here/install.php" "$wp" 2>&1)" && [ "$(tail -1 <<<"$out")" = installed ] \
-  && ok "wp_install() into the private database" || bail "wp_install failed: $out"
-
-# --- Keys and the configuration pack: merchant keys from ipc keygen, the simulated myPOS key.
-"$ipc" keygen --out "$tmp/keys" >/dev/null || bail "ipc keygen failed"
-"$ipc" config-pack encode --sid 000000000000010 --wallet 61938166610 --key-index 1 \
-  --key "$tmp/keys/merchant_private_key.pem" --cert "$keys/simulated-mypos-cert.pem" >"$tmp/pack.txt" \
-  || bail "ipc config-pack encode failed"
-order="$(wpphp "$here/setup.php" "$wp" "$tmp/pack.txt" "$hold_ms" 2>&1)"
-[[ "$order" =~ ^[0-9]+$ ]] && ok "gateway configured with the pack, order $order created" || bail "setup failed: $order"
-
-# --- The web server.
-PHP_CLI_SERVER_WORKERS=4 setsid php -d extension="$ext" -S "127.0.0.1:$port" -t "$wp" >"$tmp/web.log" 2>&1 &
-web_pid=$!
-for _ in $(seq 100); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/wp-login.php" && break; sleep 0.1; done
-url="http://127.0.0.1:$port/?wc-api=mypos_ipc"
+wp_site_install || bail "$WP_ERROR"
+ok "wp_install() into the private database"
+wp_configure "$hold_ms" 1 || bail "$WP_ERROR"
+order="${WP_ORDERS[0]}"
+ok "gateway configured with the pack, order $order created"
+wp_web_start
 
 notify() { # $1 = signing key, $2 = trnref
   printf 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=24.45&Currency=EUR&OrderID=%s&IPC_Trnref=%s&RequestSTAN=083107&RequestDateTime=2026-11-23+10%%3A15%%3A00' \
@@ -115,7 +55,7 @@ post() { # $1 = body file, $2 = output prefix
   curl -s --max-time 20 -o "$2.body" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
     --data-binary "@$1" "$url" >"$2.code"
 }
-state() { wpphp "$here/state.php" "$wp" "$order"; }
+state() { wp_state "$order"; }
 jq_() { php -r '$s = json_decode(stream_get_contents(STDIN), true); echo '"$1"';'; }
 
 # --- A forged notify (signed with the merchant key, not myPOS's) is refused and changes nothing.

@@ -1,8 +1,8 @@
 <?php
 
 // phpcs:ignoreFile -- test tool.
-// Usage: php setup.php WP_DIR PACK_FILE HOLD_MS — stores the sealed config pack in the gateway
-// settings, the lock hold time, creates a pending 24.45 EUR order; prints its ID.
+// Usage: php setup.php WP_DIR PACK_FILE HOLD_MS [COUNT] — stores the sealed config pack in the
+// gateway settings, the lock hold time, creates COUNT (1) pending 24.45 EUR orders; prints their IDs.
 
 $_SERVER['HTTP_HOST'] = '127.0.0.1';
 require $argv[1] . '/wp-load.php';
@@ -18,4 +18,6 @@ if ((new \MyPOS\IPC\WooCommerce\Settings())->config() === null) {
     fwrite(STDERR, "the stored settings give no usable configuration\n");
     exit(1);
 }
-echo WC_Order::create('24.45', 'EUR', 'mypos_ipc')->get_id(), "\n";
+for ($i = 0; $i < (int) ($argv[4] ?? 1); $i++) {
+    echo WC_Order::create('24.45', 'EUR', 'mypos_ipc')->get_id(), "\n";
+}
