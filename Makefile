@@ -12,9 +12,11 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
+SUITES += wc-e2e
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
+TEST_DEPS += wc-e2e
 
 .PHONY: demo build test bench bench-php fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
@@ -117,6 +119,12 @@ test-plugin:
 test-plugin-wp:
 	@scripts/install-deps.sh wordpress
 	tests/plugin-wp/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+
+# Optional: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) in headless
+# Chromium; skipped unless WP_SRC and WC_SRC name the snapshots (README, Contributing).
+test-wc-e2e:
+	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
+	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
 dist: build
 	@scripts/install-deps.sh dist

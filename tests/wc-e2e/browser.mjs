@@ -20,10 +20,12 @@ const shop = store.url.replace(/\/$/, '');
 const classic = env.WC_CHECKOUT === 'classic';
 const checkoutUrl = classic ? store.classic_checkout_url : store.checkout_url;
 let n = Number(env.TAP_START || 0);
+let failures = 0;
 let shotNo = 0;
 
 function tap(ok, name, detail = '') {
   n += 1;
+  if (!ok) failures += 1;
   console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${name}`);
   if (!ok && detail) console.log(String(detail).split('\n').map((l) => `# ${l}`).join('\n'));
   return ok;
@@ -34,7 +36,7 @@ const sandboxEvents = async () => (await fetch(`${env.SANDBOX}/sandbox/events`))
 
 async function shot(page, name) {
   shotNo += 1;
-  const file = join(env.SHOTS, `wc-${String(shotNo).padStart(2, '0')}-${name}.png`);
+  const file = join(env.SHOTS, `wc-${String(shotNo).padStart(2, '0')}-${classic ? 'classic-' : ''}${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
 }
 
@@ -249,3 +251,4 @@ try {
   if (blocked.size) console.log(`# aborted requests to: ${[...blocked].sort().join(', ')}`);
   writeFileSync(env.TAP_LAST_FILE, String(n));
 }
+process.exitCode = failures ? 1 : 0;
