@@ -149,6 +149,7 @@ fi
 # --- Stop everything, by pid; nothing may be left listening.
 t=$(date +%s.%N)
 "$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
+sed 's/^/# teardown: /' "$tmp/teardown.log"
 kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; sandbox_pid=""
 check "store (php -S, MariaDB) and sandbox stopped, ports $web_port/$db_port free ($(since "$t"))" \
   bash -c "[ ! -d '$RUN_DIR' ] && ! ss -ltnH | grep -qE ':($web_port|$db_port|${sandbox##*:})\\b'"
