@@ -75,7 +75,7 @@ site="$RUN_DIR/site"
 export PHP_INI_SCAN_DIR=":$RUN_DIR/php.d"
 wp() { timeout 60 php "$here/wp.php" "$site" "$url" "$@"; }
 jq_() { php -r '$s = json_decode(stream_get_contents(STDIN), true); echo '"$1"';'; }
-versions="$(jq_ '"WordPress " . $s["wp_version"] . ", WooCommerce " . $s["wc_version"] . ", HPOS " . ($s["hpos"] ? "on" : "off") . ", checkout " . ($s["checkout_is_block"] ? "block" : "classic")' <"$RUN_DIR/store.json")"
+versions="$(jq_ '"WordPress " . $s["wp_version"] . ", WooCommerce " . $s["wc_version"]' <"$RUN_DIR/store.json"), HPOS $(wp hpos)"
 ok "store up at $url: $versions ($(since "$t"))"
 check "the store's checkout page is the $checkout checkout" \
   test "$(jq_ '$s["checkout_is_block"] ? "block" : "classic"' <"$RUN_DIR/store.json")" = "$checkout"
@@ -150,7 +150,9 @@ fi
 t=$(date +%s.%N)
 "$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
 sed 's/^/# teardown: /' "$tmp/teardown.log"
+ts=$(date +%s.%N)
 kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; sandbox_pid=""
+echo "# sandbox stopped in $(since "$ts")"
 check "store (php -S, MariaDB) and sandbox stopped, ports $web_port/$db_port free ($(since "$t"))" \
   bash -c "[ ! -d '$RUN_DIR' ] && ! ss -ltnH | grep -qE ':($web_port|$db_port|${sandbox##*:})\\b'"
 if [ "$failed" -ne 0 ]; then

@@ -7,6 +7,7 @@
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
 //   hold MS                           the test hook's lock hold time (0: off)
+//   hpos                              on or off (order storage in use now)
 //   rewrite                           rebuilds the rewrite rules; prints how many order-pay rules
 [, $site, $url, $command] = $argv;
 $args = array_slice($argv, 4);
@@ -73,6 +74,9 @@ switch ($command) {
     case 'hold':
         update_option('mypos_e2e_hold_ms', (int) $args[0]);
         echo "hold {$args[0]} ms\n";
+        break;
+    case 'hpos':
+        echo \Automattic\WooCommerce\Utilities\OrderUtil::custom_orders_table_usage_is_enabled() ? "on\n" : "off\n";
         break;
     case 'rewrite':
         // WooCommerce flushes queued rewrite rules at init priority 5, before it adds its endpoints
