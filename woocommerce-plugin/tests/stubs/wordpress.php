@@ -20,10 +20,15 @@ final class Stub
     public static array $http = [];
     /** @var callable|null */
     public static $httpHandler = null;
+    /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
+    public static bool $hposCache = false;
+    /** @var array<int, WC_Order> */
+    public static array $orderCache = [];
 
     public static function reset(): void
     {
-        self::$options = self::$orders = self::$log = self::$locks = self::$actions = [];
+        self::$hposCache = false;
+        self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
     }
@@ -55,7 +60,14 @@ function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $schem
 function wc_get_order($id)
 {
     $id = (int) $id;
-    return isset(Stub::$orders[$id]) ? clone Stub::$orders[$id] : false;
+    if (Stub::$hposCache && isset(Stub::$orderCache[$id])) {
+        return Stub::$orderCache[$id];
+    }
+    $order = isset(Stub::$orders[$id]) ? clone Stub::$orders[$id] : false;
+    if ($order && Stub::$hposCache) {
+        Stub::$orderCache[$id] = $order;
+    }
+    return $order;
 }
 
 function wc_get_logger(): WC_Logger
