@@ -32,8 +32,10 @@ final class Orders
      * The order as the database has it now, for a re-read under the order lock: drops what this
      * request cached about it first, else a notification handled while another worker paid the
      * order would still see it pending and pay it again. With posts storage that is WordPress's
-     * post and meta caches; with HPOS, wc_get_order() answers from WooCommerce's OrderCache (the
-     * order objects this request already loaded), which clean_post_cache() does not touch.
+     * post cache; with HPOS, wc_get_order() answers from WooCommerce's OrderCache (the order
+     * objects this request already loaded), which clean_post_cache() does not touch. Meta comes
+     * from WooCommerce's own meta cache in both: read it again, else a duplicate notify sees the
+     * order paid without its IPC_Trnref and is refused (and myPOS reverses the payment).
      */
     public static function findFresh(?string $ipcOrderId): ?\WC_Order
     {
@@ -46,7 +48,9 @@ final class Orders
                 wc_get_container()->get($orderCache)->remove((int) $ipcOrderId);
             }
         }
-        return self::find($ipcOrderId);
+        $order = self::find($ipcOrderId);
+        $order?->read_meta_data(true);
+        return $order;
     }
 
     /**

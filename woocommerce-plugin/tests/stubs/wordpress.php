@@ -250,6 +250,13 @@ class WC_Order
     public function get_payment_method(): string { return $this->paymentMethod; }
     public function get_transaction_id(): string { return $this->transactionId; }
     public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
+    /** As WC_Data: $force reads the meta from the store again instead of the object cache. */
+    public function read_meta_data(bool $force = false): void
+    {
+        if ($force && isset(Stub::$orders[$this->id])) {
+            $this->meta = Stub::$orders[$this->id]->meta;
+        }
+    }
     public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
     public function add_order_note(string $note): int { $this->notes[] = $note; return count($this->notes); }
     public function get_items($types = 'line_item'): array
