@@ -15,14 +15,14 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
-SUITES += e2e load
+SUITES += e2e load wc-e2e
 SUITES += readme-commands
 # Always run last (the loop in `test` puts it there): scans what every suite wrote for key material.
 SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress
-TEST_DEPS += browser load
+TEST_DEPS += browser load wc-e2e
 
 .PHONY: demo build test bench bench-php bench-load fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
@@ -136,6 +136,12 @@ test-plugin:
 test-plugin-wp:
 	@scripts/install-deps.sh wordpress
 	tests/plugin-wp/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+
+# Optional: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) in headless
+# Chromium; skipped unless WP_SRC and WC_SRC name the snapshots (README, Contributing).
+test-wc-e2e:
+	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
+	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
 dist: build
 	@scripts/install-deps.sh dist

@@ -341,7 +341,11 @@ class Gateway extends \WC_Payment_Gateway
         }
     }
 
-    /** The auto-submitting myPOS form, shown on the order-pay page. */
+    /**
+     * The auto-submitting myPOS form, shown inside the order-pay page. Not htmlForm(): that is a
+     * document of its own whose `document.forms[0].submit()` would submit the theme's first form
+     * (Storefront's product search) instead.
+     */
     public function paymentForm(\WC_Order $order): string
     {
         $settings = new Settings($this->settings);
@@ -350,7 +354,20 @@ class Gateway extends \WC_Payment_Gateway
             return esc_html__('This payment method is not configured.', 'mypos-ipc');
         }
         $request = (new PurchaseForm($settings))->build($config, $order, WC()->api_request_url(self::ID));
-        return $request->htmlForm();
+        // htmlspecialchars, not esc_attr(): esc_attr() keeps existing entities, changing signed values.
+        $attr = static fn (string $v): string => htmlspecialchars($v, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
+        $inputs = '';
+        foreach ($request->fields() as $name => $value) {
+            $inputs .= sprintf('<input type="hidden" name="%s" value="%s">', $attr($name), $attr((string) $value));
+        }
+        return sprintf(
+            '<form id="mypos-ipc-payment" method="post" action="%s" accept-charset="utf-8">%s'
+            . '<button type="submit" class="button alt">%s</button></form>'
+            . '<script>document.getElementById("mypos-ipc-payment").submit();</script>',
+            $attr($request->actionUrl()),
+            $inputs,
+            esc_html__('Continue to payment', 'mypos-ipc')
+        );
     }
 
     /**

@@ -30,15 +30,27 @@ final class Orders
 
     /**
      * The order as the database has it now, for a re-read under the order lock: drops what this
-     * request cached about it first (WordPress's post and meta caches), else a notification
-     * handled while another worker paid the order would still see it pending.
+     * request cached about it first, else a notification handled while another worker paid the
+     * order would still see it pending and pay it again. With posts storage that is WordPress's
+     * post cache; with HPOS, wc_get_order() answers from WooCommerce's OrderCache (the order
+     * objects this request already loaded), which clean_post_cache() does not touch. Meta comes
+     * from WooCommerce's own meta cache in both: read it again, else a duplicate notify sees the
+     * order paid without its IPC_Trnref and is refused (and myPOS reverses the payment).
      */
     public static function findFresh(?string $ipcOrderId): ?\WC_Order
     {
-        if ($ipcOrderId !== null && ctype_digit($ipcOrderId) && function_exists('clean_post_cache')) {
-            clean_post_cache((int) $ipcOrderId);
+        if ($ipcOrderId !== null && ctype_digit($ipcOrderId)) {
+            if (function_exists('clean_post_cache')) {
+                clean_post_cache((int) $ipcOrderId);
+            }
+            $orderCache = \Automattic\WooCommerce\Caches\OrderCache::class; // a name only: no autoload
+            if (function_exists('wc_get_container') && class_exists($orderCache)) {
+                wc_get_container()->get($orderCache)->remove((int) $ipcOrderId);
+            }
         }
-        return self::find($ipcOrderId);
+        $order = self::find($ipcOrderId);
+        $order?->read_meta_data(true);
+        return $order;
     }
 
     /**

@@ -11,6 +11,13 @@ final class Plugin
     public const MIN_EXTENSION_VERSION = '0.1.0';
     public const VERSION = '0.1.0';
 
+    /**
+     * Gateway::ID's notify hook, spelled out: naming Gateway here would load it, and it extends
+     * WC_Payment_Gateway, which does not exist yet when this plug-in loads before WooCommerce
+     * (WordPress loads plug-ins by folder name: mypos-ipc-woocommerce sorts before woocommerce).
+     */
+    public const NOTIFY_HOOK = 'woocommerce_api_mypos_ipc';
+
     private static string $file = '';
 
     public static function boot(string $file): void
@@ -20,7 +27,7 @@ final class Plugin
         add_action('plugins_loaded', [self::class, 'loadTextDomain']);
         add_filter('woocommerce_payment_gateways', [self::class, 'registerGateway']);
         add_action('admin_notices', [self::class, 'adminNotices']);
-        add_action('woocommerce_api_' . Gateway::ID, [self::class, 'handleNotify']);
+        add_action(self::NOTIFY_HOOK, [self::class, 'handleNotify']);
         add_action('woocommerce_blocks_payment_method_type_registration', [self::class, 'registerBlocks']);
         add_action('init', [Reconciler::class, 'schedule']);
         add_action(Reconciler::HOOK_ALL, [self::class, 'reconcilePending']);

@@ -3,6 +3,7 @@
 // phpcs:ignoreFile -- test bootstrap.
 require __DIR__ . '/stubs/wordpress.php';
 require __DIR__ . '/stubs/blocks.php';
+require __DIR__ . '/stubs/wc-caches.php';
 require __DIR__ . '/../includes/autoload.php';
 
 if (!extension_loaded('mypos_ipc')) {

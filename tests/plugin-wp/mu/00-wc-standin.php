@@ -120,6 +120,8 @@ final class WC_Order
         return get_post_meta($this->id, $key, $single);
     }
 
+    /** As WC_Data::read_meta_data(); get_meta() here always reads post meta, so nothing to do. */
+    public function read_meta_data(bool $force = false): void {}
     public function update_meta_data(string $key, $value): void { $this->changes[$key] = $value; }
     public function set_transaction_id(string $id): void { $this->changes['_transaction_id'] = $id; }
     public function set_status(string $status): void { $this->newStatus = preg_replace('/^wc-/', '', $status); }

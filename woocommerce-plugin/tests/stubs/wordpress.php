@@ -22,10 +22,15 @@ final class Stub
     public static $httpHandler = null;
     /** Set to a MySQL error text to make the order data store fail, as a broken database would. */
     public static ?string $dbError = null;
+    /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
+    public static bool $hposCache = false;
+    /** @var array<int, WC_Order> */
+    public static array $orderCache = [];
 
     public static function reset(): void
     {
-        self::$options = self::$orders = self::$log = self::$locks = self::$actions = [];
+        self::$hposCache = false;
+        self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
         self::$dbError = null;
@@ -59,7 +64,14 @@ function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $schem
 function wc_get_order($id)
 {
     $id = (int) $id;
-    return isset(Stub::$orders[$id]) ? clone Stub::$orders[$id] : false;
+    if (Stub::$hposCache && isset(Stub::$orderCache[$id])) {
+        return Stub::$orderCache[$id];
+    }
+    $order = isset(Stub::$orders[$id]) ? clone Stub::$orders[$id] : false;
+    if ($order && Stub::$hposCache) {
+        Stub::$orderCache[$id] = $order;
+    }
+    return $order;
 }
 
 function wc_get_logger(): WC_Logger
@@ -269,6 +281,13 @@ class WC_Order
     public function get_payment_method(): string { return $this->paymentMethod; }
     public function get_transaction_id(): string { return $this->transactionId; }
     public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
+    /** As WC_Data: $force reads the meta from the store again instead of the object cache. */
+    public function read_meta_data(bool $force = false): void
+    {
+        if ($force && isset(Stub::$orders[$this->id])) {
+            $this->meta = Stub::$orders[$this->id]->meta;
+        }
+    }
     public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
     public function add_order_note(string $note): int { $this->notes[] = $note; return count($this->notes); }
     public function get_items($types = 'line_item'): array

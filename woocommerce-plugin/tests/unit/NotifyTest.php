@@ -7,6 +7,7 @@ use MyPOS\IPC\WooCommerce\Answer;
 use MyPOS\IPC\WooCommerce\Log;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\Orders;
 use MyPOS\IPC\WooCommerce\Settings;
 
 final class NotifyTest extends TestCase
@@ -43,6 +44,22 @@ final class NotifyTest extends TestCase
         $this->assertSame('OK', $this->handle(self::notify(9))->body);
         $this->assertSame('processing', self::saved(8)->get_status());
         $this->assertSame('processing', self::saved(9)->get_status());
+    }
+
+    /** Under HPOS a notify that loaded the order before waiting for the lock must re-read it. */
+    public function testReReadUnderTheLockBypassesTheHposOrderCache(): void
+    {
+        \Stub::$hposCache = true;
+        self::order(7);
+        $this->assertSame('pending', Orders::find('7')->get_status(), 'loaded before the lock');
+        $paid = clone self::saved(7); // meanwhile another worker pays it
+        $paid->set_status('processing');
+        $paid->update_meta_data('_mypos_ipc_trnref', '410227');
+        $paid->save();
+        $this->assertSame('pending', Orders::find('7')->get_status(), 'wc_get_order() answers from the cache');
+        $fresh = Orders::findFresh('7');
+        $this->assertSame('processing', $fresh->get_status());
+        $this->assertSame('duplicate', (new Settings())->config()->notification(self::notify(7))->decide(Orders::snapshot($fresh))->action());
     }
 
     public function testDuplicateNotifyChangesNothing(): void

@@ -36,6 +36,26 @@ final class PurchaseAndRefundTest extends TestCase
         return $fields;
     }
 
+    /** The order-pay page embeds only a form, submitted by its id, whose fields are the signed ones. */
+    public function testPaymentFormForTheOrderPayPage(): void
+    {
+        $html = (new Gateway())->paymentForm($this->richOrder());
+        $this->assertStringNotContainsString('<body', $html);
+        $this->assertStringNotContainsString('forms[0]', $html);
+        $this->assertStringContainsString('document.getElementById("mypos-ipc-payment").submit()', $html);
+        $doc = new \DOMDocument();
+        $doc->loadHTML('<?xml encoding="utf-8"?><form id="theme-search"></form>' . $html, LIBXML_NOERROR);
+        $form = $doc->getElementById('mypos-ipc-payment');
+        $this->assertNotNull($form);
+        $this->assertSame('post', $form->getAttribute('method'));
+        $fields = [];
+        foreach ($form->getElementsByTagName('input') as $input) {
+            $fields[$input->getAttribute('name')] = $input->getAttribute('value');
+        }
+        $this->assertSame('Mug "Tom & Jerry" ☕', $fields['Article_1']);
+        $this->assertTrue(\MyPOS\IPC\verify($fields, self::merchantCert()), 'the posted fields keep the signature valid');
+    }
+
     public function testPurchaseFormHasCartLinesSummingToTotal(): void
     {
         $fields = $this->fields($this->richOrder());

@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Optional suite: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) with the
+# local myPOS sandbox. Skipped unless WP_SRC (johnpbloch/wordpress-core) and WC_SRC
+# (bitpoke/stack-example-wordpress) name the snapshots. Headless Chromium pays, cancels and
+# refunds (browser.mjs); then concurrent duplicate notifies under the order lock pay once (HPOS).
+# TAP output; screenshots in target/e2e/wc-NN-*.png. Usage: tests/wc-e2e/run.sh [EXT.so] [IPC_BIN]
+# Env: WC_CHECKOUT=block|classic (default block), WC_E2E_CONCURRENT (default 4), WC_E2E_BROWSER=0
+# (skip the browser flows), and the harness's WP_REF, WC_REF, WC_HPOS.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+if [ -z "${WP_SRC:-}" ] || [ -z "${WC_SRC:-}" ]; then
+  echo "ok 1 - wc-e2e # SKIP WP_SRC and WC_SRC not set (see README.md, Contributing: the WordPress + WooCommerce suite)"
+  echo "1..1"
+  exit 0
+fi
+ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
+ipc="$(realpath "${2:-$root/target/release/ipc}")"
+harness="$(realpath "$root/../shared/wc-e2e")"
+keys="$(realpath "$root/../shared/protocol/test-keys")"
+shots="$root/target/e2e"
+checkout="${WC_CHECKOUT:-block}"
+concurrent=${WC_E2E_CONCURRENT:-4}
+hold_ms=200
+n=0; failed=0
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }
+check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
+bail() { echo "Bail out! $*"; exit 1; }
+since() { printf '%.1f s' "$(echo "$(date +%s.%N) - $1" | bc)"; }
+
+for f in "$ext" "$ipc" "$harness/bringup.sh" /usr/bin/chromium "$root/tests/e2e/node_modules/playwright-core/package.json"; do
+  [ -e "$f" ] || bail "missing $f (make build; scripts/install-deps.sh wc-e2e browser)"
+done
+
+tmp="$(mktemp -d /tmp/mypos-wc-e2e.XXXXXX)"
+export RUN_DIR="$tmp/store"
+sandbox_pid=""
+cleanup() {
+  [ ! -d "$RUN_DIR" ] || "$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
+  [ -z "$sandbox_pid" ] || { kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; }
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+mkdir -p "$shots"
+if [ "$checkout" = classic ]; then rm -f "$shots"/wc-*-classic-*.png; else find "$shots" -name 'wc-*.png' ! -name '*-classic-*' -delete; fi
+T0=$(date +%s.%N)
+
+# --- The local myPOS sandbox, signing with the simulated myPOS key (the notifies below need it).
+t=$(date +%s.%N)
+"$ipc" keygen --out "$tmp/keys" >/dev/null || bail "ipc keygen failed"
+"$ipc" sandbox --listen 127.0.0.1:0 --sid 000000000000010 --wallet 61938166610 \
+  --merchant-cert "1=$tmp/keys/merchant_certificate.pem" \
+  --mypos-key "$keys/simulated-mypos-private-key.pem" --mypos-cert "$keys/simulated-mypos-cert.pem" \
+  >"$tmp/sandbox.out" 2>"$tmp/sandbox.err" &
+sandbox_pid=$!
+for _ in $(seq 100); do grep -q '^listening on' "$tmp/sandbox.out" 2>/dev/null && break; sleep 0.1; done
+sandbox="$(sed -n 's/^listening on //p' "$tmp/sandbox.out" | head -1)"
+[ -n "$sandbox" ] || bail "sandbox did not start: $(tail -3 "$tmp/sandbox.err")"
+"$ipc" config-pack encode --sid 000000000000010 --wallet 61938166610 --key-index 1 \
+  --key "$tmp/keys/merchant_private_key.pem" --cert "$keys/simulated-mypos-cert.pem" >"$tmp/pack.txt" \
+  || bail "ipc config-pack encode failed"
+ok "sandbox at $sandbox, config pack for SID 000000000000010 ($(since "$t"))"
+
+# --- The store: WordPress + WooCommerce + the plug-in, the extension loaded by every php process.
+t=$(date +%s.%N)
+web_port="$(free_port)"; db_port="$(free_port)"
+WEB_PORT="$web_port" DB_PORT="$db_port" WC_CHECKOUT="$checkout" SKIP_NPM=1 PHP_EXTENSIONS="$ext" \
+  "$harness/bringup.sh" "$WC_SRC" "$root/woocommerce-plugin" >"$tmp/bringup.log" 2>&1 \
+  || bail "bringup.sh failed: $(tail -5 "$tmp/bringup.log")"
+url="http://127.0.0.1:$web_port"
+site="$RUN_DIR/site"
+export PHP_INI_SCAN_DIR=":$RUN_DIR/php.d"
+wp() { timeout 60 php "$here/wp.php" "$site" "$url" "$@"; }
+jq_() { php -r '$s = json_decode(stream_get_contents(STDIN), true); echo '"$1"';'; }
+versions="$(jq_ '"WordPress " . $s["wp_version"] . ", WooCommerce " . $s["wc_version"]' <"$RUN_DIR/store.json"), HPOS $(wp hpos)"
+ok "store up at $url: $versions ($(since "$t"))"
+check "the store's checkout page is the $checkout checkout" \
+  test "$(jq_ '$s["checkout_is_block"] ? "block" : "classic"' <"$RUN_DIR/store.json")" = "$checkout"
+
+cp "$here/mu/"*.php "$site/wp-content/mu-plugins/"
+rules="$(wp rewrite)"
+check "rewrite rules rebuilt with WooCommerce's endpoints ($rules order-pay rules)" test "${rules:-0}" -gt 0
+out="$(wp configure "$tmp/pack.txt" "$sandbox/vmp/checkout-test" 2>&1)"
+check "gateway configured: woocommerce_mypos_ipc_settings (enabled, testmode, sealed test pack, sandbox URL)" \
+  test "$out" = configured
+
+# --- (a) pay, (b) cancel, (c) refund in headless Chromium.
+t=$(date +%s.%N)
+if [ "${WC_E2E_BROWSER:-1}" = 0 ]; then
+  ok "(a)-(c) browser flows # SKIP WC_E2E_BROWSER=0"
+else
+STORE_JSON="$RUN_DIR/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" \
+  WC_CHECKOUT="$checkout" TAP_START="$n" TAP_LAST_FILE="$tmp/tap-last" timeout 600 node "$here/browser.mjs" \
+  || failed=1
+n="$(cat "$tmp/tap-last" 2>/dev/null || echo "$n")"
+echo "# browser flows: $(since "$t")"
+fi
+
+# --- (d) concurrent duplicate notifies for one pending order, the lock held $hold_ms ms each time.
+t=$(date +%s.%N)
+order="$(wp new-order)"
+wp hold "$hold_ms" >/dev/null
+before="$(wp order "$order")"
+check "(d) order $order is pending, stored in $(jq_ '$s["hpos"] ? "HPOS tables" : "posts"' <<<"$before")" \
+  test "$(jq_ '$s["status"] . "|" . $s["payment_method"]' <<<"$before")" = "pending|mypos_ipc"
+printf 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=%s&Currency=EUR&OrderID=%s&IPC_Trnref=710001&RequestSTAN=083107&RequestDateTime=2026-11-23+10%%3A15%%3A00' \
+  "$(jq_ '$s["total"]' <<<"$before")" "$order" | "$ipc" sign --key "$keys/simulated-mypos-private-key.pem" >"$tmp/notify.txt" \
+  || bail "ipc sign failed"
+events="$site/wp-content/mypos-e2e-events.log"
+: >"$events"
+pids=()
+for i in $(seq "$concurrent"); do
+  curl -s --max-time 30 -o "$tmp/req$i.body" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+    --data-binary "@$tmp/notify.txt" "$url/?wc-api=mypos_ipc" >"$tmp/req$i.code" &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p"; done
+codes=""; bodies=""
+for i in $(seq "$concurrent"); do codes+="$(cat "$tmp/req$i.code") "; bodies+="$(cat "$tmp/req$i.body") "; done
+check "(d) all $concurrent concurrent notifies answered 200 OK (got: $codes/ $bodies)" \
+  test "$codes$bodies" = "$(printf '200 %.0s' $(seq "$concurrent"))$(printf 'OK %.0s' $(seq "$concurrent"))"
+log="$(cat "$events")"
+count() { grep -c " $1 " <<<"$log"; }
+first_leave="$(awk '$3 == "leave" {print $1}' <<<"$log" | sort -n | head -1)"
+last_enter="$(awk '$3 == "enter" {print $1}' <<<"$log" | sort -n | tail -1)"
+check "(d) the requests overlapped ($(count enter) entered before the first left: $last_enter < $first_leave)" \
+  php -r "exit($(count enter) === $concurrent && (float) '$last_enter' < (float) '$first_leave' ? 0 : 1);"
+first_ask="$(awk '$3 == "lock-ask" {print $1}' <<<"$log" | sort -n | head -1)"
+last_release="$(awk '$3 == "lock-release" {print $1}' <<<"$log" | sort -n | tail -1)"
+check "(d) the order lock was held one request after the other ($(count lock-release) holds of $hold_ms ms)" \
+  php -r "exit($(count lock-release) === $concurrent && ((float) '$last_release' - (float) '$first_ask') * 1000 >= $concurrent * $hold_ms ? 0 : 1);"
+check "(d) exactly one payment_complete (got $(count payment_complete))" test "$(count payment_complete)" = 1
+after="$(wp order "$order")"
+check "(d) order processing, transaction 710001, trnref meta stored once ($(jq_ '$s["status"] . " " . $s["transaction_id"] . " " . json_encode($s["trnref_rows"])' <<<"$after"))" \
+  test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . json_encode($s["trnref_rows"])' <<<"$after")" = 'processing|710001|["710001"]'
+check "(d) one payment note, no note twice ($(jq_ 'json_encode($s["notes"], JSON_UNESCAPED_UNICODE)' <<<"$after"))" \
+  test "$(jq_ 'count(array_filter($s["notes"], fn ($t) => str_contains($t, "IPC_Trnref 710001"))) . "|" . (count($s["notes"]) === count(array_unique($s["notes"])) ? "unique" : "repeated")' <<<"$after")" = "1|unique"
+wp hold 0 >/dev/null
+echo "# concurrency: $(since "$t")"
+
+if [ "$failed" -ne 0 ]; then
+  echo "# WordPress debug.log:"; tail -15 "$RUN_DIR/debug.log" 2>/dev/null | cut -c1-300 | sed 's/^/#   /'
+  echo "# plug-in log:"; tail -15 "$site"/wp-content/uploads/wc-logs/mypos-ipc-*.log 2>/dev/null | sed 's/^/#   /'
+fi
+
+# --- Stop everything, by pid; nothing may be left listening.
+t=$(date +%s.%N)
+"$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
+sed 's/^/# teardown: /' "$tmp/teardown.log"
+ts=$(date +%s.%N)
+kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; sandbox_pid=""
+echo "# sandbox stopped in $(since "$ts")"
+check "store (php -S, MariaDB) and sandbox stopped, ports $web_port/$db_port free ($(since "$t"))" \
+  bash -c "[ ! -d '$RUN_DIR' ] && ! ss -ltnH | grep -qE ':($web_port|$db_port|${sandbox##*:})\\b'"
+if [ "$failed" -ne 0 ]; then
+  echo "# sandbox events:"; grep '^sandbox event' "$tmp/sandbox.err" | tail -10 | sed 's/^/#   /'
+fi
+echo "# total: $(since "$T0")"
+echo "1..$n"
+exit "$failed"
