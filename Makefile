@@ -184,8 +184,9 @@ test-load:
 	LOAD_SECONDS=5 tests/load/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
 LOAD_SECONDS ?= 20
+LOAD_ROUNDS ?= 4
 bench-load:
 	@scripts/install-deps.sh load wordpress
 	$(CARGO) build --release --workspace
-	LOAD_SECONDS=$(LOAD_SECONDS) LOAD_ROUNDS=4 LOAD_TABLE=$(CARGO_TARGET_DIR)/bench-load.md tests/load/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+	LOAD_SECONDS=$(LOAD_SECONDS) LOAD_ROUNDS=$(LOAD_ROUNDS) LOAD_TABLE=$(CARGO_TARGET_DIR)/bench-load.md tests/load/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 	@cat $(CARGO_TARGET_DIR)/bench-load.md
