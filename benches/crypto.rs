@@ -1,11 +1,17 @@
 //! Sign, verify and notify parse+verify, at 1024 and 2048 bits, for the build's backend
 //! (`aws-lc` by default) and, as a same-run baseline, the pure-Rust `rsa` crate directly.
 //! `make bench` runs these in full and `scripts/bench-report.py` compares with `openssl speed`.
+//! The group `limits` times notify parse+verify of the worst body the input limits allow
+//! (`ipc::limits`: 1 MiB of 4,096 fields with distinct 64-byte names) against a body of the
+//! same size whose bulk is one long field; the report prints their ratio (goal: within 3x).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rsa::pkcs1v15::{SigningKey, VerifyingKey};
 use rsa::signature::{SignatureEncoding, Signer, Verifier};
 use sha2::Sha256;
+
+#[path = "../tests/common/bodies.rs"]
+mod bodies;
 
 fn shared(rel: &str) -> String {
     std::fs::read_to_string(format!("{}/../shared/{rel}", env!("CARGO_MANIFEST_DIR"))).expect(rel)
@@ -96,5 +102,24 @@ fn benches(c: &mut Criterion) {
     }
 }
 
-criterion_group!(name = crypto; config = Criterion::default().sample_size(20); targets = benches);
+fn limits(c: &mut Criterion) {
+    let private = ipc::PrivateKey::from_pem(&shared(
+        "protocol/test-keys/simulated-mypos-private-key.pem",
+    ))
+    .expect("key");
+    let public = private.public_key().clone();
+    let len = ipc::limits::MAX_BODY_BYTES;
+    let mut g = c.benchmark_group("limits");
+    for (name, body) in [
+        ("worst-case", bodies::worst_case(&private, len)),
+        ("one-long-field", bodies::one_long_field(&private, len)),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| ipc::Message::parse_and_verify(&body, &public).expect("parse+verify"))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(name = crypto; config = Criterion::default().sample_size(20); targets = benches, limits);
 criterion_main!(crypto);

@@ -2,6 +2,7 @@
 # Builds the fuzz targets (cargo fuzz, no sanitizer: stable toolchain), seeds the corpora from
 # the shared vectors and runs every target for FUZZ_SECONDS seconds (default 5), printing TAP:
 #   ok N - target (X execs)        not ok N - target (crash; artifact in fuzz/artifacts/target)
+# Inputs go up to -max_len = ipc::limits::MAX_BODY_BYTES.
 # Usage: fuzz/run.sh [target ...]   Exit status 1 when any target crashed or failed to run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,9 @@ triple="$(rustc -vV | sed -n 's/^host: //p')"
 export CARGO_TARGET_DIR="$PWD/fuzz/target"
 bin_dir="$CARGO_TARGET_DIR/$triple/release"
 targets=("$@")
+# Inputs up to the core's body limit (src/limits.rs), the largest any entry point accepts.
+max_len=$(( $(sed -n 's/^pub const MAX_BODY_BYTES: usize = \(.*\);$/\1/p' src/limits.rs) ))
+[ "$max_len" -gt 0 ] || { echo "not ok 1 - MAX_BODY_BYTES not found in src/limits.rs"; exit 1; }
 [ ${#targets[@]} -gt 0 ] || targets=(parse_urlencoded notify_verify verify_form config_pack pem_keys response request_builders sign_form response_roundtrip)
 
 scripts/install-deps.sh fuzz >&2 || { echo "not ok 1 - install cargo-fuzz"; exit 1; }
@@ -27,7 +31,7 @@ for t in "${targets[@]}"; do
   n=$((n + 1))
   mkdir -p "fuzz/corpus/$t" "fuzz/artifacts/$t"
   log="fuzz/artifacts/$t/last-run.log"
-  "$bin_dir/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  "$bin_dir/$t" "fuzz/corpus/$t" -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$t/" >"$log" 2>&1
   rc=$?
   execs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)"

@@ -11,6 +11,12 @@
 #define IPC_VERSION_MINOR 1
 #define IPC_VERSION_PATCH 0
 
+/* The input limits of every entry point (src/limits.rs): largest buffer (body, answer, PEM),
+ * most fields in one body (Signature included), longest field name in bytes. */
+#define IPC_MAX_BODY_BYTES 1048576
+#define IPC_MAX_FIELDS 4096
+#define IPC_MAX_FIELD_NAME_BYTES 64
+
 #if defined(__GNUC__) || defined(__clang__)
 #define IPC_MUST_USE __attribute__((warn_unused_result))
 #else

@@ -12,6 +12,15 @@ namespace MyPOS\IPC;
 /** The extension version. */
 const VERSION = '0.1.0';
 
+/** Largest body, API answer or other input accepted, in bytes (the same at every entry point). */
+const MAX_BODY_BYTES = 1048576;
+
+/** Most fields in one urlencoded body or field array, Signature included. */
+const MAX_FIELDS = 4096;
+
+/** Longest field name, in bytes (after percent-decoding). */
+const MAX_FIELD_NAME_BYTES = 64;
+
 /**
  * The base64 Signature over the values of $fields in array order (ints are signed as their
  * decimal text). Throws InvalidArgumentException for an empty array, a value that is not a

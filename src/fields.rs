@@ -1,7 +1,10 @@
 //! Ordered form fields. The signature covers wire order, so fields are a list of
 //! `(name, value)` pairs end to end, never a map.
 
+use std::collections::HashSet;
+
 use crate::error::{Error, Result};
+use crate::limits::{MAX_BODY_BYTES, MAX_FIELDS, MAX_FIELD_NAME_BYTES};
 
 /// The name of the signature field.
 pub const SIGNATURE: &str = "Signature";
@@ -125,14 +128,66 @@ pub fn urlencode(s: &str) -> String {
     out
 }
 
+/// Field names seen so far, compared ignoring ASCII case. A hash set, so that checking a
+/// whole form for duplicates is linear in its size (a scan per name was quadratic).
+#[derive(Debug, Default)]
+pub struct NameSet(HashSet<Box<str>>);
+
+impl NameSet {
+    /// An empty set with room for `n` names.
+    pub fn with_capacity(n: usize) -> Self {
+        NameSet(HashSet::with_capacity(n))
+    }
+
+    /// Adds `name`; false when it was already there in any letter case.
+    pub fn insert(&mut self, name: &str) -> bool {
+        self.0.insert(name.to_ascii_lowercase().into_boxed_str())
+    }
+}
+
+/// Why the body of `fields` (Signature included) would break the limits that
+/// [`parse_urlencoded`] applies, if it would. Signers check it, so what they sign parses back.
+pub fn limit_breach(fields: &Fields) -> Option<String> {
+    if fields.len() > MAX_FIELDS {
+        return Some(format!(
+            "{} fields; at most {MAX_FIELDS} are accepted (the limit)",
+            fields.len()
+        ));
+    }
+    if let Some((n, _)) = fields.iter().find(|(n, _)| n.len() > MAX_FIELD_NAME_BYTES) {
+        return Some(format!(
+            "field name '{}' is longer than {MAX_FIELD_NAME_BYTES} bytes (the limit)",
+            crate::amount::shorten(n)
+        ));
+    }
+    let len = fields.to_urlencoded().len();
+    (len > MAX_BODY_BYTES)
+        .then(|| format!("the body would have {len} bytes; at most {MAX_BODY_BYTES} are accepted"))
+}
+
 /// Parses a raw `application/x-www-form-urlencoded` body strictly: order and exact bytes are
 /// kept; bad percent-encoding, invalid UTF-8, empty segments, names without `=` and duplicate
-/// names (case-insensitive) are errors.
+/// names (case-insensitive) are errors, and so is a body over the limits of [`crate::limits`]
+/// (bytes, fields, name length). Linear in the body's length.
 pub fn parse_urlencoded(body: &[u8]) -> Result<Fields> {
     if body.is_empty() {
         return Err(Error::MalformedBody("empty body".into()));
     }
-    let mut fields = Fields::new();
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::MalformedBody(format!(
+            "body has {} bytes; at most {MAX_BODY_BYTES} are accepted",
+            body.len()
+        )));
+    }
+    // Counted before anything is decoded, so a body of many tiny fields allocates nothing.
+    let count = body.iter().filter(|&&b| b == b'&').count() + 1;
+    if count > MAX_FIELDS {
+        return Err(Error::MalformedBody(format!(
+            "body has more than {MAX_FIELDS} fields (the limit)"
+        )));
+    }
+    let mut fields = Vec::with_capacity(count);
+    let mut seen = NameSet::with_capacity(count);
     for (index, segment) in body.split(|&b| b == b'&').enumerate() {
         let position = index + 1;
         if segment.is_empty() {
@@ -151,13 +206,18 @@ pub fn parse_urlencoded(body: &[u8]) -> Result<Fields> {
                 "segment {position} has an empty field name"
             )));
         }
+        if name.len() > MAX_FIELD_NAME_BYTES {
+            return Err(Error::MalformedBody(format!(
+                "field name at position {position} is longer than {MAX_FIELD_NAME_BYTES} bytes (the limit)"
+            )));
+        }
         let value = decode_component(&segment[eq + 1..], || format!("value of field '{name}'"))?;
-        if fields.get(&name).is_some() {
+        if !seen.insert(&name) {
             return Err(Error::DuplicateField(name));
         }
-        fields.push(name, value);
+        fields.push((name, value));
     }
-    Ok(fields)
+    Ok(Fields(fields))
 }
 
 fn decode_component(raw: &[u8], what: impl Fn() -> String) -> Result<String> {

@@ -39,6 +39,7 @@ pub mod error;
 pub mod ffi;
 pub mod fields;
 pub mod keys;
+pub mod limits;
 pub mod message;
 pub mod notify;
 pub mod request;

@@ -8,9 +8,6 @@ use crate::fields::Fields;
 use crate::keys::PublicKey;
 use crate::verifier::verify_form;
 
-/// Largest body accepted (real notifies are well under 4 KiB).
-pub const MAX_BODY_BYTES: usize = 1 << 20;
-
 /// What a message is, by its IPCmethod.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageKind {
@@ -53,7 +50,7 @@ impl Message {
     /// Parses the raw body (never PHP's `$_POST`), verifies it with the myPOS key, and checks
     /// the field formats.
     pub fn parse_and_verify(body: &[u8], mypos_key: &PublicKey) -> Result<Self> {
-        // verify_form refuses bodies over MAX_BODY_BYTES.
+        // verify_form refuses bodies over the limits of crate::limits.
         let fields = verify_form(body, mypos_key)?;
         Self::from_verified_fields(fields)
     }

@@ -9,14 +9,11 @@ use crate::canonical::signing_input;
 use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::limits::{MAX_BODY_BYTES, MAX_DEPTH};
 use crate::request::OutputFormat;
 use crate::signer::sign_values;
 use crate::status::StatusCode;
 use crate::verifier::verify_values;
-
-/// Largest answer accepted.
-pub const MAX_RESPONSE_BYTES: usize = 1 << 20;
-const MAX_DEPTH: usize = 16;
 
 /// A node of an answer document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,9 +252,10 @@ fn parse_status(root: &Node) -> Result<Option<StatusCode>> {
 
 /// Parses a JSON or XML answer into a tree without verifying it.
 pub fn parse_document(body: &[u8], format: Option<OutputFormat>) -> Result<(OutputFormat, Node)> {
-    if body.len() > MAX_RESPONSE_BYTES {
+    if body.len() > MAX_BODY_BYTES {
         return Err(Error::MalformedResponse(format!(
-            "answer larger than {MAX_RESPONSE_BYTES} bytes"
+            "answer has {} bytes; at most {MAX_BODY_BYTES} are accepted",
+            body.len()
         )));
     }
     let text = std::str::from_utf8(body).map_err(|_| Error::InvalidUtf8("API answer".into()))?;

@@ -73,13 +73,6 @@ pub fn verify_fields(fields: Fields, key: &PublicKey) -> Result<Fields> {
 
 /// Parses and verifies a raw urlencoded body. Returns the fields without Signature, in order.
 pub fn verify_form(body: &[u8], key: &PublicKey) -> Result<Fields> {
-    // The same cap as every other entry point (C, PHP, Message): nothing myPOS sends is near it.
-    if body.len() > crate::message::MAX_BODY_BYTES {
-        return Err(Error::MalformedBody(format!(
-            "body has {} bytes; at most {} are accepted",
-            body.len(),
-            crate::message::MAX_BODY_BYTES
-        )));
-    }
+    // parse_urlencoded enforces the limits of crate::limits (bytes, fields, names).
     verify_fields(parse_urlencoded(body)?, key)
 }

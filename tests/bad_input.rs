@@ -146,7 +146,11 @@ fn malformed_notify_bodies() {
             b"Signature=AAAA".to_vec(),
             "MalformedBody",
         ),
-        ("huge", vec![b'a'; (1 << 20) + 1], "MalformedBody"),
+        (
+            "huge",
+            vec![b'a'; ipc::limits::MAX_BODY_BYTES + 1],
+            "MalformedBody",
+        ),
         (
             "short signature",
             format!("{unsigned}&Signature=AAAA").into_bytes(),

@@ -1175,7 +1175,7 @@ fn hostile_table_is_large_and_names_are_unique() {
     }
     assert!(table
         .iter()
-        .any(|c| c.body.len() > ipc::message::MAX_BODY_BYTES));
+        .any(|c| c.body.len() > ipc::limits::MAX_BODY_BYTES));
 }
 
 #[test]
@@ -1184,7 +1184,7 @@ fn verify_form_agrees_on_signature_level_outcomes() {
     let k = keys();
     for case in cases(&k) {
         let key = verifier_key(&k, case.verifier);
-        if case.body.len() > ipc::message::MAX_BODY_BYTES {
+        if case.body.len() > ipc::limits::MAX_BODY_BYTES {
             continue;
         }
         let r = ipc::verify_form(&case.body, key);
@@ -1357,10 +1357,10 @@ fn c_code(kind: Kind) -> u32 {
 
 /// (ipc_verify_form code, ipc_message_parse code, text the error detail must contain).
 fn c_expectation(case: &Case) -> (u32, u32, String) {
-    const MAX_BUFFER_BYTES: usize = 1 << 20;
-    if case.body.len() > MAX_BUFFER_BYTES {
+    use ipc::limits::MAX_BODY_BYTES;
+    if case.body.len() > MAX_BODY_BYTES {
         let detail = format!(
-            "body has {} bytes; at most {MAX_BUFFER_BYTES}",
+            "body has {} bytes; at most {MAX_BODY_BYTES}",
             case.body.len()
         );
         return (16, 16, detail);

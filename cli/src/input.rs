@@ -5,8 +5,9 @@ use std::path::Path;
 
 use crate::fail::{CliResult, Failure};
 
-/// Largest stdin accepted (a body, an answer or a pack).
-const MAX_STDIN: u64 = 4 << 20;
+/// Largest stdin accepted (a body, an answer or a pack): the core's input cap plus room for
+/// the trailing CRLF that is stripped; the core refuses anything over its cap with its message.
+const MAX_STDIN: u64 = ipc::limits::MAX_BODY_BYTES as u64 + 2;
 
 /// Reads stdin byte for byte, ignoring one trailing LF or CRLF.
 pub fn stdin_bytes() -> CliResult<Vec<u8>> {

@@ -165,6 +165,36 @@ fn verify_accepts_spki_and_ignores_one_trailing_newline() {
 }
 
 #[test]
+fn verify_applies_the_input_limits() {
+    let spki = shared("test-keys/simulated-mypos-public-key.pem");
+    let verify = |body: &[u8]| ipc(&["verify", "--cert", path(&spki)], body);
+    // The body of issue 13: 108,000 distinct empty fields, refused as too many fields.
+    let mut many: String = (0..108_000).map(|i| format!("a{i}=&")).collect();
+    many.push_str("Signature=AAAA");
+    let out = verify(many.as_bytes());
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("more than 4096 fields (the limit)"),
+        "{}",
+        stderr(&out)
+    );
+    let long_name = format!("{}=1&Signature=AAAA", "N".repeat(65));
+    let out = verify(long_name.as_bytes());
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("longer than 64 bytes (the limit)"));
+    // Past the byte limit (a trailing newline aside): refused by the core, naming the limit.
+    let mut big = vec![b'a'; ipc::limits::MAX_BODY_BYTES + 1];
+    big.push(b'\n');
+    let out = verify(&big);
+    assert_eq!(code(&out), 2);
+    assert!(
+        stderr(&out).contains("body has 1048577 bytes; at most 1048576"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
 fn verify_reports_malformed_certificates() {
     let v = &vectors("incoming-notifications.json")[0];
     let body = v["raw_body"].as_str().unwrap();

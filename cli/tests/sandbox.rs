@@ -913,8 +913,27 @@ fn hostile_bodies_get_clear_answers_and_the_sandbox_keeps_serving() {
         let r = Response::parse_and_verify(text.as_bytes(), None, &w.mypos).unwrap();
         assert!(matches!(r.status().0, 1 | 5), "{body:?}: {}", r.status().0);
     }
-    let (code, _) = send(&vec![b'a'; (1 << 20) + 10]);
+    // The core's input limits: a body of exactly the cap is read and refused by the parser,
+    // one byte more is refused unread; too many fields are named in StatusMsg.
+    let (code, text) = send(&vec![b'a'; ipc::limits::MAX_BODY_BYTES]);
+    assert_eq!(code, 200);
+    let r = Response::parse_and_verify(text.as_bytes(), None, &w.mypos).unwrap();
+    assert_eq!(r.status().0, 5, "{}", r.status_msg());
+    let (code, _) = send(&vec![b'a'; ipc::limits::MAX_BODY_BYTES + 1]);
     assert_eq!(code, 413);
+    let many: String = (0..=ipc::limits::MAX_FIELDS)
+        .map(|i| format!("f{i}="))
+        .collect::<Vec<_>>()
+        .join("&");
+    let (code, text) = send(many.as_bytes());
+    assert_eq!(code, 200);
+    let r = Response::parse_and_verify(text.as_bytes(), None, &w.mypos).unwrap();
+    assert_eq!(r.status().0, 5);
+    assert!(
+        r.status_msg().contains("more than 4096 fields (the limit)"),
+        "{}",
+        r.status_msg()
+    );
     assert_eq!(w.payment_status_or_5("NOPE"), 5);
 }
 

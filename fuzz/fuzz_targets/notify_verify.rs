@@ -57,7 +57,7 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => {
             let _ = e.to_string();
             let _ = ipc::Decision::rejected(&e);
-            if data.len() > ipc::message::MAX_BODY_BYTES {
+            if data.len() > ipc::limits::MAX_BODY_BYTES {
                 assert!(matches!(e, Error::MalformedBody(_)));
             }
         }

@@ -2,6 +2,8 @@
 
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
+use ipc::fields::NameSet;
+use ipc::limits::{MAX_FIELDS, MAX_FIELD_NAME_BYTES};
 use ipc::Fields;
 
 use crate::errors::{invalid, malformed};
@@ -68,7 +70,8 @@ pub fn type_name(value: &Zval) -> &'static str {
 }
 
 /// An ordered name => value array as fields: names are non-empty strings, values strings or
-/// ints, names unique (case-insensitively; a duplicate is `dup`'s exception).
+/// ints, names unique (case-insensitively), within the limits of `ipc::limits` (a duplicate or
+/// a breach of a limit is `dup`'s exception).
 pub fn fields(
     what: &str,
     array: &ZendHashTable,
@@ -77,7 +80,13 @@ pub fn fields(
     if array.is_empty() {
         return Err(invalid(format!("{what}: must not be empty")));
     }
+    if array.len() > MAX_FIELDS {
+        return Err(dup(format!(
+            "{what}: has more than {MAX_FIELDS} fields (the limit)"
+        )));
+    }
     let mut out = Fields::new();
+    let mut seen = NameSet::with_capacity(array.len());
     for (key, value) in array.iter() {
         let name = key_text(&key);
         if matches!(key, ArrayKey::Long(_)) {
@@ -90,7 +99,13 @@ pub fn fields(
                 "{what}: field names must be non-empty text"
             )));
         }
-        if out.get(&name).is_some() {
+        if name.len() > MAX_FIELD_NAME_BYTES {
+            return Err(dup(format!(
+                "{what}: field name '{}…' is longer than {MAX_FIELD_NAME_BYTES} bytes (the limit)",
+                name.chars().take(20).collect::<String>()
+            )));
+        }
+        if !seen.insert(&name) {
             return Err(dup(format!("{what}: duplicate field '{name}'")));
         }
         let v = scalar(what, &name, value)?;

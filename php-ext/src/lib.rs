@@ -45,12 +45,33 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     ModuleBuilder::new("mypos_ipc", VERSION)
         .request_startup_function(request_startup)
         .constant(("MyPOS\\IPC\\VERSION", VERSION, &[]))
+        // The input limits of every entry point (ipc::limits).
+        .constant((
+            "MyPOS\\IPC\\MAX_BODY_BYTES",
+            limit(ipc::limits::MAX_BODY_BYTES),
+            &[],
+        ))
+        .constant((
+            "MyPOS\\IPC\\MAX_FIELDS",
+            limit(ipc::limits::MAX_FIELDS),
+            &[],
+        ))
+        .constant((
+            "MyPOS\\IPC\\MAX_FIELD_NAME_BYTES",
+            limit(ipc::limits::MAX_FIELD_NAME_BYTES),
+            &[],
+        ))
         .class::<config::Config>()
         .class::<request::Request>()
         .class::<notification::Notification>()
         .class::<notification::Decision>()
         .class::<response::Response>()
         .pipe(functions::register)
+}
+
+/// A limit as a PHP int (they are small; saturates rather than wraps).
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 trait Pipe: Sized {

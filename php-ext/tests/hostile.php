@@ -68,7 +68,7 @@ foreach ($doc['cases'] as $case) {
     $body = body($case);
     $cert = $certs[$case['verify_with']];
     $error = $case['expected_error'] ?? null;
-    $huge = strlen($body) > 1 << 20;
+    $huge = strlen($body) > IPC\MAX_BODY_BYTES;
 
     // verify_form(): signature level only (field formats are Notification's job).
     if ($error === null || $error['kind'] === 'InvalidMessage') {
@@ -76,8 +76,8 @@ foreach ($doc['cases'] as $case) {
     } elseif ($error['kind'] === 'SignatureInvalid') {
         Tap::is(IPC\verify_form($body, $cert), false, "$name: verify_form() is false");
     } elseif ($huge) {
-        // The same 1 MiB cap as Config::notification() and the C ABI.
-        $want = 'verify_form(): $body: malformed body: body has ' . strlen($body) . ' bytes; at most 1048576 are accepted';
+        // The same cap as Config::notification() and the C ABI.
+        $want = 'verify_form(): $body: malformed body: body has ' . strlen($body) . ' bytes; at most ' . IPC\MAX_BODY_BYTES . ' are accepted';
         Tap::throws(fn () => IPC\verify_form($body, $cert), $MI, "$name: verify_form() refuses the huge body", $want);
     } else {
         $e = Tap::throws(fn () => IPC\verify_form($body, $cert), $MI, "$name: verify_form() throws MalformedInputException", 'verify_form(): $body: ' . needle($error));
@@ -101,7 +101,7 @@ foreach ($doc['cases'] as $case) {
         $e = Tap::throws(fn () => $config->notification($body), $SE, "$name: notification() throws SignatureException");
         Tap::is($e?->getMessage(), 'Config::notification(): $rawBody: signature invalid', "$name: the message says only 'signature invalid'");
     } else {
-        $want = $huge ? 'malformed body: body has ' . strlen($body) . ' bytes; at most 1048576 are accepted' : needle($error);
+        $want = $huge ? 'malformed body: body has ' . strlen($body) . ' bytes; at most ' . IPC\MAX_BODY_BYTES . ' are accepted' : needle($error);
         $e = Tap::throws(fn () => $config->notification($body), $MI, "$name: notification() throws MalformedInputException", 'Config::notification(): $rawBody: ' . $want);
         Tap::ok($e === null || strlen($e->getMessage()) < 300, "$name: notification() message is short");
     }

@@ -7,9 +7,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use super::result::ipc_result;
 use crate::error::Error;
-
-/// Largest buffer any function accepts (1 MiB).
-pub const MAX_BUFFER_BYTES: usize = 1 << 20;
+// The one input cap of every entry point (a body, an answer, a PEM or a pack).
+use crate::limits::MAX_BODY_BYTES;
 
 /// A failure inside an `ipc_*` function: a code and its detail.
 #[derive(Debug)]
@@ -85,11 +84,11 @@ pub(crate) unsafe fn arg_str<'a>(p: *const c_char, name: &str) -> FfiResult<&'a 
     }
     // SAFETY: non-NULL and NUL-terminated per the caller's contract.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    if bytes.len() > MAX_BUFFER_BYTES {
+    if bytes.len() > MAX_BODY_BYTES {
         return Err(FfiError::new(
             ipc_result::BufferTooLarge,
             format!(
-                "{name} has {} bytes; at most {MAX_BUFFER_BYTES} are accepted",
+                "{name} has {} bytes; at most {MAX_BODY_BYTES} are accepted",
                 bytes.len()
             ),
         ));
@@ -115,7 +114,7 @@ pub(crate) unsafe fn opt_str<'a>(p: *const c_char, name: &str) -> FfiResult<Opti
     }
 }
 
-/// A required byte buffer: non-NULL, non-empty, at most [`MAX_BUFFER_BYTES`].
+/// A required byte buffer: non-NULL, non-empty, at most [`MAX_BODY_BYTES`].
 ///
 /// # Safety
 /// `p` must be NULL or valid for reads of `len` bytes for `'a`.
@@ -126,10 +125,10 @@ pub(crate) unsafe fn arg_bytes<'a>(p: *const u8, len: usize, name: &str) -> FfiR
             format!("{name} is NULL"),
         ));
     }
-    if len > MAX_BUFFER_BYTES {
+    if len > MAX_BODY_BYTES {
         return Err(FfiError::new(
             ipc_result::BufferTooLarge,
-            format!("{name} has {len} bytes; at most {MAX_BUFFER_BYTES} are accepted"),
+            format!("{name} has {len} bytes; at most {MAX_BODY_BYTES} are accepted"),
         ));
     }
     if len == 0 {

@@ -16,7 +16,7 @@ pub use purchase::{
 
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::fields::{Fields, SIGNATURE};
+use crate::fields::{limit_breach, Fields, NameSet, SIGNATURE};
 use crate::signer::sign_fields;
 
 /// `OutputFormat` of a server-to-server answer.
@@ -178,6 +178,10 @@ impl GenericRequest {
         } else {
             Fields::new()
         };
+        let mut seen = NameSet::with_capacity(fields.len() + self.params.len());
+        for (n, _) in fields.iter() {
+            seen.insert(n);
+        }
         for (n, v) in self.params.iter() {
             if n.is_empty() {
                 return Err(Error::request(n, "empty parameter name"));
@@ -185,7 +189,7 @@ impl GenericRequest {
             if n.eq_ignore_ascii_case(SIGNATURE) {
                 return Err(Error::request(n, "Signature is added by the signer"));
             }
-            if fields.get(n).is_some() {
+            if !seen.insert(n) {
                 return Err(Error::request(n, "given twice"));
             }
             fields.push(n, v);
@@ -207,10 +211,14 @@ pub(crate) fn prefix(config: &Config, method: &str) -> Fields {
     f
 }
 
-/// Signs `fields` and appends Signature.
+/// Signs `fields` and appends Signature. What is signed stays within the limits that every
+/// parser (the sandbox's too) applies to a body.
 pub(crate) fn finish(config: &Config, method: &str, mut fields: Fields) -> Result<SignedRequest> {
     let signature = sign_fields(&fields, config.private_key())?;
     fields.push(SIGNATURE, signature);
+    if let Some(why) = limit_breach(&fields) {
+        return Err(Error::request("fields", why));
+    }
     Ok(SignedRequest {
         method: method.to_string(),
         fields,

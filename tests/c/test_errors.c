@@ -94,7 +94,7 @@ static void test_verify_errors(void) {
   ok_code(ipc_verify_form(NULL, len, sim_cert), IPC_RESULT_NULL_ARGUMENT, "verify_form: NULL body");
   ok_code(ipc_verify_form((const uint8_t *)signed_body, len, NULL), IPC_RESULT_NULL_ARGUMENT, "verify_form: NULL certificate");
   ok_code(ipc_verify_form((const uint8_t *)signed_body, 0, sim_cert), IPC_RESULT_MALFORMED_BODY, "verify_form: empty body");
-  ok_code(ipc_verify_form((const uint8_t *)signed_body, ((size_t)1 << 20) + 1, sim_cert), IPC_RESULT_BUFFER_TOO_LARGE, "verify_form: 1 MiB + 1");
+  ok_code(ipc_verify_form((const uint8_t *)signed_body, (size_t)IPC_MAX_BODY_BYTES + 1, sim_cert), IPC_RESULT_BUFFER_TOO_LARGE, "verify_form: IPC_MAX_BODY_BYTES + 1");
   ok_code(ipc_verify_form((const uint8_t *)body, strlen(body), sim_cert), IPC_RESULT_MISSING_SIGNATURE, "verify_form: missing Signature");
   const char *empty_sig = "A=1&Signature=";
   ok_code(ipc_verify_form((const uint8_t *)empty_sig, strlen(empty_sig), sim_cert), IPC_RESULT_MALFORMED_SIGNATURE, "verify_form: empty Signature");

@@ -11,6 +11,22 @@ static uint32_t next_random(void) {
 
 static int known(ipc_result r) { return r <= IPC_RESULT_NUL_IN_STRING; }
 
+/* `count` fields with distinct names (f1=&f2=&...), then a foreign Signature. */
+static char *count_body(size_t count) {
+  char *body = malloc(count * 10 + 32), *p = body;
+  for (size_t i = 1; i <= count; i++) p += sprintf(p, "f%zu=&", i);
+  strcpy(p, "Signature=AAAA");
+  return body;
+}
+
+/* One field whose name has `len` bytes, then a foreign Signature. */
+static char *name_body(size_t len) {
+  char *body = malloc(len + 32);
+  memset(body, 'N', len);
+  strcpy(body + len, "=1&Signature=AAAA");
+  return body;
+}
+
 int main(void) {
   const char *data = getenv("IPC_TEST_DATA");
   if (data == NULL) {
@@ -92,16 +108,48 @@ int main(void) {
   ok(known(r) && r != IPC_RESULT_OK, "333333 nested XML elements: refused, no crash");
   free(deep);
 
-  /* 4. A body of exactly 1 MiB is read; one byte more is refused up front. */
-  size_t mib = (size_t)1 << 20;
+  /* 4. A body of exactly IPC_MAX_BODY_BYTES is read; one byte more is refused up front. */
+  ok(IPC_MAX_BODY_BYTES == 1048576 && IPC_MAX_FIELDS == 4096 && IPC_MAX_FIELD_NAME_BYTES == 64,
+     "the header's limits: 1048576 bytes, 4096 fields, 64-byte names");
+  size_t mib = IPC_MAX_BODY_BYTES;
   char *big = malloc(mib);
   memset(big, 'a', mib);
   memcpy(big, "A=", 2);
   r = ipc_verify_form((const uint8_t *)big, mib, sim_cert);
-  ok(r == IPC_RESULT_MISSING_SIGNATURE, "1 MiB body without Signature is read and classed");
+  ok(r == IPC_RESULT_MISSING_SIGNATURE, "a body of IPC_MAX_BODY_BYTES without Signature is read and classed");
   r = ipc_verify_form((const uint8_t *)big, mib + 1, sim_cert);
-  ok(r == IPC_RESULT_BUFFER_TOO_LARGE, "1 MiB + 1 is BUFFER_TOO_LARGE");
+  ok(r == IPC_RESULT_BUFFER_TOO_LARGE, "IPC_MAX_BODY_BYTES + 1 is BUFFER_TOO_LARGE");
   free(big);
+
+  /* 5. Fields and names at and past their limits; duplicates in any letter case. The bodies
+   * carry a foreign Signature: within the limits they reach the RSA check and fail it. */
+  big = count_body(IPC_MAX_FIELDS - 1);
+  r = ipc_verify_form((const uint8_t *)big, strlen(big), sim_cert);
+  ok_code(r, IPC_RESULT_SIGNATURE_INVALID, "IPC_MAX_FIELDS fields (Signature included) reach the RSA check");
+  free(big);
+  big = count_body(IPC_MAX_FIELDS);
+  r = ipc_verify_form((const uint8_t *)big, strlen(big), sim_cert);
+  ok(r == IPC_RESULT_MALFORMED_BODY && last_error_has("more than 4096 fields (the limit)"),
+     "IPC_MAX_FIELDS + 1 fields: MALFORMED_BODY naming the limit");
+  free(big);
+  big = count_body(108000);
+  ipc_message *message = NULL;
+  r = ipc_message_parse((const uint8_t *)big, strlen(big), config, &message);
+  ok(r == IPC_RESULT_MALFORMED_BODY && message == NULL && last_error_has("more than 4096 fields (the limit)"),
+     "108000 fields (issue 13): MALFORMED_BODY, too many fields");
+  free(big);
+  big = name_body(IPC_MAX_FIELD_NAME_BYTES);
+  r = ipc_verify_form((const uint8_t *)big, strlen(big), sim_cert);
+  ok_code(r, IPC_RESULT_SIGNATURE_INVALID, "a 64-byte name reaches the RSA check");
+  free(big);
+  big = name_body(IPC_MAX_FIELD_NAME_BYTES + 1);
+  r = ipc_verify_form((const uint8_t *)big, strlen(big), sim_cert);
+  ok(r == IPC_RESULT_MALFORMED_BODY && last_error_has("field name at position 1 is longer than 64 bytes (the limit)"),
+     "a 65-byte name: MALFORMED_BODY naming the limit");
+  free(big);
+  const char *dup = "Amount=1&b=2&AMOUNT=3&Signature=AAAA";
+  r = ipc_verify_form((const uint8_t *)dup, strlen(dup), sim_cert);
+  ok(r == IPC_RESULT_DUPLICATE_FIELD && last_error_has("AMOUNT"), "duplicate names in another letter case: DUPLICATE_FIELD");
 
   ipc_string_free(signed_body);
   ipc_config_free(config);

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
+pub mod bodies;
+
 /// `../shared` beside the repository (CI clones the repo with shared/ next to it).
 pub fn shared() -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");

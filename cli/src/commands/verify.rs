@@ -1,5 +1,6 @@
 //! `ipc verify` and `ipc verify-response`.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::{Map, Value};
@@ -23,10 +24,16 @@ pub fn node_json(node: &ipc::Node) -> Value {
     match node {
         ipc::Node::Leaf(v) => Value::String(v.clone()),
         ipc::Node::Branch(children) => {
+            // Each name's count among the siblings, taken once: a scan per child was
+            // quadratic in the number of siblings.
+            let mut counts: HashMap<&str, usize> = HashMap::with_capacity(children.len());
+            for (n, _) in children {
+                *counts.entry(n.as_str()).or_default() += 1;
+            }
             let mut map = Map::new();
             for (n, c) in children {
                 let value = node_json(c);
-                let repeats = children.iter().filter(|(other, _)| other == n).count() > 1;
+                let repeats = counts.get(n.as_str()).is_some_and(|&k| k > 1);
                 match map.get_mut(n) {
                     Some(Value::Array(items)) if repeats => items.push(value),
                     _ if repeats => {

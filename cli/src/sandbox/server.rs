@@ -11,8 +11,8 @@ use super::checks::{self, Identity, Reject};
 use super::state::State;
 use super::{api, pages, purchase};
 
-/// Largest request body read.
-const MAX_BODY: u64 = 1 << 20;
+/// Largest request body read: the core's input cap, so the sandbox refuses what myPOS would.
+const MAX_BODY: u64 = ipc::limits::MAX_BODY_BYTES as u64;
 /// How often idle workers look at the stop flag.
 const POLL: Duration = Duration::from_millis(100);
 
