@@ -87,7 +87,8 @@ final class NotifyHandler
             }
             return $this->answer($decision, $order, $notification);
         } catch (\Throwable $e) {
-            $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': ' . self::short($e->getMessage()) . '; answered 500 (not OK)');
+            $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': '
+                . self::short($e->getMessage()) . '; answered 500 (not OK)');
             return new Answer(500, 'error');
         } finally {
             $this->lock->release($ipcOrderId);
@@ -101,7 +102,8 @@ final class NotifyHandler
      */
     private function withoutLock(Notification $notification, string $ipcOrderId, string $lock): Answer
     {
-        $why = ($lock === OrderLock::BUSY ? 'order lock busy' : 'order lock unavailable') . ' (' . $this->lock->problem() . ')';
+        $why = ($lock === OrderLock::BUSY ? 'order lock busy' : 'order lock unavailable')
+            . ' (' . $this->lock->problem() . ')';
         $fresh = null;
         $decision = null;
         try {
@@ -134,7 +136,7 @@ final class NotifyHandler
                     $why
                 ));
             } catch (\Throwable $e) {
-                $this->log->error("notify for order {$ipcOrderId}: the order note could not be added: " . get_class($e));
+                $this->log->error("notify for order {$ipcOrderId}: order note not added: " . get_class($e));
             }
         }
         return new Answer(503, $lock === OrderLock::BUSY ? 'busy' : 'lock unavailable');
@@ -156,7 +158,7 @@ final class NotifyHandler
                 // woocommerce_payment_complete hooks; it catches their Exceptions (returning
                 // false) but not Errors. Either way the read-back decides the answer.
                 if ($order->payment_complete((string) $decision->trnref()) === false) {
-                    $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure (see WooCommerce's log)");
+                    $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure");
                 }
                 $order->save();
                 break;

@@ -61,8 +61,13 @@ final class Orders
      */
     public static function paidStatuses(): array
     {
-        $statuses = function_exists('wc_get_is_paid_statuses') ? (array) wc_get_is_paid_statuses() : ['processing', 'completed'];
-        return array_values(array_map(static fn ($s): string => (string) preg_replace('/^wc-/', '', (string) $s), $statuses));
+        $statuses = function_exists('wc_get_is_paid_statuses')
+            ? (array) wc_get_is_paid_statuses()
+            : ['processing', 'completed'];
+        return array_values(array_map(
+            static fn ($s): string => (string) preg_replace('/^wc-/', '', (string) $s),
+            $statuses
+        ));
     }
 
     /**

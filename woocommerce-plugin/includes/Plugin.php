@@ -257,7 +257,7 @@ final class Plugin
             $log->warning(sprintf('notify endpoint: discarded %d bytes printed before the answer', strlen($discarded)));
         }
         if (headers_sent($file, $line)) {
-            $log->error("notify endpoint: output started at {$file}:{$line} before the answer; myPOS may not see a clean answer");
+            $log->error("notify endpoint: output started at {$file}:{$line} before the answer; it may not be clean");
         }
         if ($answer->redirect !== null) {
             wp_safe_redirect($answer->redirect);

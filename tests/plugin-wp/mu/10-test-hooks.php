@@ -53,12 +53,18 @@ add_action('woocommerce_payment_complete', static function ($orderId, $trnref = 
  *   throw-exc  ... throws an Exception (WooCommerce's payment_complete() catches that kind);
  *   stall      the payment stalls 5.5 s before it is saved, holding the order lock;
  *   hold       the order lock is kept 4.5 s after the save;
- *   lock-null  GET_LOCK answers NULL; lock-error: the GET_LOCK query fails.
+ *   lock-null  GET_LOCK answers NULL; lock-error: the GET_LOCK query fails;
+ *   no-defer   WooCommerce's transactional e-mails are not deferred (its default).
+ * X-Mypos-Mail-Ms: how long the mail transport takes per message (instant by default).
  */
 function mypos_wp_test_fault(string $name): bool
 {
     $faults = array_map('trim', explode(',', (string) ($_SERVER['HTTP_X_MYPOS_TEST'] ?? '')));
     return in_array($name, $faults, true);
+}
+
+if (mypos_wp_test_fault('no-defer')) {
+    add_filter('woocommerce_defer_transactional_emails', '__return_false', 1000);
 }
 
 add_action('woocommerce_api_request', static function (): void {
@@ -111,9 +117,9 @@ add_action('init', static function (): void {
 });
 add_filter('woocommerce_order_is_paid_statuses', static fn (array $statuses): array => [...$statuses, 'shipped']);
 
-// A mail transport that takes `mypos_wp_test_mail_ms` per message (instant by default).
+// A mail transport that takes X-Mypos-Mail-Ms per message, at most 10 s.
 add_filter('pre_wp_mail', static function ($short, array $atts) {
-    $ms = (int) get_option('mypos_wp_test_mail_ms', 0);
+    $ms = min(10000, max(0, (int) ($_SERVER['HTTP_X_MYPOS_MAIL_MS'] ?? 0)));
     mypos_wp_test_event('mail-start', (string) ($atts['subject'] ?? ''));
     usleep($ms * 1000);
     mypos_wp_test_event('mail-end', (string) ($atts['subject'] ?? ''));
