@@ -42,7 +42,7 @@ wp_db_start || bail "$WP_ERROR"
 ok "private MariaDB on a Unix socket"
 wp_site_install || bail "$WP_ERROR"
 ok "wp_install() into the private database"
-wp_configure "$hold_ms" 5 || bail "$WP_ERROR"
+wp_configure "$hold_ms" 6 || bail "$WP_ERROR"
 order="${WP_ORDERS[0]}"
 ok "gateway configured with the pack, orders ${WP_ORDERS[*]} created"
 wp_web_start
@@ -174,6 +174,20 @@ check "... the waiter changed nothing (order still pending when it answered)" \
 check "... the log says busy" grep -q "IPCPurchaseNotify for order $o not handled: order lock busy (held by another request for more than 3 s)" "$tmp/wc.log"
 check "... the holder is answered OK (got $(got "$tmp/holder")) and its payment is recorded once" \
   ok_and_paid_once "$tmp/holder" "$o" 510004
+
+# The holder keeps the lock 4.5 s after its save: the waiter gives up after 3 s, reads the
+# payment back, answers OK and changes nothing.
+both_ok() { is_ok "$1" && is_ok "$2"; }
+waiter_clean() { paid_once "$1" wc-processing 510005 && grep -q "notify for order $1 without the lock, order lock busy" "$tmp/wc.log" && ! grep -q "for order $1 not handled" "$tmp/wc.log"; }
+o="${WP_ORDERS[5]}"; notify "$myposkey" 510005 "$o" >"$tmp/n5.txt"
+post "$tmp/n5.txt" "$tmp/holder2" hold & holder=$!
+for _ in $(seq 80); do grep -q " hold " "$tmp/events.log" && break; sleep 0.1; done
+post "$tmp/n5.txt" "$tmp/waiter2"
+wait "$holder"
+check "lock held past the wait after the save: holder and waiter both answered exactly OK (got $(got "$tmp/holder2") / $(got "$tmp/waiter2"))" \
+  both_ok "$tmp/holder2" "$tmp/waiter2"
+check "... paid once, no note from the waiter ($(jq_ 'count($s["notes"])' <<<"$(state "$o")") notes)" \
+  bash -c "$(declare -f paid_once paid_as pc_count state wp_state wpphp jq_); tmp='$tmp' ext='$ext' wp_lib='$wp_lib' wp='$wp'; paid_once $o wc-processing 510005 && ! grep -q 'order $o without\|order $o not handled' '$tmp/wc.log'"
 
 # --- No Apache anywhere, the web server stops on SIGTERM.
 check "no Apache is listening" bash -c '! pgrep -x apache2 >/dev/null'

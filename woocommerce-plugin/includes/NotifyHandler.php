@@ -112,7 +112,9 @@ final class NotifyHandler
         } catch (\Throwable $e) {
             $why .= '; reading the order failed: ' . get_class($e);
         }
-        if ($decision !== null && in_array($decision->action(), self::CHANGES_NOTHING, true)) {
+        // The returning buyer is sent on as usual (the note and the status check are skipped).
+        $browser = $decision !== null && str_starts_with($decision->reply(), 'redirect_');
+        if ($decision !== null && ($browser || in_array($decision->action(), self::CHANGES_NOTHING, true))) {
             $this->log->info("notify for order {$ipcOrderId} without the lock, {$why}: nothing to change");
             return $this->answer($decision, $fresh, $notification);
         }

@@ -180,6 +180,16 @@ final class NotifyPersistedTest extends TestCase
         $this->assertNotSame('OK', $this->handle(self::notify(39, '24.45', '555'))->body, 'another payment is not OK');
     }
 
+    public function testReturningBuyerIsRedirectedEvenWhenTheLockIsBusy(): void
+    {
+        self::order(42);
+        \Stub::$locks['mypos_ipc_wp_42'] = true;
+        $ok = self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '42', 'IPC_Trnref' => '1']);
+        $this->assertStringContainsString('order-received/42', (string) $this->handle($ok)->redirect);
+        $this->assertSame('pending', self::saved(42)->get_status());
+        $this->assertSame([], \Stub::$noteLog);
+    }
+
     public function testLockFailureNotesTheOrderWithTheReason(): void
     {
         self::order(40);
