@@ -127,9 +127,11 @@ check "(d) all $concurrent concurrent notifies answered 200 and exactly OK, desp
 log="$(cat "$events")"
 count() { grep -c " $1 " <<<"$log"; }
 first_leave="$(awk '$3 == "leave" {print $1}' <<<"$log" | sort -n | head -1)"
-last_enter="$(awk '$3 == "enter" {print $1}' <<<"$log" | sort -n | tail -1)"
-check "(d) the requests overlapped ($(count enter) entered before the first left: $last_enter < $first_leave)" \
-  php -r "exit($(count enter) === $concurrent && (float) '$last_enter' < (float) '$first_leave' ? 0 : 1);"
+# Two requests inside at once is what the lock must handle (as tests/plugin-wp); on a loaded
+# machine the last curl may start after the first request is done.
+second_enter="$(awk '$3 == "enter" {print $1}' <<<"$log" | sort -n | sed -n 2p)"
+check "(d) the requests overlapped ($(count enter) entered; the second before the first left: $second_enter < $first_leave)" \
+  php -r "exit($(count enter) === $concurrent && (float) '$second_enter' < (float) '$first_leave' ? 0 : 1);"
 first_ask="$(awk '$3 == "lock-ask" {print $1}' <<<"$log" | sort -n | head -1)"
 last_release="$(awk '$3 == "lock-release" {print $1}' <<<"$log" | sort -n | tail -1)"
 check "(d) the order lock was held one request after the other ($(count lock-release) holds of $hold_ms ms)" \
