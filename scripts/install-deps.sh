@@ -4,12 +4,13 @@
 # Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
 # phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
 # playwright-core), load (wrk), wc-e2e (what ../shared/wc-e2e's WordPress + WooCommerce store needs),
+# fpm (php8.2-fpm + nginx, started by tests/notify-fpm on loopback only; no service is enabled),
 # cbindgen, fuzz (cargo-fuzz), dist (zip). No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress browser load wc-e2e cbindgen fuzz dist)
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress fpm browser load wc-e2e cbindgen fuzz dist)
 
 apt_packages=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
@@ -24,6 +25,7 @@ for g in "${groups[@]}"; do
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;
     load) want wrk ;;
+    fpm) for p in php8.2-fpm php8.2-mysql nginx mariadb-server wordpress; do want "$p"; done ;;
     wc-e2e) for p in php8.2-cli php8.2-mysql php8.2-curl php8.2-xml php8.2-mbstring php8.2-zip mariadb-server bc curl; do want "$p"; done ;;
     cbindgen) ;;
     fuzz) ;;

@@ -42,20 +42,20 @@ wp_db_start || bail "$WP_ERROR"
 ok "private MariaDB on a Unix socket"
 wp_site_install || bail "$WP_ERROR"
 ok "wp_install() into the private database"
-wp_configure "$hold_ms" 1 || bail "$WP_ERROR"
+wp_configure "$hold_ms" 6 || bail "$WP_ERROR"
 order="${WP_ORDERS[0]}"
-ok "gateway configured with the pack, order $order created"
+ok "gateway configured with the pack, orders ${WP_ORDERS[*]} created"
 wp_web_start
 
-notify() { # $1 = signing key, $2 = trnref
+notify() { # $1 = signing key, $2 = trnref, [$3 = order]
   printf 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=24.45&Currency=EUR&OrderID=%s&IPC_Trnref=%s&RequestSTAN=083107&RequestDateTime=2026-11-23+10%%3A15%%3A00' \
-    "$order" "$2" | "$ipc" sign --key "$1"
+    "${3:-$order}" "$2" | "$ipc" sign --key "$1"
 }
-post() { # $1 = body file, $2 = output prefix
-  curl -s --max-time 20 -o "$2.body" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
-    --data-binary "@$1" "$url" >"$2.code"
+post() { # $1 = body file, $2 = output prefix, [$3 = X-Mypos-Test faults, see mu/10-test-hooks.php]
+  curl -s --max-time 20 -o "$2.body" -D "$2.headers" -w '%{http_code}' -H 'Content-Type: application/x-www-form-urlencoded' \
+    -H "X-Mypos-Test: ${3:-}" --data-binary "@$1" "$url" >"$2.code"
 }
-state() { wp_state "$order"; }
+state() { wp_state "${1:-$order}"; }
 jq_() { php -r '$s = json_decode(stream_get_contents(STDIN), true); echo '"$1"';'; }
 
 # --- A forged notify (signed with the merchant key, not myPOS's) is refused and changes nothing.
@@ -105,6 +105,89 @@ check "the order has exactly one note ($(jq_ 'json_encode($s["notes"])' <<<"$aft
 post "$tmp/forged.txt" "$tmp/forged2"
 check "forged notify after payment answered 400 and changed nothing" \
   test "$(cat "$tmp/forged2.code")|$(state)" = "400|$after"
+
+# --- Issue 13: OK if and only if the payment is recorded (read back), and nothing but `OK`.
+myposkey="$keys/simulated-mypos-private-key.pem"
+is_ok() { cmp -s "$1.body" <(printf OK) && [ "$(cat "$1.code")" = 200 ]; } # exactly the two bytes
+got() { printf '%s %q' "$(cat "$1.code")" "$(head -c 200 "$1.body")"; }
+sql() { timeout 10 mariadb --no-defaults --socket="$sock" -u root wp -N -e "$1"; }
+paid_as() { # $1 = order, $2 = status, $3 = trnref: the payment is recorded
+  test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . $s["trnref"] . "|" . ($s["date_paid"] !== "" ? "paid" : "unpaid")' <<<"$(state "$1")")" = "$2|$3|$3|paid"
+}
+pc_count() { grep -c " payment_complete $1 " "$tmp/events.log"; }
+paid_once() { paid_as "$@" && [ "$(pc_count "$1")" = 1 ]; }
+ok_and_paid_once() { is_ok "$1" && paid_once "$2" wc-processing "$3"; } # $1 = answer, $2 = order, $3 = trnref
+
+# A woocommerce_payment_complete hook (run after the save) throws an Error.
+o="${WP_ORDERS[1]}"; notify "$myposkey" 510001 "$o" >"$tmp/n1.txt"
+post "$tmp/n1.txt" "$tmp/throw" throw
+check "payment hook throwing an Error after the save: answer exactly OK (got $(got "$tmp/throw"))" is_ok "$tmp/throw"
+check "... the order is paid once (processing, trnref 510001, $(pc_count "$o") payment_complete)" \
+  paid_once "$o" wc-processing 510001
+check "... and the log names the exception's class" grep -q "notify for order $o: Error thrown while applying mark_paid" "$tmp/wc.log"
+check "... Content-Type is text/plain" grep -qi '^Content-Type: text/plain' "$tmp/throw.headers"
+
+# Another plug-in prints a notice and whitespace inside the wc-api request (display_errors on),
+# and its payment hook throws an Exception (which WooCommerce's payment_complete() catches).
+o="${WP_ORDERS[2]}"; notify "$myposkey" 510002 "$o" >"$tmp/n2.txt"
+post "$tmp/n2.txt" "$tmp/noisy" noisy,throw-exc
+check "notice, whitespace and echo inside the wc-api request: body exactly OK (got $(got "$tmp/noisy"))" is_ok "$tmp/noisy"
+check "... the order is paid once" paid_once "$o" wc-processing 510002
+check "... the discarded output is logged" grep -q "notify endpoint: discarded [0-9]* bytes printed before the answer" "$tmp/wc.log"
+
+# A custom status another plug-in counts as paid: the duplicate notify is OK and changes nothing.
+sql "UPDATE wp_posts SET post_status = 'wc-shipped' WHERE ID = $order"
+shipped="$(state)"
+post "$tmp/valid.txt" "$tmp/shipped"
+check "duplicate notify for an order in a custom paid status answered exactly OK (got $(got "$tmp/shipped"))" is_ok "$tmp/shipped"
+check "... and changed nothing ($(jq_ '$s["status"]' <<<"$(state)"), one payment_complete)" \
+  test "$(state)|$(pc_count "$order")" = "$shipped|1"
+
+# The order lock unavailable: GET_LOCK answers NULL, or its query fails.
+o="${WP_ORDERS[3]}"; notify "$myposkey" 510003 "$o" >"$tmp/n3.txt"
+before="$(state "$o")"
+for fault in lock-null lock-error; do
+  post "$tmp/n3.txt" "$tmp/$fault" "$fault"
+  check "$fault: answered 503, not OK (got $(got "$tmp/$fault"))" test "$(cat "$tmp/$fault.code")" = 503
+done
+check "lock unavailable told apart in the log: GET_LOCK returned NULL" \
+  grep -q "IPCPurchaseNotify for order $o not handled: order lock unavailable (GET_LOCK returned NULL); answered 503 (not OK), nothing changed" "$tmp/wc.log"
+check "lock unavailable told apart in the log: database error" \
+  grep -q "IPCPurchaseNotify for order $o not handled: order lock unavailable (database error: .*GET_LOCK_BROKEN" "$tmp/wc.log"
+after3="$(state "$o")"
+check "... no state change (still pending, no payment; two notes saying why: $(jq_ 'json_encode($s["notes"])' <<<"$after3" | head -c 300))" \
+  test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . $s["trnref"] . "|" . $s["date_paid"] . "|" . count($s["notes"])' <<<"$after3")|$(pc_count "$o")" = "wc-pending||||2|0"
+
+# The lock held past the wait (3 s): the holder stalls 5.5 s before its save.
+o="${WP_ORDERS[4]}"; notify "$myposkey" 510004 "$o" >"$tmp/n4.txt"
+post "$tmp/n4.txt" "$tmp/holder" stall & holder=$!
+for _ in $(seq 50); do grep -q " stall " "$tmp/events.log" && break; sleep 0.1; done
+t0=$(date +%s.%N)
+post "$tmp/n4.txt" "$tmp/waiter"
+t1=$(date +%s.%N)
+waiter_state="$(state "$o")"
+wait "$holder"
+check "lock held past the wait: the waiter is answered 503, not OK, after at most ~3 s (got $(got "$tmp/waiter") in $(php -r "printf('%.1f', $t1 - $t0);") s)" \
+  bash -c "[ '$(cat "$tmp/waiter.code")' = 503 ] && php -r 'exit($t1 - $t0 < 4.4 ? 0 : 1);'"
+check "... the waiter changed nothing (order still pending when it answered)" \
+  test "$(jq_ '$s["status"] . "|" . $s["trnref"]' <<<"$waiter_state")" = "wc-pending|"
+check "... the log says busy" grep -q "IPCPurchaseNotify for order $o not handled: order lock busy (held by another request for more than 3 s)" "$tmp/wc.log"
+check "... the holder is answered OK (got $(got "$tmp/holder")) and its payment is recorded once" \
+  ok_and_paid_once "$tmp/holder" "$o" 510004
+
+# The holder keeps the lock 4.5 s after its save: the waiter gives up after 3 s, reads the
+# payment back, answers OK and changes nothing.
+both_ok() { is_ok "$1" && is_ok "$2"; }
+waiter_clean() { paid_once "$1" wc-processing 510005 && grep -q "notify for order $1 without the lock, order lock busy" "$tmp/wc.log" && ! grep -q "for order $1 not handled" "$tmp/wc.log"; }
+o="${WP_ORDERS[5]}"; notify "$myposkey" 510005 "$o" >"$tmp/n5.txt"
+post "$tmp/n5.txt" "$tmp/holder2" hold & holder=$!
+for _ in $(seq 80); do grep -q " hold " "$tmp/events.log" && break; sleep 0.1; done
+post "$tmp/n5.txt" "$tmp/waiter2"
+wait "$holder"
+check "lock held past the wait after the save: holder and waiter both answered exactly OK (got $(got "$tmp/holder2") / $(got "$tmp/waiter2"))" \
+  both_ok "$tmp/holder2" "$tmp/waiter2"
+check "... paid once, no note from the waiter ($(jq_ 'count($s["notes"])' <<<"$(state "$o")") notes)" \
+  waiter_clean "$o"
 
 # --- No Apache anywhere, the web server stops on SIGTERM.
 check "no Apache is listening" bash -c '! pgrep -x apache2 >/dev/null'

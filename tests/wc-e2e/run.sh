@@ -2,7 +2,8 @@
 # Optional suite: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) with the
 # local myPOS sandbox. Skipped unless WP_SRC (johnpbloch/wordpress-core) and WC_SRC
 # (bitpoke/stack-example-wordpress) name the snapshots. Headless Chromium pays, cancels and
-# refunds (browser.mjs); then concurrent duplicate notifies under the order lock pay once (HPOS).
+# refunds (browser.mjs); then concurrent duplicate notifies under the order lock pay once (HPOS),
+# answered exactly `OK` although another plug-in's payment hook prints noise and throws.
 # TAP output; screenshots in target/e2e/wc-NN-*.png. Usage: tests/wc-e2e/run.sh [EXT.so] [IPC_BIN]
 # Env: WC_CHECKOUT=block|classic (default block), WC_E2E_CONCURRENT (default 4), WC_E2E_BROWSER=0
 # (skip the browser flows), and the harness's WP_REF, WC_REF, WC_HPOS.
@@ -120,19 +121,25 @@ done
 for p in "${pids[@]}"; do wait "$p"; done
 codes=""; bodies=""
 for i in $(seq "$concurrent"); do codes+="$(cat "$tmp/req$i.code") "; bodies+="$(cat "$tmp/req$i.body") "; done
-check "(d) all $concurrent concurrent notifies answered 200 OK (got: $codes/ $bodies)" \
-  test "$codes$bodies" = "$(printf '200 %.0s' $(seq "$concurrent"))$(printf 'OK %.0s' $(seq "$concurrent"))"
+exact=0; for i in $(seq "$concurrent"); do cmp -s "$tmp/req$i.body" <(printf OK) && exact=$((exact + 1)); done
+check "(d) all $concurrent concurrent notifies answered 200 and exactly OK, despite the noisy throwing payment hook (got: $codes/ $bodies, $exact byte-exact)" \
+  test "$codes$exact" = "$(printf '200 %.0s' $(seq "$concurrent"))$concurrent"
 log="$(cat "$events")"
 count() { grep -c " $1 " <<<"$log"; }
 first_leave="$(awk '$3 == "leave" {print $1}' <<<"$log" | sort -n | head -1)"
-last_enter="$(awk '$3 == "enter" {print $1}' <<<"$log" | sort -n | tail -1)"
-check "(d) the requests overlapped ($(count enter) entered before the first left: $last_enter < $first_leave)" \
-  php -r "exit($(count enter) === $concurrent && (float) '$last_enter' < (float) '$first_leave' ? 0 : 1);"
+# Two requests inside at once is what the lock must handle (as tests/plugin-wp); on a loaded
+# machine the last curl may start after the first request is done.
+second_enter="$(awk '$3 == "enter" {print $1}' <<<"$log" | sort -n | sed -n 2p)"
+check "(d) the requests overlapped ($(count enter) entered; the second before the first left: $second_enter < $first_leave)" \
+  php -r "exit($(count enter) === $concurrent && (float) '$second_enter' < (float) '$first_leave' ? 0 : 1);"
 first_ask="$(awk '$3 == "lock-ask" {print $1}' <<<"$log" | sort -n | head -1)"
 last_release="$(awk '$3 == "lock-release" {print $1}' <<<"$log" | sort -n | tail -1)"
 check "(d) the order lock was held one request after the other ($(count lock-release) holds of $hold_ms ms)" \
   php -r "exit($(count lock-release) === $concurrent && ((float) '$last_release' - (float) '$first_ask') * 1000 >= $concurrent * $hold_ms ? 0 : 1);"
 check "(d) exactly one payment_complete (got $(count payment_complete))" test "$(count payment_complete)" = 1
+check "(d) the noisy payment hook ran and threw once (got $(count noisy-hook-throws))" test "$(count noisy-hook-throws)" = 1
+check "(d) the plug-in logged the hook's Error with its class and answered from the saved order" \
+  grep -qs "notify for order $order: Error thrown while applying mark_paid" "$site"/wp-content/uploads/wc-logs/mypos-ipc-*.log
 after="$(wp order "$order")"
 check "(d) order processing, transaction 710001, trnref meta stored once ($(jq_ '$s["status"] . " " . $s["transaction_id"] . " " . json_encode($s["trnref_rows"])' <<<"$after"))" \
   test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . json_encode($s["trnref_rows"])' <<<"$after")" = 'processing|710001|["710001"]'

@@ -12,6 +12,9 @@ use MyPOS\IPC\Notification;
  */
 final class NotifyHandler
 {
+    /** Decisions that leave the order as it is: safe to answer without holding its lock. */
+    private const CHANGES_NOTHING = ['duplicate', 'acknowledge', 'unknown_order', 'ignore'];
+
     public function __construct(
         private Settings $settings,
         private OrderLock $lock,
@@ -41,6 +44,8 @@ final class NotifyHandler
 
     /**
      * Applies a verified notification (from the endpoint, or nested in a verified status answer).
+     * The answer comes from what the database holds afterwards (read back), never from whether
+     * an exception escaped: other plug-ins' payment hooks run after the save and may throw.
      */
     public function process(Notification $notification): Answer
     {
@@ -49,9 +54,9 @@ final class NotifyHandler
         if ($order === null) {
             return $this->answer($notification->decide(null), null, $notification);
         }
-        if (!$this->lock->acquire($ipcOrderId)) {
-            $this->log->warning("notify for order {$ipcOrderId} not handled: order is locked by another request");
-            return new Answer(503, 'busy');
+        $lock = $this->lock->take($ipcOrderId);
+        if ($lock !== OrderLock::TAKEN) {
+            return $this->withoutLock($notification, $ipcOrderId, $lock);
         }
         try {
             // Read the order again under the lock: another worker may just have changed it.
@@ -60,8 +65,20 @@ final class NotifyHandler
                 return $this->answer($notification->decide(null), null, $notification);
             }
             $decision = $notification->decide(Orders::snapshot($order));
-            $this->apply($decision, $order);
-            $problem = self::notPersisted($decision, $ipcOrderId);
+            $escaped = null;
+            try {
+                $this->apply($decision, $order);
+            } catch (\Throwable $e) {
+                $escaped = $e;
+                $this->log->error(sprintf(
+                    'notify for order %s: %s thrown while applying %s (%s); the answer follows what was saved',
+                    $ipcOrderId,
+                    get_class($e),
+                    $decision->action(),
+                    self::short($e->getMessage())
+                ));
+            }
+            $problem = self::notPersisted($decision, $ipcOrderId, $escaped !== null);
             if ($problem !== null) {
                 // WooCommerce's save() logs database errors instead of throwing: without this
                 // check myPOS would get OK for a payment the order does not show.
@@ -70,11 +87,66 @@ final class NotifyHandler
             }
             return $this->answer($decision, $order, $notification);
         } catch (\Throwable $e) {
-            $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': ' . $e->getMessage());
+            $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': '
+                . self::short($e->getMessage()) . '; answered 500 (not OK)');
             return new Answer(500, 'error');
         } finally {
             $this->lock->release($ipcOrderId);
         }
+    }
+
+    /**
+     * The order lock could not be taken ($lock is BUSY or UNAVAILABLE). Nothing is changed; the
+     * core decides on a fresh read whether anything is left to do: a duplicate of the payment
+     * already recorded gets its OK, anything that would change the order gets 503 (not OK).
+     */
+    private function withoutLock(Notification $notification, string $ipcOrderId, string $lock): Answer
+    {
+        $why = ($lock === OrderLock::BUSY ? 'order lock busy' : 'order lock unavailable')
+            . ' (' . $this->lock->problem() . ')';
+        $fresh = null;
+        $decision = null;
+        try {
+            $fresh = Orders::findFresh($ipcOrderId);
+            $decision = $notification->decide($fresh === null ? null : Orders::snapshot($fresh));
+        } catch (\Throwable $e) {
+            $why .= '; reading the order failed: ' . get_class($e);
+        }
+        // The returning buyer is sent on as usual (the note and the status check are skipped).
+        $browser = $decision !== null && str_starts_with($decision->reply(), 'redirect_');
+        if ($decision !== null && ($browser || in_array($decision->action(), self::CHANGES_NOTHING, true))) {
+            $this->log->info("notify for order {$ipcOrderId} without the lock, {$why}: nothing to change");
+            return $this->answer($decision, $fresh, $notification);
+        }
+        $message = sprintf(
+            '%s for order %s not handled: %s; answered 503 (not OK), nothing changed',
+            $notification->method(),
+            $ipcOrderId,
+            $why
+        );
+        if ($lock === OrderLock::BUSY) {
+            $this->log->warning($message);
+        } else {
+            $this->log->error($message);
+        }
+        if ($fresh !== null) {
+            try {
+                $fresh->add_order_note(sprintf(
+                    /* translators: 1: myPOS method, 2: why the order lock could not be taken */
+                    __('myPOS %1$s not handled: %2$s. Answered "not OK"; the order was not changed.', 'mypos-ipc'),
+                    $notification->method(),
+                    $why
+                ));
+            } catch (\Throwable $e) {
+                $this->log->error("notify for order {$ipcOrderId}: order note not added: " . get_class($e));
+            }
+        }
+        return new Answer(503, $lock === OrderLock::BUSY ? 'busy' : 'lock unavailable');
+    }
+
+    private static function short(string $text): string
+    {
+        return strlen($text) > 200 ? substr($text, 0, 200) . '...' : $text;
     }
 
     private function apply(Decision $decision, \WC_Order $order): void
@@ -84,7 +156,12 @@ final class NotifyHandler
             case 'mark_paid':
                 $order->update_meta_data(Orders::META_TRNREF, (string) $decision->trnref());
                 $order->add_order_note($note);
-                $order->payment_complete((string) $decision->trnref());
+                // WooCommerce saves inside payment_complete() and then runs other plug-ins'
+                // woocommerce_payment_complete hooks; it catches their Exceptions (returning
+                // false) but not Errors. Either way the read-back decides the answer.
+                if ($order->payment_complete((string) $decision->trnref()) === false) {
+                    $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure");
+                }
                 $order->save();
                 break;
             case 'hold_mismatch':
@@ -117,16 +194,18 @@ final class NotifyHandler
      * Null when the database now holds what the decision changed (read back, not trusted from
      * memory), else what is missing.
      */
-    private static function notPersisted(Decision $decision, string $ipcOrderId): ?string
+    private static function notPersisted(Decision $decision, string $ipcOrderId, bool $threw): ?string
     {
         $expected = match ($decision->action()) {
-            'mark_paid' => ['processing', 'completed'],
+            // Every status WooCommerce counts as paid (other plug-ins extend the list).
+            'mark_paid' => Orders::paidStatuses(),
             'hold_mismatch' => ['on-hold'],
             'mark_failed' => ['failed'],
             default => null,
         };
         if ($expected === null) {
-            return null;
+            // Only a note to write: nothing to read back, so an exception means not done.
+            return $threw ? 'an exception escaped before the change was complete' : null;
         }
         $stored = Orders::findFresh($ipcOrderId);
         if ($stored === null) {

@@ -54,6 +54,23 @@ final class Orders
     }
 
     /**
+     * The statuses WooCommerce counts as paid (wc_get_is_paid_statuses(), which other plug-ins
+     * extend through the woocommerce_order_is_paid_statuses filter), without the wc- prefix.
+     *
+     * @return list<string>
+     */
+    public static function paidStatuses(): array
+    {
+        $statuses = function_exists('wc_get_is_paid_statuses')
+            ? (array) wc_get_is_paid_statuses()
+            : ['processing', 'completed'];
+        return array_values(array_map(
+            static fn ($s): string => (string) preg_replace('/^wc-/', '', (string) $s),
+            $statuses
+        ));
+    }
+
+    /**
      * The snapshot Notification::decide() expects.
      *
      * @return array{amount: int, currency: string, state: string, trnref: ?string}
@@ -61,13 +78,14 @@ final class Orders
     public static function snapshot(\WC_Order $order): array
     {
         $trnref = (string) $order->get_meta(self::META_TRNREF);
-        $state = match ($order->get_status()) {
-            'processing', 'completed' => 'paid',
+        $status = $order->get_status();
+        $state = match ($status) {
             'refunded' => 'refunded',
             'failed' => 'failed',
             'cancelled' => 'cancelled',
             'on-hold' => 'on-hold',
-            default => 'pending',
+            // A custom status that another plug-in counts as paid ("shipped") is paid, too.
+            default => in_array($status, self::paidStatuses(), true) ? 'paid' : 'pending',
         };
         return [
             'amount' => Money::toMinor($order->get_total(), $order->get_currency()),

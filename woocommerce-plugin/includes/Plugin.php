@@ -17,6 +17,8 @@ final class Plugin
      * (WordPress loads plug-ins by folder name: mypos-ipc-woocommerce sorts before woocommerce).
      */
     public const NOTIFY_HOOK = 'woocommerce_api_mypos_ipc';
+    /** The wc-api name of the endpoint (Gateway::ID, spelled out for the same reason). */
+    private const ENDPOINT = 'mypos_ipc';
 
     private static string $file = '';
 
@@ -28,6 +30,12 @@ final class Plugin
         add_filter('woocommerce_payment_gateways', [self::class, 'registerGateway']);
         add_action('admin_notices', [self::class, 'adminNotices']);
         add_action(self::NOTIFY_HOOK, [self::class, 'handleNotify']);
+        if (self::isNotifyRequest()) {
+            // WooCommerce sends transactional e-mails from inside the order's save(), before the
+            // answer; deferred, they run at shutdown, after finishResponse() has sent `OK`.
+            // Added at load time: WooCommerce reads this filter on `init`, before wc-api runs.
+            add_filter('woocommerce_defer_transactional_emails', '__return_true', 100);
+        }
         add_action('woocommerce_blocks_payment_method_type_registration', [self::class, 'registerBlocks']);
         add_action('init', [Reconciler::class, 'schedule']);
         add_action(Reconciler::HOOK_ALL, [self::class, 'reconcilePending']);
@@ -204,27 +212,97 @@ final class Plugin
         return $handler->handle($body !== '' ? $body : $query);
     }
 
+    /** Whether this request is for ?wc-api=mypos_ipc (or the /wc-api/mypos_ipc/ permalink). */
+    public static function isNotifyRequest(): bool
+    {
+        $api = $_GET['wc-api'] ?? null; // phpcs:ignore -- routing only, myPOS signs the body
+        if (is_string($api)) {
+            return strtolower($api) === self::ENDPOINT;
+        }
+        $uri = (string) ($_SERVER['REQUEST_URI'] ?? '');
+        return (bool) preg_match('#/wc-api/' . self::ENDPOINT . '/?(\?|$)#i', $uri);
+    }
+
     /**
      * The ?wc-api=mypos_ipc endpoint: answers myPOS and the returning buyer.
      */
     public static function handleNotify(): void
     {
         if (self::extensionProblem() !== null) {
-            status_header(503);
-            echo 'extension missing';
+            self::send(new Answer(503, 'extension missing'));
             exit;
         }
         $answer = self::notifyAnswer(
             (string) file_get_contents('php://input'),
             (string) ($_SERVER['QUERY_STRING'] ?? '')
         );
+        self::send($answer);
+        // Shutdown work (deferred e-mails, other plug-ins' shutdown hooks) runs after this, when
+        // the answer has already been delivered.
+        exit;
+    }
+
+    /**
+     * Sends an answer as the only output of the request and, where the server allows it,
+     * completes the response so that myPOS has it before any later work runs. myPOS reverses
+     * a payment whose answer is anything but the two bytes `OK`: whatever was printed before
+     * (WooCommerce's wc-api buffer holding another plug-in's echo or a PHP notice, PHP's
+     * output_buffering) is discarded, and whatever is printed after is swallowed.
+     */
+    public static function send(Answer $answer, ?Log $log = null): void
+    {
+        $discarded = self::discardOutputBuffers();
+        $log ??= new Log((new Settings())->logLevel());
+        if ($discarded !== '') {
+            $log->warning(sprintf('notify endpoint: discarded %d bytes printed before the answer', strlen($discarded)));
+        }
+        if (headers_sent($file, $line)) {
+            $log->error("notify endpoint: output started at {$file}:{$line} before the answer; it may not be clean");
+        }
         if ($answer->redirect !== null) {
             wp_safe_redirect($answer->redirect);
-            exit;
+        } else {
+            status_header($answer->status);
+            header('Content-Type: text/plain; charset=utf-8');
+            header('Content-Length: ' . strlen($answer->body));
+            echo $answer->body;
         }
-        status_header($answer->status);
-        header('Content-Type: text/plain; charset=utf-8');
-        echo $answer->body;
-        exit;
+        self::finishResponse();
+    }
+
+    /** Closes every output buffer without sending it; returns what they held. */
+    public static function discardOutputBuffers(): string
+    {
+        $held = '';
+        while (ob_get_level() > 0) {
+            $level = ob_get_level();
+            $held = (string) ob_get_contents() . $held;
+            // A buffer that cannot be removed (zlib.output_compression) is emptied instead.
+            if (!@ob_end_clean()) {
+                @ob_clean();
+                break;
+            }
+            if (ob_get_level() >= $level) {
+                break;
+            }
+        }
+        return $held;
+    }
+
+    /**
+     * Delivers the answer now: PHP-FPM's fastcgi_finish_request() (LiteSpeed's equivalent)
+     * completes the HTTP response while PHP goes on with shutdown work. Elsewhere the answer
+     * is flushed with its Content-Length. Later output is swallowed either way.
+     */
+    public static function finishResponse(): void
+    {
+        if (function_exists('fastcgi_finish_request')) {
+            fastcgi_finish_request();
+        } elseif (function_exists('litespeed_finish_request')) {
+            litespeed_finish_request();
+        } else {
+            flush();
+        }
+        ob_start(static fn (): string => '');
     }
 }

@@ -146,29 +146,47 @@ final class WC_Order
         return true;
     }
 
-    /** As WooCommerce's WC_Order::payment_complete(). */
+    /**
+     * As WooCommerce 11's WC_Order::payment_complete(): from on-hold, pending, failed or
+     * cancelled (filter woocommerce_valid_order_statuses_for_payment_complete) it sets the
+     * transaction id, date paid and the status (filter woocommerce_payment_complete_order_status),
+     * saves, and only then fires woocommerce_payment_complete. An Exception thrown by any of it
+     * (not an Error) is caught: logged, noted, and false returned.
+     */
     public function payment_complete(string $transactionId = ''): bool
     {
         if (!$this->id) {
             return false;
         }
-        do_action('woocommerce_pre_payment_complete', $this->id, $transactionId);
-        if ($this->has_status(['on-hold', 'pending', 'failed', 'cancelled'])) {
-            if ($transactionId !== '') {
-                $this->set_transaction_id($transactionId);
+        try {
+            do_action('woocommerce_pre_payment_complete', $this->id, $transactionId);
+            $valid = apply_filters('woocommerce_valid_order_statuses_for_payment_complete', ['on-hold', 'pending', 'failed', 'cancelled'], $this);
+            if ($this->has_status($valid)) {
+                if ($transactionId !== '') {
+                    $this->set_transaction_id($transactionId);
+                }
+                if ((string) $this->get_meta('_date_paid') === '') {
+                    $this->changes['_date_paid'] = (string) time();
+                }
+                $this->set_status((string) apply_filters('woocommerce_payment_complete_order_status', 'processing', $this->id, $this));
+                $this->save();
+                do_action('woocommerce_payment_complete', $this->id, $transactionId);
+            } else {
+                do_action('woocommerce_payment_complete_order_status_' . $this->get_status(), $this->id, $transactionId);
             }
-            if ((string) $this->get_meta('_date_paid') === '') {
-                $this->changes['_date_paid'] = (string) time();
-            }
-            $this->set_status('processing');
-            $this->save();
-            do_action('woocommerce_payment_complete', $this->id, $transactionId);
-        } else {
-            do_action('woocommerce_payment_complete_order_status_' . $this->get_status(), $this->id, $transactionId);
+        } catch (Exception $e) {
+            wc_get_logger()->log('error', sprintf('Error completing payment for order #%d', $this->id), ['source' => 'woocommerce']);
+            $this->add_order_note('Payment complete event failed. ' . $e->getMessage());
+            return false;
         }
         return true;
     }
 
+    /**
+     * As WooCommerce: writes the changes, then runs the status transition hooks, whose
+     * Exceptions WooCommerce catches and logs: woocommerce_order_status_<to>,
+     * ..._<from>_to_<to> (where transactional e-mails hang), woocommerce_order_status_changed.
+     */
     public function save(): int
     {
         foreach ($this->changes as $key => $value) {
@@ -179,7 +197,15 @@ final class WC_Order
             wp_update_post(['ID' => $this->id, 'post_status' => 'wc-' . $this->newStatus]);
             $from = $this->status;
             $this->status = $this->newStatus;
-            do_action('woocommerce_order_status_changed', $this->id, $from, $this->status, $this);
+            $this->newStatus = null;
+            try {
+                do_action('woocommerce_order_status_' . $this->status, $this->id, $this);
+                do_action('woocommerce_order_status_' . $from . '_to_' . $this->status, $this->id, $this);
+                do_action('woocommerce_order_status_changed', $this->id, $from, $this->status, $this);
+            } catch (Exception $e) {
+                wc_get_logger()->log('error', sprintf('Status transition of order #%d errored!', $this->id), ['source' => 'woocommerce']);
+                $this->add_order_note('Error during status transition. ' . $e->getMessage());
+            }
         }
         $this->newStatus = null;
         return $this->id;
@@ -209,6 +235,40 @@ add_action('parse_request', static function (): void {
     do_action('woocommerce_api_' . $request);
     die('-1');
 }, 0);
+
+/** As wc_get_is_paid_statuses(): processing and completed, extended by other plug-ins. */
+function wc_get_is_paid_statuses(): array
+{
+    return apply_filters('woocommerce_order_is_paid_statuses', ['processing', 'completed']);
+}
+
+/**
+ * As WC_Emails::init_transactional_emails() on `init`: the new-order e-mail hangs on the
+ * pending-to-processing transition. Sent there and then, inside save(), unless
+ * woocommerce_defer_transactional_emails (off by default in WooCommerce 11) queues it; the
+ * queue is sent at shutdown (priority 100) in this same PHP process. WooCommerce 11 hands it to
+ * Action Scheduler there instead, to run in a later request: this stand-in is the harsher case.
+ */
+add_action('init', static function (): void {
+    $defer = (bool) apply_filters('woocommerce_defer_transactional_emails', false);
+    $send = static function ($orderId): void {
+        wp_mail(get_option('admin_email'), 'New order #' . (int) $orderId, 'Order ' . (int) $orderId . ' was paid.');
+    };
+    foreach (['pending_to_processing', 'failed_to_processing', 'on-hold_to_processing', 'cancelled_to_processing'] as $transition) {
+        add_action('woocommerce_order_status_' . $transition, static function ($orderId) use ($defer, $send): void {
+            if (!$defer) {
+                $send($orderId);
+                return;
+            }
+            $GLOBALS['mypos_wc_standin_email_queue'][] = $orderId;
+        });
+    }
+    add_action('shutdown', static function () use ($send): void {
+        foreach ($GLOBALS['mypos_wc_standin_email_queue'] ?? [] as $orderId) {
+            $send($orderId);
+        }
+    }, 100);
+});
 
 add_action('init', static function (): void {
     foreach (['pending', 'processing', 'on-hold', 'completed', 'cancelled', 'refunded', 'failed'] as $status) {

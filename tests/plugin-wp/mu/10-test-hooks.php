@@ -44,3 +44,84 @@ add_filter('query', static function (string $query): string {
 add_action('woocommerce_payment_complete', static function ($orderId, $trnref = ''): void {
     mypos_wp_test_event('payment_complete', $orderId . ' ' . $trnref);
 }, 10, 2);
+
+/*
+ * Faults one request asks for with the X-Mypos-Test header (comma-separated):
+ *   noisy      another plug-in prints a notice and whitespace inside the wc-api request, with
+ *              display_errors on, before the notify is handled and in the payment hook;
+ *   throw      a woocommerce_payment_complete hook (it runs after the save) throws an Error;
+ *   throw-exc  ... throws an Exception (WooCommerce's payment_complete() catches that kind);
+ *   stall      the payment stalls 5.5 s before it is saved, holding the order lock;
+ *   hold       the order lock is kept 4.5 s after the save;
+ *   lock-null  GET_LOCK answers NULL; lock-error: the GET_LOCK query fails;
+ *   no-defer   WooCommerce's transactional e-mails are not deferred (its default).
+ * X-Mypos-Mail-Ms: how long the mail transport takes per message (instant by default).
+ */
+function mypos_wp_test_fault(string $name): bool
+{
+    $faults = array_map('trim', explode(',', (string) ($_SERVER['HTTP_X_MYPOS_TEST'] ?? '')));
+    return in_array($name, $faults, true);
+}
+
+if (mypos_wp_test_fault('no-defer')) {
+    add_filter('woocommerce_defer_transactional_emails', '__return_false', 1000);
+}
+
+add_action('woocommerce_api_request', static function (): void {
+    if (mypos_wp_test_fault('noisy')) {
+        ini_set('display_errors', '1');
+        echo "\n  \t";
+        trigger_error('Undefined array key "shipping" in another plug-in', E_USER_WARNING);
+    }
+});
+
+add_action('woocommerce_pre_payment_complete', static function (): void {
+    if (mypos_wp_test_fault('stall')) {
+        mypos_wp_test_event('stall');
+        usleep(5500000);
+    }
+});
+
+add_action('woocommerce_payment_complete', static function (): void {
+    if (mypos_wp_test_fault('noisy')) {
+        echo "<p>Thanks!</p>\n";
+        trigger_error('payment hook notice', E_USER_WARNING);
+    }
+    if (mypos_wp_test_fault('throw')) {
+        throw new Error('a payment hook of another plug-in failed');
+    }
+    if (mypos_wp_test_fault('throw-exc')) {
+        throw new RuntimeException('a payment hook of another plug-in failed');
+    }
+}, 20);
+
+add_filter('query', static function (string $query): string {
+    if (stripos($query, 'SELECT GET_LOCK(') === 0) {
+        if (mypos_wp_test_fault('lock-null')) {
+            return 'SELECT NULL';
+        }
+        if (mypos_wp_test_fault('lock-error')) {
+            return 'SELECT GET_LOCK_BROKEN()';
+        }
+    }
+    if (stripos($query, 'SELECT RELEASE_LOCK(') === 0 && mypos_wp_test_fault('hold')) {
+        mypos_wp_test_event('hold');
+        usleep(4500000);
+    }
+    return $query;
+}, 5);
+
+// A custom status that another plug-in counts as paid.
+add_action('init', static function (): void {
+    register_post_status('wc-shipped', ['internal' => true, 'label' => 'shipped']);
+});
+add_filter('woocommerce_order_is_paid_statuses', static fn (array $statuses): array => [...$statuses, 'shipped']);
+
+// A mail transport that takes X-Mypos-Mail-Ms per message, at most 10 s.
+add_filter('pre_wp_mail', static function ($short, array $atts) {
+    $ms = min(10000, max(0, (int) ($_SERVER['HTTP_X_MYPOS_MAIL_MS'] ?? 0)));
+    mypos_wp_test_event('mail-start', (string) ($atts['subject'] ?? ''));
+    usleep($ms * 1000);
+    mypos_wp_test_event('mail-end', (string) ($atts['subject'] ?? ''));
+    return true;
+}, 10, 2);

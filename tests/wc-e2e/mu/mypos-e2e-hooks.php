@@ -49,3 +49,15 @@ add_filter('query', static function (string $query): string {
 add_action('woocommerce_payment_complete', static function ($orderId, $trnref = ''): void {
     mypos_e2e_event('payment_complete', $orderId . ' ' . $trnref);
 }, 10, 2);
+
+// Another plug-in's noisy, broken payment hook, as stores have them: it prints markup,
+// whitespace and a PHP notice (display_errors on) and then throws an Error, which WooCommerce's
+// payment_complete() does not catch. It runs after the order is saved: myPOS must still get
+// exactly `OK` (the plug-in decides from the order read back and discards the output).
+add_action('woocommerce_payment_complete', static function ($orderId): void {
+    ini_set('display_errors', '1');
+    echo "<div class=\"noisy\">Thank you!</div>\n \t\n";
+    trigger_error('noisy plug-in: undefined index "shipping"', E_USER_NOTICE);
+    mypos_e2e_event('noisy-hook-throws', (string) $orderId);
+    throw new Error('noisy plug-in failed after the payment was saved');
+}, 20);

@@ -22,6 +22,12 @@ final class Stub
     public static $httpHandler = null;
     /** Set to a MySQL error text to make the order data store fail, as a broken database would. */
     public static ?string $dbError = null;
+    /** Set to 'null' (GET_LOCK answers NULL) or 'error' (the query fails) to break the order lock. */
+    public static ?string $lockFault = null;
+    /** @var list<array{int, string}> every order note as written (WooCommerce stores notes at once, unsaved or not) */
+    public static array $noteLog = [];
+    /** @var list<string> queries the fake database connection received */
+    public static array $queries = [];
     /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
     public static bool $hposCache = false;
     /** @var array<int, WC_Order> */
@@ -33,7 +39,8 @@ final class Stub
         self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
-        self::$dbError = null;
+        self::$dbError = self::$lockFault = null;
+        self::$queries = self::$noteLog = [];
         $GLOBALS['wpdb']->last_error = '';
     }
 }
@@ -162,6 +169,15 @@ final class Stub_WPDB
 
     public function get_var(string $query)
     {
+        Stub::$queries[] = $query;
+        $this->last_error = ''; // as wpdb::flush() before each query
+        if (str_starts_with($query, 'SELECT GET_LOCK(') && Stub::$lockFault === 'null') {
+            return null;
+        }
+        if (str_starts_with($query, 'SELECT GET_LOCK(') && Stub::$lockFault === 'error') {
+            $this->last_error = "Lost connection to server during query";
+            return null;
+        }
         if (preg_match("/^SELECT GET_LOCK\\('(.*)', (\\d+)\\)$/", $query, $m)) {
             if (isset(Stub::$locks[$m[1]])) {
                 return '0'; // held by another connection until the timeout
@@ -289,7 +305,7 @@ class WC_Order
         }
     }
     public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
-    public function add_order_note(string $note): int { $this->notes[] = $note; return count($this->notes); }
+    public function add_order_note(string $note): int { $this->notes[] = $note; Stub::$noteLog[] = [$this->id, $note]; return count($this->notes); }
     public function get_items($types = 'line_item'): array
     {
         $out = [];
@@ -308,16 +324,31 @@ class WC_Order
         throw new BadMethodCallException($name);
     }
 
-    /** As WooCommerce: only from pending/on-hold/failed/cancelled; sets the transaction id, reduces stock, saves. */
+    /**
+     * As WooCommerce 11's WC_Order::payment_complete(): only from pending/on-hold/failed/
+     * cancelled; sets the transaction id and the status (filter
+     * woocommerce_payment_complete_order_status), reduces stock, saves, then fires
+     * woocommerce_payment_complete. It catches an Exception (not an Error) thrown by any of
+     * it, logs it, adds a note and returns false.
+     */
     public function payment_complete(string $transactionId = ''): bool
     {
-        if (!in_array($this->status, ['pending', 'on-hold', 'failed', 'cancelled'], true)) {
+        try {
+            do_action('woocommerce_pre_payment_complete', $this->id, $transactionId);
+            if (in_array($this->status, ['pending', 'on-hold', 'failed', 'cancelled'], true)) {
+                $this->transactionId = $transactionId;
+                $this->status = (string) apply_filters('woocommerce_payment_complete_order_status', 'processing', $this->id, $this);
+                $this->stockReductions++;
+                $this->save();
+                do_action('woocommerce_payment_complete', $this->id, $transactionId);
+            } else {
+                do_action('woocommerce_payment_complete_order_status_' . $this->status, $this->id, $transactionId);
+            }
+        } catch (Exception $e) {
+            wc_get_logger()->log('error', sprintf('Error completing payment for order #%d', $this->id), ['source' => 'woocommerce', 'error' => $e]);
+            $this->add_order_note('Payment complete event failed. ' . $e->getMessage());
             return false;
         }
-        $this->transactionId = $transactionId;
-        $this->status = 'processing';
-        $this->stockReductions++;
-        $this->save();
         return true;
     }
 
@@ -403,7 +434,25 @@ function set_transient(string $name, $value, int $ttl = 0): bool { Stub::$option
 function delete_transient(string $name): bool { unset(Stub::$options['_transient_' . $name]); return true; }
 
 function get_woocommerce_currency(): string { return Stub::$options['woocommerce_currency'] ?? 'EUR'; }
-/** As WordPress: runs the callbacks add_filter() registered for the hook, in order. */
+/** As WordPress: runs the callbacks add_action() registered for the hook, in order. */
+function do_action(string $hook, ...$args): void
+{
+    foreach (Stub::$actions[$hook] ?? [] as $callback) {
+        $callback(...$args);
+    }
+}
+/** As WooCommerce: processing and completed, extended by the woocommerce_order_is_paid_statuses filter. */
+function wc_get_is_paid_statuses(): array
+{
+    return apply_filters('woocommerce_order_is_paid_statuses', ['processing', 'completed']);
+}
+/** As WordPress. */
+function __return_true(): bool { return true; }
+/** As WordPress. */
+function home_url(string $path = ''): string { return 'https://shop.test' . $path; }
+/** As WordPress: sends a Location header. */
+function wp_safe_redirect(string $location, int $status = 302): bool { header('Location: ' . $location, true, $status); return true; }
+/** As WordPress: runs the callbacks add_filter() registered for the hook, in order.*/
 function apply_filters(string $hook, $value, ...$args)
 {
     foreach (Stub::$actions[$hook] ?? [] as $callback) {

@@ -88,7 +88,7 @@ final class FaultsTest extends TestCase
 
     public function testAnErrorEscapingWooCommerceWhileSavingIsNotOk(): void
     {
-        // e.g. another plug-in's woocommerce_payment_complete hook failing with a TypeError
+        // payment_complete() failing with a TypeError before it saved anything: not recorded, not OK
         $order = new class (73, '24.45') extends \WC_Order {
             public function payment_complete(string $transactionId = ''): bool
             {
@@ -101,7 +101,8 @@ final class FaultsTest extends TestCase
         $this->assertNotSame('OK', $answer->body);
         $this->assertSame('pending', self::saved(73)->get_status());
         $this->assertSame([], \Stub::$locks, 'the order lock is released');
-        $this->assertStringContainsString('TypeError: a woocommerce_payment_complete hook failed', self::logText());
+        $this->assertStringContainsString('TypeError thrown while applying mark_paid (a woocommerce_payment_complete hook failed)', self::logText());
+        $this->assertStringContainsString('notify for order 73 not saved: the order status is still pending', self::logText());
     }
 
     public function testTheSameNotifyAfterTheDatabaseRecoversPaysOnce(): void

@@ -1,0 +1,244 @@
+<?php
+
+// phpcs:ignoreFile -- tests.
+namespace MyPOS\IPC\WooCommerce\Tests;
+
+use MyPOS\IPC\WooCommerce\Answer;
+use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\NotifyHandler;
+use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\Orders;
+use MyPOS\IPC\WooCommerce\Plugin;
+use MyPOS\IPC\WooCommerce\Settings;
+
+/**
+ * Issue 13: an IPCPurchaseNotify gets OK if and only if its payment is recorded (read back):
+ * exceptions after the save, custom paid statuses, the order lock busy or unavailable, and the
+ * answer being the only output of the request.
+ */
+final class NotifyPersistedTest extends TestCase
+{
+    protected function setUp(): void
+    {
+        parent::setUp();
+        $this->configure();
+    }
+
+    private function handle(string $body): Answer
+    {
+        return (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
+    }
+
+    private static function logText(): string
+    {
+        return implode("\n", array_column(\Stub::$log, 'message'));
+    }
+
+    // --- exceptions: the answer follows what was saved ----------------------------------
+
+    /** An Error (not caught by WooCommerce's payment_complete) from a hook that runs after the save. */
+    public function testErrorThrownByAPaymentHookAfterTheSaveIsAnsweredOk(): void
+    {
+        self::order(30);
+        add_action('woocommerce_payment_complete', static function (): void {
+            throw new \TypeError('another plug-in broke');
+        });
+        $answer = $this->handle(self::notify(30));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(30)->get_status());
+        $this->assertSame('410227', self::saved(30)->get_meta('_mypos_ipc_trnref'));
+        $this->assertSame(1, self::saved(30)->stockReductions);
+        $this->assertStringContainsString('notify for order 30: TypeError thrown while applying mark_paid', self::logText());
+        $this->assertSame([], \Stub::$locks);
+
+        // The duplicate notify changes nothing and is OK too.
+        $this->assertSame('OK', $this->handle(self::notify(30))->body);
+        $this->assertSame(1, self::saved(30)->stockReductions);
+    }
+
+    /** An Exception there is caught by WooCommerce itself (payment_complete() returns false). */
+    public function testExceptionCaughtByWooCommerceAfterTheSaveIsAnsweredOk(): void
+    {
+        self::order(31);
+        add_action('woocommerce_payment_complete', static function (): void {
+            throw new \RuntimeException('SMTP connect() failed');
+        });
+        $answer = $this->handle(self::notify(31));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(31)->get_status());
+        $this->assertStringContainsString('payment_complete() reported a failure', self::logText());
+    }
+
+    /** Thrown before the save: nothing is recorded, so not OK. */
+    public function testErrorThrownBeforeTheSaveIsNotOk(): void
+    {
+        self::order(32);
+        add_action('woocommerce_pre_payment_complete', static function (): void {
+            throw new \Error('stock plug-in failed');
+        });
+        $answer = $this->handle(self::notify(32));
+        $this->assertSame(500, $answer->status);
+        $this->assertNotSame('OK', $answer->body);
+        $this->assertSame('pending', self::saved(32)->get_status());
+        $this->assertSame('', self::saved(32)->get_meta('_mypos_ipc_trnref'));
+        $this->assertStringContainsString('notify for order 32 not saved: the order status is still pending', self::logText());
+    }
+
+    // --- custom paid statuses ---------------------------------------------------------------
+
+    public function testCustomPaidStatusDuplicateIsOkAndChangesNothing(): void
+    {
+        add_filter('woocommerce_order_is_paid_statuses', static fn (array $s): array => [...$s, 'shipped']);
+        self::order(33, '24.45', 'shipped', '410227');
+        $this->assertSame('paid', Orders::snapshot(self::saved(33))['state']);
+        $saves = self::saved(33)->saves;
+        $answer = $this->handle(self::notify(33));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('shipped', self::saved(33)->get_status());
+        $this->assertSame(0, self::saved(33)->stockReductions);
+        $this->assertSame($saves, self::saved(33)->saves);
+
+        // Paid in that status by another payment: refused, unchanged.
+        $other = $this->handle(self::notify(33, '24.45', '999999'));
+        $this->assertNotSame('OK', $other->body);
+        $this->assertSame('410227', self::saved(33)->get_meta('_mypos_ipc_trnref'));
+    }
+
+    public function testPaymentCompletingIntoACustomPaidStatusIsOk(): void
+    {
+        add_filter('woocommerce_order_is_paid_statuses', static fn (array $s): array => [...$s, 'awaiting-shipment']);
+        add_filter('woocommerce_payment_complete_order_status', static fn (): string => 'awaiting-shipment');
+        self::order(34);
+        $answer = $this->handle(self::notify(34));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('awaiting-shipment', self::saved(34)->get_status());
+    }
+
+    public function testUnknownCustomStatusIsNotPaid(): void
+    {
+        self::order(35, '24.45', 'awaiting-shipment');
+        $this->assertSame('pending', Orders::snapshot(self::saved(35))['state']);
+    }
+
+    // --- the order lock -----------------------------------------------------------------------
+
+    public function testLockWaitIsAtMostThreeSeconds(): void
+    {
+        $this->assertSame(3, (new OrderLock())->timeoutSeconds());
+        $this->assertSame(3, (new OrderLock(10))->timeoutSeconds());
+        self::order(36);
+        $this->handle(self::notify(36));
+        $this->assertContains("SELECT GET_LOCK('mypos_ipc_wp_36', 3)", \Stub::$queries);
+    }
+
+    /** @return array<string, array{string, string}> */
+    public static function lockFaults(): array
+    {
+        return [
+            'GET_LOCK returns NULL' => ['null', 'order lock unavailable (GET_LOCK returned NULL)'],
+            'database error' => ['error', 'order lock unavailable (database error: Lost connection to server during query)'],
+        ];
+    }
+
+    /** @dataProvider lockFaults */
+    public function testLockUnavailableIsToldApartNotOkAndChangesNothing(string $fault, string $why): void
+    {
+        self::order(37);
+        \Stub::$lockFault = $fault;
+        $answer = $this->handle(self::notify(37));
+        $this->assertSame([503, 'lock unavailable'], [$answer->status, $answer->body]);
+        $this->assertSame('pending', self::saved(37)->get_status());
+        $this->assertSame(0, self::saved(37)->stockReductions);
+        $this->assertSame('', self::saved(37)->get_meta('_mypos_ipc_trnref'));
+        $this->assertStringContainsString("IPCPurchaseNotify for order 37 not handled: {$why}; answered 503 (not OK)", self::logText());
+        $this->assertSame('error', \Stub::$log[count(\Stub::$log) - 1]['level'] ?? null);
+        $this->assertStringNotContainsString('order lock busy', self::logText());
+    }
+
+    public function testLockBusyIsToldApartNotOkAndChangesNothing(): void
+    {
+        self::order(38);
+        \Stub::$locks['mypos_ipc_wp_38'] = true; // another worker holds it past the wait
+        $answer = $this->handle(self::notify(38));
+        $this->assertSame([503, 'busy'], [$answer->status, $answer->body]);
+        $this->assertSame('pending', self::saved(38)->get_status());
+        $this->assertStringContainsString('not handled: order lock busy (held by another request for more than 3 s)', self::logText());
+        $this->assertStringNotContainsString('unavailable', self::logText());
+        $this->assertTrue(\Stub::$locks['mypos_ipc_wp_38'], 'the other worker keeps its lock');
+    }
+
+    /** The holder paid the order meanwhile with the same payment: the waiter answers OK. */
+    public function testLockBusyButAlreadyPaidByTheSamePaymentIsOk(): void
+    {
+        self::order(39, '24.45', 'processing', '410227');
+        \Stub::$locks['mypos_ipc_wp_39'] = true;
+        $answer = $this->handle(self::notify(39));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame([], self::saved(39)->notes);
+        \Stub::$lockFault = 'null';
+        $this->assertSame('OK', $this->handle(self::notify(39))->body, 'also when locking is unavailable');
+        $this->assertNotSame('OK', $this->handle(self::notify(39, '24.45', '555'))->body, 'another payment is not OK');
+    }
+
+    public function testReturningBuyerIsRedirectedEvenWhenTheLockIsBusy(): void
+    {
+        self::order(42);
+        \Stub::$locks['mypos_ipc_wp_42'] = true;
+        $ok = self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '42', 'IPC_Trnref' => '1']);
+        $this->assertStringContainsString('order-received/42', (string) $this->handle($ok)->redirect);
+        $this->assertSame('pending', self::saved(42)->get_status());
+        $this->assertSame([], \Stub::$noteLog);
+    }
+
+    public function testLockFailureNotesTheOrderWithTheReason(): void
+    {
+        self::order(40);
+        self::order(41);
+        \Stub::$lockFault = 'null';
+        $this->handle(self::notify(40));
+        \Stub::$lockFault = null;
+        \Stub::$locks['mypos_ipc_wp_41'] = true;
+        $this->handle(self::notify(41));
+        $this->assertSame([
+            [40, 'myPOS IPCPurchaseNotify not handled: order lock unavailable (GET_LOCK returned NULL). Answered "not OK"; the order was not changed.'],
+            [41, 'myPOS IPCPurchaseNotify not handled: order lock busy (held by another request for more than 3 s). Answered "not OK"; the order was not changed.'],
+        ], \Stub::$noteLog);
+    }
+
+    // --- the answer is the only output ----------------------------------------------------------
+
+    /** In a separate PHP: buffers full of notices and whitespace, output after the answer. */
+    public function testSendDiscardsEveryBufferAndSwallowsLaterOutput(): void
+    {
+        $script = 'require ' . var_export(dirname(__DIR__) . '/stubs/wordpress.php', true) . ';'
+            . 'require ' . var_export(dirname(__DIR__, 2) . '/includes/autoload.php', true) . ';'
+            . 'ob_start(); echo "\xEF\xBB\xBF  \n"; ob_start(); echo "<b>Notice</b>: Undefined index\n"; ob_start();'
+            . 'register_shutdown_function(static function () { echo " late output"; });'
+            . '\MyPOS\IPC\WooCommerce\Plugin::send(new \MyPOS\IPC\WooCommerce\Answer(200, "OK"));'
+            . 'echo "\n";';
+        $cmd = escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg(self::extensionPath())
+            . ' -d output_buffering=4096 -r ' . escapeshellarg($script) . ' 2>&1';
+        exec($cmd, $out, $rc);
+        $this->assertSame(0, $rc, implode("\n", $out));
+        $this->assertSame(['OK'], $out);
+        exec($cmd . ' | od -An -c', $bytes);
+        $this->assertSame('O   K', trim(implode('', $bytes)), 'exactly two bytes');
+    }
+
+    public function testEmailsAreDeferredOnlyForTheNotifyEndpoint(): void
+    {
+        $_GET = ['wc-api' => 'mypos_ipc'];
+        $this->assertTrue(Plugin::isNotifyRequest());
+        Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
+        $this->assertTrue(apply_filters('woocommerce_defer_transactional_emails', false));
+        \Stub::reset();
+        $_GET = [];
+        $_SERVER['REQUEST_URI'] = '/shop/';
+        $this->assertFalse(Plugin::isNotifyRequest());
+        Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
+        $this->assertFalse(apply_filters('woocommerce_defer_transactional_emails', false));
+        $_SERVER['REQUEST_URI'] = '/wc-api/mypos_ipc/';
+        $this->assertTrue(Plugin::isNotifyRequest());
+        unset($_SERVER['REQUEST_URI']);
+    }
+}
