@@ -163,6 +163,7 @@ impl Decision {
             Action::Acknowledge => "acknowledge",
             Action::UnknownOrder => "unknown_order",
             Action::Ignore => "ignore",
+            Action::UnknownAttempt => "unknown_attempt",
         }
         .to_string()
     }

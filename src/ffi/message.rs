@@ -95,6 +95,9 @@ pub enum ipc_action {
     UnknownOrder = 9,
     /// Not for this store or not handled here: nothing to do.
     Ignore = 10,
+    /// The order never made the attempt the OrderID names: change nothing; log it
+    /// (only from `ipc_decide_attempt`).
+    UnknownAttempt = 11,
 }
 
 /// How to answer the request that carried the message.
@@ -362,6 +365,7 @@ fn action_code(action: &Action) -> ipc_action {
         Action::Acknowledge => ipc_action::Acknowledge,
         Action::UnknownOrder => ipc_action::UnknownOrder,
         Action::Ignore => ipc_action::Ignore,
+        Action::UnknownAttempt => ipc_action::UnknownAttempt,
     }
 }
 
