@@ -18,14 +18,14 @@ use crate::notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_message {
-    inner: Message,
+    pub(crate) inner: Message,
 }
 
 /// A notify decision: the action, the reply, and a note for the order history.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_decision {
-    inner: Decision,
+    pub(crate) inner: Decision,
 }
 
 /// The state of the order a message refers to, as the shop knows it.
@@ -281,7 +281,7 @@ pub unsafe extern "C" fn ipc_message_free(message: *mut ipc_message) {
     unsafe { free_box(message) }
 }
 
-fn snapshot(
+pub(crate) fn snapshot(
     state: u32,
     amount_minor: i64,
     currency: Option<&str>,
