@@ -142,7 +142,10 @@ fn is_alnum(s: &str) -> bool {
 }
 
 fn check_prefix(prefix: &str) -> Result<(), AttemptIdError> {
-    let starts_with_letter = prefix.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+    let starts_with_letter = prefix
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_alphabetic());
     if !starts_with_letter || prefix.len() > MAX_PREFIX_CHARS || !is_alnum(prefix) {
         return Err(AttemptIdError::InvalidPrefix);
     }

@@ -507,10 +507,19 @@ fn mismatch_params(
     if let Some(t) = trnref {
         p.push(("trnref", t.to_string()));
     }
-    p.push(("amount", message.amount_text().unwrap_or_default().to_string()));
-    p.push(("currency", message.currency().unwrap_or_default().to_string()));
+    p.push((
+        "amount",
+        message.amount_text().unwrap_or_default().to_string(),
+    ));
+    p.push((
+        "currency",
+        message.currency().unwrap_or_default().to_string(),
+    ));
     p.push(("expected_amount", order.amount.wire()));
-    p.push(("expected_currency", order.amount.currency.code().to_string()));
+    p.push((
+        "expected_currency",
+        order.amount.currency.code().to_string(),
+    ));
     p
 }
 

@@ -2,9 +2,9 @@
 //! table, and refund answers tied to their request.
 
 use ipc::{
-    check_refund_answer, decide, decide_attempt, Action, AttemptContext, AttemptId,
-    AttemptIdError, Currency, Decision, Message, Money, NoteCode, OrderSnapshot, OrderState,
-    OutputFormat, PrivateKey, PublicKey, RefundProblem, Reply, Response, ResponseBuilder,
+    check_refund_answer, decide, decide_attempt, Action, AttemptContext, AttemptId, AttemptIdError,
+    Currency, Decision, Message, Money, NoteCode, OrderSnapshot, OrderState, OutputFormat,
+    PrivateKey, PublicKey, RefundProblem, Reply, Response, ResponseBuilder,
 };
 
 const SID: &str = "000000000000010";
@@ -98,17 +98,25 @@ fn attempt_ids_parse_format_and_name_their_errors() {
 fn late_rollback_of_an_earlier_attempt_leaves_the_paid_order_alone() {
     // Without attempt information (the old contract): the rollback marks the order failed.
     let old = decide(&rollback("wp-1-1"), Some(&order(paid("702"))), SID);
-    assert_eq!((old.action, old.reply), (Action::MarkFailed, Reply::Ok));
+    assert_eq!((&old.action, old.reply), (&Action::MarkFailed, Reply::Ok));
     // With it: attempt 2 paid, a late rollback of attempt 1 changes nothing, answered OK.
-    let new = d(&rollback("wp-1-1"), paid("702"), ctx(1, true, true, Some(2)));
-    assert_eq!((new.action, new.reply), (Action::NoteOnly, Reply::Ok));
+    let new = d(
+        &rollback("wp-1-1"),
+        paid("702"),
+        ctx(1, true, true, Some(2)),
+    );
+    assert_eq!((&new.action, new.reply), (&Action::NoteOnly, Reply::Ok));
     assert_eq!(new.note_code, NoteCode::RollbackOtherAttempt);
     assert_eq!(new.note_param("attempt"), Some("1"));
     assert_eq!(new.note_param("paid_attempt"), Some("2"));
     assert_eq!(new.note_param("paid_trnref"), Some("702"));
     assert!(new.note.contains("attempt 1") && new.note.contains("702"));
     // Also when the first rollback of attempt 1 was never applied.
-    let first = d(&rollback("wp-1-1"), paid("702"), ctx(1, true, false, Some(2)));
+    let first = d(
+        &rollback("wp-1-1"),
+        paid("702"),
+        ctx(1, true, false, Some(2)),
+    );
     assert_eq!(first.note_code, NoteCode::RollbackOtherAttempt);
 }
 
@@ -358,13 +366,12 @@ fn refund_answers_must_match_their_request() {
         ("StatusMsg", "Success"),
     ];
     let confirmed = check_refund_answer(&answer(&ok), "wp-1-2", eur(1000)).unwrap();
-    assert_eq!((confirmed.trnref.as_str(), confirmed.amount), ("900123", eur(1000)));
+    assert_eq!(
+        (confirmed.trnref.as_str(), confirmed.amount),
+        ("900123", eur(1000))
+    );
     let with = |name: &str, value: Option<&str>| {
-        let mut f: Vec<(&str, &str)> = ok
-            .iter()
-            .copied()
-            .filter(|(n, _)| *n != name)
-            .collect();
+        let mut f: Vec<(&str, &str)> = ok.iter().copied().filter(|(n, _)| *n != name).collect();
         if let Some(v) = value {
             f.insert(1, (name, v));
         }
@@ -382,7 +389,11 @@ fn refund_answers_must_match_their_request() {
         (with("IPCmethod", Some("IPCReversal")), "wrong_method", 2),
     ];
     for (problem, code, number) in cases {
-        assert_eq!((problem.code(), problem.number()), (code, number), "{problem}");
+        assert_eq!(
+            (problem.code(), problem.number()),
+            (code, number),
+            "{problem}"
+        );
         assert!(!problem.is_refusal());
     }
     assert!(check_refund_answer(

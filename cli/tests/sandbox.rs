@@ -1052,7 +1052,10 @@ fn rollbacks_are_retried_on_the_schedule_until_answered_ok() {
         "IPCPurchaseRollback" => 200,
         _ => 500,
     });
-    let w = world_with(simulated_mypos(&["--rollback-retry", "0.2,0.3,5"]), merchant);
+    let w = world_with(
+        simulated_mypos(&["--rollback-retry", "0.2,0.3,5"]),
+        merchant,
+    );
     let html = w.pay("wp-3-1");
     assert!(html.contains("reversed"), "{html}");
     wait_until("the third rollback", || w.merchant.received().len() == 4);
@@ -1114,8 +1117,14 @@ fn a_rollback_never_answered_ok_is_abandoned_after_the_last_try() {
     let merchant = Merchant::scripted(|_, _, _| 503);
     let w = world_with(simulated_mypos(&["--rollback-retry", "0.1,0.1"]), merchant);
     w.pay("wp-4-1");
-    wait_until("the abandoned rollback", || w.count("rollback_abandoned") == 1);
-    assert_eq!(w.merchant.received().len(), 4, "notify, then 3 rollback tries");
+    wait_until("the abandoned rollback", || {
+        w.count("rollback_abandoned") == 1
+    });
+    assert_eq!(
+        w.merchant.received().len(),
+        4,
+        "notify, then 3 rollback tries"
+    );
     assert_eq!(w.payment_status("wp-4-1"), 4);
     // "none": each rollback is sent once.
     let w = world_with(
@@ -1123,7 +1132,9 @@ fn a_rollback_never_answered_ok_is_abandoned_after_the_last_try() {
         Merchant::scripted(|_, _, _| 500),
     );
     w.pay("wp-4-2");
-    wait_until("the abandoned rollback", || w.count("rollback_abandoned") == 1);
+    wait_until("the abandoned rollback", || {
+        w.count("rollback_abandoned") == 1
+    });
     assert_eq!(w.merchant.received().len(), 2);
 }
 
@@ -1164,11 +1175,19 @@ fn a_held_rollback_of_attempt_1_arrives_after_attempt_2_paid() {
     let attempts = w.shop_order("8");
     assert_eq!(attempts.len(), 2, "{attempts:?}");
     assert_eq!(
-        (&attempts[0]["order_id"], &attempts[0]["attempt"], &attempts[0]["payment_status"]),
+        (
+            &attempts[0]["order_id"],
+            &attempts[0]["attempt"],
+            &attempts[0]["payment_status"]
+        ),
         (&"wp-8-1".into(), &"1".into(), &"4".into())
     );
     assert_eq!(
-        (&attempts[1]["order_id"], &attempts[1]["attempt"], &attempts[1]["payment_status"]),
+        (
+            &attempts[1]["order_id"],
+            &attempts[1]["attempt"],
+            &attempts[1]["payment_status"]
+        ),
         (&"wp-8-2".into(), &"2".into(), &"1".into())
     );
     let pages: Vec<serde_json::Value> = w
@@ -1209,11 +1228,19 @@ fn the_buyer_pays_two_attempts_and_the_refused_second_one_is_reversed() {
     let states: Vec<String> = w
         .shop_order("9")
         .iter()
-        .map(|o| format!("{}:{}", o["attempt"].as_str().unwrap(), o["payment_status"].as_str().unwrap()))
+        .map(|o| {
+            format!(
+                "{}:{}",
+                o["attempt"].as_str().unwrap(),
+                o["payment_status"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(states, ["1:1", "2:4"]);
     // A third attempt of the same order can still be opened (myPOS does not know orders).
-    assert!(!w.open(&w.purchase("wp-9-3").sign(&w.config).unwrap()).is_empty());
+    assert!(!w
+        .open(&w.purchase("wp-9-3").sign(&w.config).unwrap())
+        .is_empty());
     assert!(w.shop_order("nothing").is_empty());
 }
 

@@ -5,8 +5,8 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use ipc::{
-    Action, AttemptContext, Currency, Error, Message, MessageKind, Money, OrderSnapshot, OrderState,
-    Reply,
+    Action, AttemptContext, Currency, Error, Message, MessageKind, Money, OrderSnapshot,
+    OrderState, Reply,
 };
 
 use crate::args::{opt_table, opt_text, Arr, Str};

@@ -148,19 +148,21 @@ impl Response {
             })?;
             let money = ipc::Money::new(minor, currency);
             let a = Assoc::new();
-            Ok(match ipc::check_refund_answer(&self.inner, order_id, money) {
-                Ok(c) => a
-                    .set("confirmed", true)?
-                    .set("code", "confirmed")?
-                    .set("message", "myPOS confirmed the refund")?
-                    .set("trnref", c.trnref)?,
-                Err(p) => a
-                    .set("confirmed", false)?
-                    .set("code", p.code())?
-                    .set("message", p.to_string())?
-                    .set("trnref", Option::<String>::None)?,
-            }
-            .done())
+            Ok(
+                match ipc::check_refund_answer(&self.inner, order_id, money) {
+                    Ok(c) => a
+                        .set("confirmed", true)?
+                        .set("code", "confirmed")?
+                        .set("message", "myPOS confirmed the refund")?
+                        .set("trnref", c.trnref)?,
+                    Err(p) => a
+                        .set("confirmed", false)?
+                        .set("code", p.code())?
+                        .set("message", p.to_string())?
+                        .set("trnref", Option::<String>::None)?,
+                }
+                .done(),
+            )
         })
     }
 }

@@ -199,7 +199,12 @@ fn first_delay(shared: &Shared) -> Duration {
 }
 
 /// Records a delivery; queues the next try when it failed and the schedule allows one.
-fn record(mut pending: PendingRollback, delivery: &Delivery, event: &str, shared: &Shared) -> Value {
+fn record(
+    mut pending: PendingRollback,
+    delivery: &Delivery,
+    event: &str,
+    shared: &Shared,
+) -> Value {
     pending.tries += 1;
     let accepted = delivery.accepted();
     let tries = pending.tries.to_string();

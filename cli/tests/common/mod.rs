@@ -368,7 +368,9 @@ impl Merchant {
                 };
                 let resp = match status(&method, &order_id, n) {
                     200 => tiny_http::Response::from_string("OK"),
-                    code => tiny_http::Response::from_string("database down").with_status_code(code),
+                    code => {
+                        tiny_http::Response::from_string("database down").with_status_code(code)
+                    }
                 };
                 let _ = req.respond(resp);
             }
