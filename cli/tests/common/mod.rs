@@ -332,7 +332,7 @@ impl Merchant {
     pub fn scripted(status: impl Fn(&str, &str, usize) -> u16 + Send + 'static) -> Self {
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let port = server.server_addr().to_ip().unwrap().port();
-        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (b, s) = (Arc::clone(&bodies), Arc::clone(&stop));
         let thread = std::thread::spawn(move || {
@@ -357,7 +357,7 @@ impl Merchant {
                     let n = all
                         .iter()
                         .filter(|prev| {
-                            ipc::parse_urlencoded(prev)
+                            ipc::parse_urlencoded(prev.as_slice())
                                 .ok()
                                 .and_then(|f| f.get("IPCmethod").map(|m| m == method))
                                 .unwrap_or(false)
