@@ -4,7 +4,7 @@
 
 #define SID "000000000000010"
 
-static char *merchant_key, *sim_key, *sim_cert;
+static char *merchant_key, *merchant_cert, *sim_key, *sim_cert;
 
 static void test_attempt_ids(void) {
   char *id = NULL;
@@ -186,7 +186,7 @@ static void expect_refund(ipc_config *config, ipc_config *mypos, const char *con
 
 static void test_refund_answers(ipc_config *config) {
   ipc_config *mypos = NULL;
-  if (!ok_code(ipc_config_new(SID, "61938166610", 1, sim_key, sim_cert, "http://127.0.0.1:9/vmp/checkout-test", &mypos), IPC_RESULT_OK,
+  if (!ok_code(ipc_config_new(SID, "61938166610", 1, sim_key, merchant_cert, "http://127.0.0.1:9/vmp/checkout-test", &mypos), IPC_RESULT_OK,
                "a config holding the simulated myPOS key, to sign answers"))
     return;
   const char *good[] = {"IPCmethod", "IPCRefund", "IPC_Trnref", "900123", "Amount", "10.00", "Currency", "EUR", "Status", "0", "StatusMsg", "Success"};
@@ -216,9 +216,10 @@ int main(void) {
     return 1;
   }
   merchant_key = read_in(data, "merchant_private.pem", NULL);
+  merchant_cert = read_in(data, "merchant_cert.pem", NULL);
   sim_key = read_in(data, "sim_mypos_private.pem", NULL);
   sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  if (!merchant_key || !sim_key || !sim_cert) {
+  if (!merchant_key || !merchant_cert || !sim_key || !sim_cert) {
     printf("Bail out! keys missing\n");
     return 1;
   }
@@ -231,6 +232,7 @@ int main(void) {
   }
   ipc_config_free(config);
   free(merchant_key);
+  free(merchant_cert);
   free(sim_key);
   free(sim_cert);
   return tap_done();
