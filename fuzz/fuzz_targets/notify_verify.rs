@@ -60,9 +60,12 @@ fn check_message(message: &Message) {
         }
     }
     for order in snapshots() {
-        for (known, rolled_back, paid_attempt) in
-            [(true, false, None), (false, false, None), (true, true, Some(2)), (true, false, Some(1))]
-        {
+        for (known, rolled_back, paid_attempt) in [
+            (true, false, None),
+            (false, false, None),
+            (true, true, Some(2)),
+            (true, false, Some(1)),
+        ] {
             let context = AttemptContext {
                 attempt: 1,
                 known,
