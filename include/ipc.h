@@ -132,6 +132,112 @@ typedef uint32_t ipc_result;
 #endif // __cplusplus
 
 /**
+ * Why a text is not an attempt OrderID (`ipc_attempt_id_check`). Numbers are never reused.
+ */
+enum ipc_attempt_id_error
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * A valid attempt OrderID (or a bare order id, attempt 1).
+   */
+  IPC_ATTEMPT_ID_ERROR_NONE = 0,
+  /**
+   * Empty.
+   */
+  IPC_ATTEMPT_ID_ERROR_EMPTY = 1,
+  /**
+   * Longer than 80 characters (myPOS's OrderID field).
+   */
+  IPC_ATTEMPT_ID_ERROR_TOO_LONG = 2,
+  /**
+   * A character other than an ASCII letter, digit or '-'.
+   */
+  IPC_ATTEMPT_ID_ERROR_INVALID_CHARACTER = 3,
+  /**
+   * Neither a bare order id nor `<prefix>-<order id>-<n>`.
+   */
+  IPC_ATTEMPT_ID_ERROR_WRONG_SHAPE = 4,
+  /**
+   * Prefix empty, longer than 32 characters or not starting with a letter.
+   */
+  IPC_ATTEMPT_ID_ERROR_INVALID_PREFIX = 5,
+  /**
+   * Order id empty or longer than 32 characters.
+   */
+  IPC_ATTEMPT_ID_ERROR_INVALID_ORDER = 6,
+  /**
+   * Attempt number not decimal, 0 or with a leading zero.
+   */
+  IPC_ATTEMPT_ID_ERROR_INVALID_ATTEMPT_NUMBER = 7,
+  /**
+   * Attempt number above 99999.
+   */
+  IPC_ATTEMPT_ID_ERROR_ATTEMPT_NUMBER_TOO_LARGE = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ipc_attempt_id_error ipc_attempt_id_error;
+#else
+typedef uint32_t ipc_attempt_id_error;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether a refund answer confirms the refund requested (`ipc_refund_check`).
+ */
+enum ipc_refund_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Confirmed: Status 0, an IPC_Trnref, the requested amount and currency echoed.
+   */
+  IPC_REFUND_VERDICT_CONFIRMED = 0,
+  /**
+   * myPOS refused (Status other than 0): nothing was refunded.
+   */
+  IPC_REFUND_VERDICT_REFUSED = 1,
+  /**
+   * The answer names another IPCmethod.
+   */
+  IPC_REFUND_VERDICT_WRONG_METHOD = 2,
+  /**
+   * No IPC_Trnref.
+   */
+  IPC_REFUND_VERDICT_MISSING_TRNREF = 3,
+  /**
+   * No Amount echoed.
+   */
+  IPC_REFUND_VERDICT_MISSING_AMOUNT = 4,
+  /**
+   * No Currency echoed.
+   */
+  IPC_REFUND_VERDICT_MISSING_CURRENCY = 5,
+  /**
+   * The echoed Amount is not the requested one.
+   */
+  IPC_REFUND_VERDICT_AMOUNT_DIFFERS = 6,
+  /**
+   * The echoed Currency is not the requested one.
+   */
+  IPC_REFUND_VERDICT_CURRENCY_DIFFERS = 7,
+  /**
+   * The echoed OrderID is not the requested one.
+   */
+  IPC_REFUND_VERDICT_ORDER_ID_DIFFERS = 8,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ipc_refund_verdict ipc_refund_verdict;
+#else
+typedef uint32_t ipc_refund_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What an incoming message is, by its IPCmethod.
  */
 enum ipc_message_kind
@@ -224,6 +330,11 @@ enum ipc_action
    * Not for this store or not handled here: nothing to do.
    */
   IPC_ACTION_IGNORE = 10,
+  /**
+   * The order never made the attempt the OrderID names: change nothing; log it
+   * (only from `ipc_decide_attempt`).
+   */
+  IPC_ACTION_UNKNOWN_ATTEMPT = 11,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -345,6 +456,12 @@ typedef uint32_t ipc_order_state;
 #endif // __cplusplus
 
 /**
+ * The stable code of a decision's note; the English text is [`Decision::note`], the values
+ * [`Decision::note_params`]. Codes are only added, never renamed or reused.
+ */
+typedef struct NoteCode NoteCode;
+
+/**
  * A validated merchant configuration (SID, wallet, key index, merchant private key, myPOS
  * certificate, endpoint). Immutable and safe to share between threads once made.
  */
@@ -383,9 +500,135 @@ typedef struct ipc_request ipc_request;
  */
 typedef struct ipc_response ipc_response;
 
+/**
+ * What the shop knows about the attempt a message's OrderID names.
+ */
+typedef struct {
+  /**
+   * The attempt number the message's OrderID names (1 for a bare order id); at least 1.
+   */
+  uint32_t attempt;
+  /**
+   * The order has this attempt on record.
+   */
+  bool known;
+  /**
+   * This attempt's rollback was already applied.
+   */
+  bool rolled_back;
+  /**
+   * The attempt that paid the order when it is paid or refunded; 0 when none or unknown.
+   */
+  uint32_t paid_attempt;
+} ipc_attempt_context;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * The attempt OrderID `<prefix>-<order>-<attempt>` (a string to free with `ipc_string_free`).
+ * `IPC_RESULT_INVALID_ARGUMENT` when a part breaks its rule (`ipc_last_error_message()` names
+ * it and ends with the rule's code in brackets, e.g. `[invalid_prefix]`).
+ *
+ * # Safety
+ * `prefix` and `order` NUL-terminated; `order_id_out` writable.
+ */
+IPC_MUST_USE
+ipc_result ipc_attempt_id_format(const char *prefix,
+                                 const char *order,
+                                 uint32_t attempt,
+                                 char **order_id_out);
+
+/**
+ * Parses an OrderID into its prefix (NULL for a bare order id), order id and attempt number
+ * (1 for a bare order id). Strings to free with `ipc_string_free`. `IPC_RESULT_INVALID_ARGUMENT`
+ * when it is not an attempt OrderID (`ipc_attempt_id_check` gives the rule as a code).
+ *
+ * # Safety
+ * `order_id` NUL-terminated; the three out-parameters writable.
+ */
+IPC_MUST_USE
+ipc_result ipc_attempt_id_parse(const char *order_id,
+                                char **prefix_out,
+                                char **order_out,
+                                uint32_t *attempt_out);
+
+/**
+ * Writes `IPC_ATTEMPT_ID_ERROR_NONE` when `order_id` is an attempt OrderID (or a bare order
+ * id), otherwise the rule it breaks.
+ *
+ * # Safety
+ * `order_id` NUL-terminated; `error_out` writable.
+ */
+ipc_result ipc_attempt_id_check(const char *order_id, ipc_attempt_id_error *error_out);
+
+/**
+ * `ipc_decide` with what the shop knows about the message's attempt (NULL `attempt`: exactly
+ * `ipc_decide`, matching messages to the order alone). With it, a rollback of an attempt other
+ * than the one that paid changes nothing, a notify of another attempt of a paid order is
+ * refused (`IPC_ACTION_ALREADY_PAID_OTHERWISE`, not `OK`), an unknown attempt gives
+ * `IPC_ACTION_UNKNOWN_ATTEMPT`, and a notify replayed after its rollback changes nothing.
+ *
+ * # Safety
+ * As `ipc_decide`; `attempt` NULL or readable.
+ */
+ipc_result ipc_decide_attempt(const ipc_message *message,
+                              int64_t amount_minor,
+                              const char *currency,
+                              uint32_t state,
+                              const char *paid_trnref,
+                              const ipc_attempt_context *attempt,
+                              const char *store_sid,
+                              ipc_decision **decision_out);
+
+/**
+ * The note's stable code, e.g. "notify_paid_twice" (a string to free with `ipc_string_free`).
+ *
+ * # Safety
+ * `decision` NULL or live; `code_out` writable.
+ */
+ipc_result ipc_decision_note_code(const ipc_decision *decision, char **code_out);
+
+/**
+ * How many parameters the note has.
+ *
+ * # Safety
+ * `decision` NULL or live; `count_out` writable.
+ */
+ipc_result ipc_decision_note_param_count(const ipc_decision *decision, size_t *count_out);
+
+/**
+ * The note parameter at `index` (0-based): its name and value, strings to free with
+ * `ipc_string_free`. `IPC_RESULT_INVALID_ARGUMENT` past the end.
+ *
+ * # Safety
+ * `decision` NULL or live; `name_out` and `value_out` writable.
+ */
+ipc_result ipc_decision_note_param(const ipc_decision *decision,
+                                   size_t index,
+                                   char **name_out,
+                                   char **value_out);
+
+/**
+ * Checks a verified IPCRefund answer against the refund requested for `order_id`,
+ * `amount_minor` and `currency`: `*verdict_out` is `IPC_REFUND_VERDICT_CONFIRMED` only when
+ * the Status is 0, the answer carries an IPC_Trnref and echoes the requested amount and
+ * currency (and OrderID, when it echoes one). When confirmed and `trnref_out` is not NULL,
+ * `*trnref_out` receives the IPC_Trnref (free with `ipc_string_free`); otherwise it is left
+ * untouched. Any verdict but CONFIRMED and REFUSED means the refund's fate is unknown: keep
+ * it pending and ask myPOS (IPCGetTxnLog).
+ *
+ * # Safety
+ * `answer` NULL or live; strings NUL-terminated; `verdict_out` writable; `trnref_out` NULL
+ * or writable.
+ */
+ipc_result ipc_refund_check(const ipc_response *answer,
+                            const char *order_id,
+                            int64_t amount_minor,
+                            const char *currency,
+                            ipc_refund_verdict *verdict_out,
+                            char **trnref_out);
 
 /**
  * The library version, e.g. "0.1.0" (equals the crate version and the

@@ -48,6 +48,29 @@ function verify_form(string $body, string $publicKeyOrCertificatePem): bool {}
  */
 function config_pack_info(#[\SensitiveParameter] string $pack): array {}
 
+/**
+ * The attempt OrderID '<prefix>-<order>-<attempt>'. InvalidArgumentException (code: the rule's
+ * number, message ending with its code, e.g. '[invalid_prefix]') when a part breaks its rule:
+ * prefix 1-32 ASCII letters and digits starting with a letter, order 1-32 letters and digits,
+ * attempt 1-99999, at most 80 characters in all.
+ */
+function attempt_id(string $prefix, string $order, int $attempt): string {}
+
+/**
+ * The parts of an attempt OrderID; a bare order id is attempt 1 with a null prefix.
+ * InvalidArgumentException as attempt_id().
+ *
+ * @return array{prefix: ?string, order: string, attempt: int}
+ */
+function parse_attempt_id(string $orderId): array {}
+
+/**
+ * null for an attempt OrderID or a bare order id, else the rule it breaks: empty, too_long,
+ * invalid_character, wrong_shape, invalid_prefix, invalid_order, invalid_attempt_number,
+ * attempt_number_too_large.
+ */
+function attempt_id_error(string $orderId): ?string {}
+
 /** Root of every exception the extension throws. */
 class Exception extends \Exception {}
 
@@ -167,8 +190,14 @@ final class Notification
     public function sid(): ?string {}
 
     /**
-     * @param array{amount: int, currency: string, state: string, trnref?: ?string}|null $order
-     *   null for an unknown order; state: pending, failed, cancelled, on-hold, paid, refunded
+     * @param array{amount: int, currency: string, state: string, trnref?: ?string,
+     *   attempt?: ?int, attempt_known?: ?bool, attempt_rolled_back?: ?bool,
+     *   paid_attempt?: ?int}|null $order
+     *   null for an unknown order; state: pending, failed, cancelled, on-hold, paid, refunded.
+     *   'attempt': the attempt number the message's OrderID names (parse_attempt_id(); 1 for
+     *   a bare order id); without it the message is matched to the order alone.
+     *   'attempt_known' (default true): the order made that attempt; 'attempt_rolled_back'
+     *   (default false): its rollback was applied; 'paid_attempt': the attempt that paid.
      * @param ?string $storeSid defaults to the config's SID
      */
     public function decide(?array $order, ?string $storeSid = null): Decision {}
@@ -177,7 +206,7 @@ final class Notification
 /** What a notification means for the order, and what to answer. */
 final class Decision
 {
-    /** mark_paid, duplicate, hold_mismatch, already_paid_otherwise, mark_failed, note_only, keep_payable, show_received, acknowledge, unknown_order, ignore */
+    /** mark_paid, duplicate, hold_mismatch, already_paid_otherwise, mark_failed, note_only, keep_payable, show_received, acknowledge, unknown_order, ignore, unknown_attempt */
     public function action(): string {}
 
     /** ok, not_ok, bad_request, redirect_received, redirect_payment */
@@ -187,7 +216,14 @@ final class Decision
 
     public function body(): string {}
 
+    /** The note in English. */
     public function note(): string {}
+
+    /** The note's stable code (e.g. 'notify_paid_twice'), for translations. */
+    public function noteCode(): string {}
+
+    /** @return array<string, string> the note's values by name */
+    public function noteParams(): array {}
 
     /** The IPC_Trnref to store (mark_paid only). */
     public function trnref(): ?string {}
@@ -219,4 +255,14 @@ final class Response
 
     /** @return list<array<string, string>> */
     public function txnLog(): array {}
+
+    /**
+     * IPCRefund: whether this answer confirms the refund requested. Confirmed only with
+     * Status 0, an IPC_Trnref, and the requested amount and currency (and OrderID, if echoed).
+     * code: confirmed, refused, wrong_method, missing_trnref, missing_amount, missing_currency,
+     * amount_differs, currency_differs, order_id_differs.
+     *
+     * @return array{confirmed: bool, code: string, message: string, trnref: ?string}
+     */
+    public function checkRefund(string $orderId, int $amount, string $currency): array {}
 }

@@ -31,6 +31,7 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used))]
 
 pub mod amount;
+pub mod attempt;
 pub mod canonical;
 pub mod config;
 pub mod configpack;
@@ -42,6 +43,7 @@ pub mod keys;
 pub mod limits;
 pub mod message;
 pub mod notify;
+pub mod refund;
 pub mod request;
 pub mod response;
 pub mod signer;
@@ -50,13 +52,18 @@ pub mod urls;
 pub mod verifier;
 
 pub use amount::{Currency, Money};
+pub use attempt::{AttemptId, AttemptIdError};
 pub use config::{Config, ConfigBuilder, Endpoint, IpcVersion};
 pub use configpack::ConfigPack;
 pub use error::{Error, Outcome, Result};
 pub use fields::{parse_urlencoded, Fields};
 pub use keys::{PrivateKey, PublicKey};
 pub use message::{Message, MessageKind};
-pub use notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
+pub use notify::{
+    decide, decide_attempt, Action, AttemptContext, Decision, NoteCode, OrderSnapshot, OrderState,
+    Reply,
+};
+pub use refund::{check_refund_answer, RefundConfirmation, RefundProblem};
 pub use request::{
     CardTokenRequest, CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnLog,
     GetTxnStatus, IaPurchaseWithToken, OutputFormat, PaymentMethod, PaymentParameters,

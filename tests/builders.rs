@@ -389,6 +389,9 @@ fn rollback_cancel_ok_and_others() {
         let d = decide(m, Some(&order(s)), SID);
         (d.action, d.reply)
     };
+    // Without attempt information (`decide`) a rollback that names no payment marks a paid
+    // order failed, whichever attempt it belongs to; `decide_attempt` leaves the order paid
+    // when the rollback is for another attempt (tests/attempts.rs).
     assert_eq!(
         d(&rollback, OrderState::Paid { trnref: "7".into() }),
         (Action::MarkFailed, Reply::Ok)

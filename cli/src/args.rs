@@ -130,4 +130,8 @@ pub struct SandboxArgs {
     /// Where the myPOS certificate is (with --mypos-key) or is written (without it).
     #[arg(long, value_name = "CERT.pem")]
     pub mypos_cert: Option<PathBuf>,
+    /// Seconds between tries of a rollback the merchant did not answer OK (myPOS's cron),
+    /// comma-separated; decimals allowed; "none" sends each rollback once.
+    #[arg(long, value_name = "SECONDS,...", default_value = "60,300,900,3600")]
+    pub rollback_retry: String,
 }

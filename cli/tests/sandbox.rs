@@ -971,3 +971,379 @@ fn a_typed_card_other_than_the_test_card_is_declined() {
     assert_eq!(action, OK_URL);
     assert_eq!(w.payment_status("ORDER-CARD"), 1);
 }
+
+// ---- payment attempts, rollback retries and refund faults (issue 15) ----
+
+fn world_with(sandbox: Sandbox, merchant: Merchant) -> World {
+    let config = merchant_config(&sandbox.mypos_cert);
+    let mypos = PublicKey::from_pem(&sandbox.mypos_cert).unwrap();
+    World {
+        sandbox,
+        merchant,
+        config,
+        mypos,
+    }
+}
+
+fn simulated_mypos(extra: &[&str]) -> Sandbox {
+    let key = shared("test-keys/simulated-mypos-private-key.pem");
+    let cert = shared("test-keys/simulated-mypos-cert.pem");
+    let mut args = vec![
+        "--mypos-key",
+        key.to_str().unwrap(),
+        "--mypos-cert",
+        cert.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    Sandbox::spawn(&args, false)
+}
+
+impl World {
+    /// (IPCmethod, OrderID) of every callback, in arrival order.
+    fn callback_log(&self) -> Vec<(String, String)> {
+        self.callbacks()
+            .iter()
+            .map(|m| {
+                (
+                    m.method().to_string(),
+                    m.order_id().unwrap_or_default().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    fn count(&self, event: &str) -> usize {
+        self.sandbox
+            .events()
+            .iter()
+            .filter(|e| e["event"] == event)
+            .count()
+    }
+
+    fn faults(&self, form: &str) -> (u16, String) {
+        post(&format!("{}/sandbox/faults", self.sandbox.base), form)
+    }
+
+    fn shop_order(&self, id: &str) -> Vec<serde_json::Value> {
+        let (code, body) = get(&format!(
+            "{}/sandbox/orders?shop_order={id}",
+            self.sandbox.base
+        ));
+        assert_eq!(code, 200);
+        serde_json::from_str::<serde_json::Value>(&body)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+
+    fn refund_request(&self, order: &str, trnref: &str, minor: i64) -> SignedRequest {
+        Refund {
+            order_id: order.into(),
+            trnref: trnref.into(),
+            amount: eur(minor),
+            output: OutputFormat::Json,
+        }
+        .sign(&self.config)
+        .unwrap()
+    }
+}
+
+fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..100 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn pair(method: &str, order: &str) -> (String, String) {
+    (method.to_string(), order.to_string())
+}
+
+#[test]
+fn rollbacks_are_retried_on_the_schedule_until_answered_ok() {
+    // The notify fails; the rollback is answered 500 twice, then OK.
+    let merchant = Merchant::scripted(|method, _, n| match method {
+        "IPCPurchaseRollback" if n < 2 => 500,
+        "IPCPurchaseRollback" => 200,
+        _ => 500,
+    });
+    let w = world_with(
+        simulated_mypos(&["--rollback-retry", "0.2,0.3,5"]),
+        merchant,
+    );
+    let html = w.pay("wp-3-1");
+    assert!(html.contains("reversed"), "{html}");
+    wait_until("the third rollback", || w.merchant.received().len() == 4);
+    assert_eq!(
+        w.callback_log(),
+        [
+            pair("IPCPurchaseNotify", "wp-3-1"),
+            pair("IPCPurchaseRollback", "wp-3-1"),
+            pair("IPCPurchaseRollback", "wp-3-1"),
+            pair("IPCPurchaseRollback", "wp-3-1"),
+        ]
+    );
+    let events = w.sandbox.events();
+    let tries: Vec<(String, String, String)> = events
+        .iter()
+        .filter(|e| e["event"] == "rollback" || e["event"] == "rollback_retry")
+        .map(|e| {
+            (
+                e["event"].as_str().unwrap().to_string(),
+                e["try"].as_str().unwrap().to_string(),
+                e["accepted"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let t = |e: &str, n: &str, a: &str| (e.to_string(), n.to_string(), a.to_string());
+    assert_eq!(
+        tries,
+        [
+            t("rollback", "1", "false"),
+            t("rollback_retry", "2", "false"),
+            t("rollback_retry", "3", "true"),
+        ]
+    );
+    assert_eq!(w.count("rollback_queued"), 2);
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert_eq!(w.merchant.received().len(), 4, "no try after the OK");
+    // Every try is in the transaction log.
+    let log = w.api(
+        GetTxnLog {
+            order_id: "wp-3-1".into(),
+            output: OutputFormat::Xml,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    let notifies = log
+        .txn_log()
+        .iter()
+        .filter(|f| {
+            f.get("action")
+                .is_some_and(|a| a.starts_with("rollback notify"))
+        })
+        .count();
+    assert_eq!(notifies, 3);
+}
+
+#[test]
+fn a_rollback_never_answered_ok_is_abandoned_after_the_last_try() {
+    let merchant = Merchant::scripted(|_, _, _| 503);
+    let w = world_with(simulated_mypos(&["--rollback-retry", "0.1,0.1"]), merchant);
+    w.pay("wp-4-1");
+    wait_until("the abandoned rollback", || {
+        w.count("rollback_abandoned") == 1
+    });
+    assert_eq!(
+        w.merchant.received().len(),
+        4,
+        "notify, then 3 rollback tries"
+    );
+    assert_eq!(w.payment_status("wp-4-1"), 4);
+    // "none": each rollback is sent once.
+    let w = world_with(
+        simulated_mypos(&["--rollback-retry", "none"]),
+        Merchant::scripted(|_, _, _| 500),
+    );
+    w.pay("wp-4-2");
+    wait_until("the abandoned rollback", || {
+        w.count("rollback_abandoned") == 1
+    });
+    assert_eq!(w.merchant.received().len(), 2);
+}
+
+/// SPEC §8 scenario 6 with attempts: the notify of attempt 1 is answered 500, myPOS reverses it
+/// and its rollback is held by the cron; the buyer pays attempt 2; the late rollback of
+/// attempt 1 arrives after that payment.
+#[test]
+fn a_held_rollback_of_attempt_1_arrives_after_attempt_2_paid() {
+    let merchant = Merchant::scripted(|method, order, _| {
+        if method == "IPCPurchaseNotify" && order == "wp-8-1" {
+            500
+        } else {
+            200
+        }
+    });
+    let w = world_with(simulated_mypos(&[]), merchant);
+    let (code, armed) = w.faults("rollback=hold");
+    assert_eq!(code, 200, "{armed}");
+    assert!(armed.contains("\"rollback_hold\":1"), "{armed}");
+    assert!(w.pay("wp-8-1").contains("reversed"));
+    assert_eq!(w.count("rollback_held"), 1);
+    assert_eq!(w.callback_log(), [pair("IPCPurchaseNotify", "wp-8-1")]);
+    let (action, _) = form(&w.pay("wp-8-2"));
+    assert_eq!(action, OK_URL, "attempt 2 is paid");
+    let (code, sent) = post(&format!("{}/sandbox/cron", w.sandbox.base), "");
+    assert_eq!(code, 200);
+    let sent: serde_json::Value = serde_json::from_str(&sent).unwrap();
+    assert_eq!(sent[0]["order_id"], "wp-8-1");
+    assert_eq!(sent[0]["accepted"], true);
+    assert_eq!(
+        w.callback_log(),
+        [
+            pair("IPCPurchaseNotify", "wp-8-1"),
+            pair("IPCPurchaseNotify", "wp-8-2"),
+            pair("IPCPurchaseRollback", "wp-8-1"),
+        ]
+    );
+    let attempts = w.shop_order("8");
+    assert_eq!(attempts.len(), 2, "{attempts:?}");
+    assert_eq!(
+        (
+            &attempts[0]["order_id"],
+            &attempts[0]["attempt"],
+            &attempts[0]["payment_status"]
+        ),
+        (&"wp-8-1".into(), &"1".into(), &"4".into())
+    );
+    assert_eq!(
+        (
+            &attempts[1]["order_id"],
+            &attempts[1]["attempt"],
+            &attempts[1]["payment_status"]
+        ),
+        (&"wp-8-2".into(), &"2".into(), &"1".into())
+    );
+    let pages: Vec<serde_json::Value> = w
+        .sandbox
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "payment_page")
+        .collect();
+    assert_eq!(pages[1]["shop_order"], "8");
+    assert_eq!(pages[1]["attempt"], "2");
+    // The cron queue is empty now.
+    let (_, again) = post(&format!("{}/sandbox/cron", w.sandbox.base), "");
+    assert_eq!(again, "[]");
+}
+
+/// The buyer opens two attempts and pays both: myPOS takes both (each is its own OrderID); the
+/// shop refuses the second notify, so myPOS reverses the second payment.
+#[test]
+fn the_buyer_pays_two_attempts_and_the_refused_second_one_is_reversed() {
+    let merchant = Merchant::scripted(|method, _, n| match method {
+        "IPCPurchaseNotify" if n >= 1 => 409,
+        _ => 200,
+    });
+    let w = world_with(simulated_mypos(&[]), merchant);
+    let first = w.open(&w.purchase("wp-9-1").sign(&w.config).unwrap());
+    let second = w.open(&w.purchase("wp-9-2").sign(&w.config).unwrap());
+    let (action, _) = form(&w.press(&first, "pay"));
+    assert_eq!(action, OK_URL);
+    assert!(w.press(&second, "pay").contains("reversed"));
+    assert_eq!(
+        w.callback_log(),
+        [
+            pair("IPCPurchaseNotify", "wp-9-1"),
+            pair("IPCPurchaseNotify", "wp-9-2"),
+            pair("IPCPurchaseRollback", "wp-9-2"),
+        ]
+    );
+    let states: Vec<String> = w
+        .shop_order("9")
+        .iter()
+        .map(|o| {
+            format!(
+                "{}:{}",
+                o["attempt"].as_str().unwrap(),
+                o["payment_status"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(states, ["1:1", "2:4"]);
+    // A third attempt of the same order can still be opened (myPOS does not know orders).
+    assert!(!w
+        .open(&w.purchase("wp-9-3").sign(&w.config).unwrap())
+        .is_empty());
+    assert!(w.shop_order("nothing").is_empty());
+}
+
+#[test]
+fn refund_answers_can_be_dropped_or_delayed_and_the_refund_still_shows_in_the_log() {
+    let w = world(Reply::Ok);
+    w.pay("wp-10-1");
+    let trn = trnref(&w.txn_status("wp-10-1"));
+    let (code, armed) = w.faults("refund=drop");
+    assert_eq!(code, 200, "{armed}");
+    let request = w.refund_request("wp-10-1", &trn, 1000);
+    let (code, body) = post(&w.sandbox.checkout_url(), &request.body());
+    assert_eq!((code, body.as_str()), (504, ""), "the answer is lost");
+    // The refund was made: the log shows it with its reference, amount and currency.
+    let log = w.api(
+        GetTxnLog {
+            order_id: "wp-10-1".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    let refunds: Vec<Fields> = log
+        .txn_log()
+        .into_iter()
+        .filter(|f| f.get("action") == Some("refund"))
+        .collect();
+    assert_eq!(refunds.len(), 1);
+    assert_eq!(refunds[0].get("result"), Some("refunded 10.00 EUR"));
+    assert_eq!(refunds[0].get("IPC_Trnref"), Some(trn.as_str()));
+    assert_eq!(refunds[0].get("Amount"), Some("10.00"));
+    assert_eq!(refunds[0].get("Currency"), Some("EUR"));
+    // The fault was used up: the next refund is answered, and checks against its request.
+    let next = w.api(w.refund_request("wp-10-1", &trn, 445));
+    assert!(ipc::check_refund_answer(&next, "wp-10-1", eur(445)).is_ok());
+    // A delayed answer.
+    let (code, _) = w.faults("refund=delay&delay_ms=1200");
+    assert_eq!(code, 200);
+    let started = std::time::Instant::now();
+    let late = w.api(w.refund_request("wp-10-1", &trn, 100));
+    assert!(started.elapsed() >= std::time::Duration::from_millis(1200));
+    assert_eq!(late.status().0, 0);
+    let (_, now) = get(&format!("{}/sandbox/faults", w.sandbox.base));
+    assert_eq!(now, r#"{"refund":null,"rollback_hold":0}"#);
+    assert_eq!(w.count("refund_fault"), 2);
+    // Two refunds dropped in a row, then none.
+    assert_eq!(w.faults("refund=drop&times=2").0, 200);
+    assert_eq!(w.faults("refund=none").0, 200);
+    assert_eq!(w.api(w.refund_request("wp-10-1", &trn, 100)).status().0, 0);
+    for bad in [
+        "",
+        "refund=sometimes",
+        "refund=delay",
+        "refund=delay&delay_ms=0",
+        "refund=delay&delay_ms=600001",
+        "rollback=later",
+        "refund=drop&times=0",
+        "refund=drop&colour=red",
+    ] {
+        let (code, why) = w.faults(bad);
+        assert_eq!(code, 400, "{bad}: {why}");
+        assert!(!why.is_empty());
+    }
+}
+
+#[test]
+fn bad_rollback_retry_schedules_are_usage_errors() {
+    let cert = repo_keys("merchant_cert.pem");
+    let spec = format!("1={}", cert.display());
+    for bad in ["", "x", "-1", "0", "1,,2", "90000", "inf"] {
+        let out = ipc(
+            &[
+                "sandbox",
+                "--sid",
+                SID,
+                "--wallet",
+                WALLET,
+                "--merchant-cert",
+                &spec,
+                "--rollback-retry",
+                bad,
+            ],
+            b"",
+        );
+        assert_eq!(code(&out), 64, "{bad:?}: {}", stderr(&out));
+    }
+}

@@ -3,7 +3,10 @@
 //! signatures, so the field checks are driven directly through `from_verified_fields`).
 #![no_main]
 
-use ipc::{decide, Currency, Error, Message, Money, OrderSnapshot, OrderState};
+use ipc::{
+    decide, decide_attempt, AttemptContext, AttemptId, Currency, Error, Message, Money,
+    OrderSnapshot, OrderState,
+};
 use libfuzzer_sys::fuzz_target;
 
 fn snapshots() -> Vec<OrderSnapshot> {
@@ -48,6 +51,37 @@ fn check_message(message: &Message) {
         }
     }
     let _ = decide(message, None, "000000000000010");
+    // Attempts: the OrderID parses or names its rule; every context decides without panicking,
+    // and an unknown attempt is never marked paid.
+    if let Some(id) = message.order_id() {
+        match AttemptId::parse(id) {
+            Ok(a) => assert_eq!(a.to_string(), id, "attempt OrderID does not round-trip"),
+            Err(e) => assert!(!e.code().is_empty()),
+        }
+    }
+    for order in snapshots() {
+        for (known, rolled_back, paid_attempt) in [
+            (true, false, None),
+            (false, false, None),
+            (true, true, Some(2)),
+            (true, false, Some(1)),
+        ] {
+            let context = AttemptContext {
+                attempt: 1,
+                known,
+                rolled_back,
+                paid_attempt,
+            };
+            let d = decide_attempt(message, Some(&order), Some(&context), "000000000000010");
+            if !known || rolled_back {
+                assert!(
+                    !matches!(d.action, ipc::Action::MarkPaid { .. }),
+                    "an unknown or rolled-back attempt was marked paid"
+                );
+            }
+            assert!(!d.note.is_empty() && !d.note_code.as_str().is_empty());
+        }
+    }
 }
 
 fuzz_target!(|data: &[u8]| {

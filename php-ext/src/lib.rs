@@ -5,6 +5,7 @@
 #![allow(non_snake_case)]
 
 mod args;
+mod attempt;
 mod config;
 mod errors;
 mod functions;
@@ -67,6 +68,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<notification::Decision>()
         .class::<response::Response>()
         .pipe(functions::register)
+        .pipe(attempt::register)
 }
 
 /// A limit as a PHP int (they are small; saturates rather than wraps).

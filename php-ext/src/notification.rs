@@ -4,13 +4,16 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use ipc::{Action, Currency, Error, Message, MessageKind, Money, OrderSnapshot, OrderState, Reply};
+use ipc::{
+    Action, AttemptContext, Currency, Error, Message, MessageKind, Money, OrderSnapshot,
+    OrderState, Reply,
+};
 
 use crate::args::{opt_table, opt_text, Arr, Str};
 use crate::config::final_class;
 use crate::errors::{guard, invalid, malformed, signature};
 use crate::input::Options;
-use crate::output::fields_array;
+use crate::output::{fields_array, Assoc};
 
 /// A verified notification.
 #[php_class]
@@ -55,15 +58,53 @@ fn state(what: &str, text: &str, trnref: Option<String>) -> PhpResult<OrderState
     })
 }
 
-fn snapshot(order: &ZendHashTable) -> PhpResult<OrderSnapshot> {
+const ORDER_KEYS: &[&str] = &[
+    "amount",
+    "currency",
+    "state",
+    "trnref",
+    "attempt",
+    "attempt_known",
+    "attempt_rolled_back",
+    "paid_attempt",
+];
+
+fn attempt_number(what: &str, name: &str, value: i64) -> PhpResult<u32> {
+    u32::try_from(value)
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| invalid(format!("{what}: '{name}' must be 1 or more, {value} given")))
+}
+
+fn snapshot(order: &ZendHashTable) -> PhpResult<(OrderSnapshot, Option<AttemptContext>)> {
     let what = "Notification::decide(): $order";
-    let o = Options::new(what, order, &["amount", "currency", "state", "trnref"])?;
+    let o = Options::new(what, order, ORDER_KEYS)?;
     let currency = Currency::parse(&o.req_str("currency")?)
         .map_err(|e| invalid(format!("{what}: 'currency': {e}")))?;
-    Ok(OrderSnapshot {
+    let snapshot = OrderSnapshot {
         amount: Money::new(o.req_int("amount")?, currency),
         state: state(what, &o.req_str("state")?, o.opt_str("trnref")?)?,
-    })
+    };
+    let context = match o.opt_int("attempt")? {
+        None => {
+            for key in ["attempt_known", "attempt_rolled_back", "paid_attempt"] {
+                if order.get(key).is_some_and(|v| !v.is_null()) {
+                    return Err(invalid(format!("{what}: '{key}' needs 'attempt'")));
+                }
+            }
+            None
+        }
+        Some(n) => Some(AttemptContext {
+            attempt: attempt_number(what, "attempt", n)?,
+            known: o.opt_bool("attempt_known")?.unwrap_or(true),
+            rolled_back: o.opt_bool("attempt_rolled_back")?.unwrap_or(false),
+            paid_attempt: o
+                .opt_int("paid_attempt")?
+                .map(|p| attempt_number(what, "paid_attempt", p))
+                .transpose()?,
+        }),
+    };
+    Ok((snapshot, context))
 }
 
 #[php_impl]
@@ -128,11 +169,14 @@ impl Notification {
         guard("Notification::decide", || {
             const AT: &str = "MyPOS\\IPC\\Notification::decide";
             let order = opt_table(order, (AT, 1, "order"))?;
-            let snap = order.map(snapshot).transpose()?;
+            let (snap, context) = match order.map(snapshot).transpose()? {
+                Some((s, c)) => (Some(s), c),
+                None => (None, None),
+            };
             let sid = opt_text(storeSid, (AT, 2, "storeSid"))?
                 .map_or_else(|| self.store_sid.clone(), str::to_string);
             Ok(Decision {
-                inner: ipc::decide(&self.message, snap.as_ref(), &sid),
+                inner: ipc::decide_attempt(&self.message, snap.as_ref(), context.as_ref(), &sid),
             })
         })
     }
@@ -163,6 +207,7 @@ impl Decision {
             Action::Acknowledge => "acknowledge",
             Action::UnknownOrder => "unknown_order",
             Action::Ignore => "ignore",
+            Action::UnknownAttempt => "unknown_attempt",
         }
         .to_string()
     }
@@ -189,9 +234,23 @@ impl Decision {
         self.inner.reply.body().to_string()
     }
 
-    /// A note for the order history.
+    /// A note for the order history (English).
     pub fn note(&self) -> String {
         self.inner.note.clone()
+    }
+
+    /// The note's stable code, e.g. 'notify_paid_twice'.
+    pub fn note_code(&self) -> String {
+        self.inner.note_code.as_str().to_string()
+    }
+
+    /// The note's values by name, e.g. ['attempt' => '2', 'paid_attempt' => '1', ...].
+    pub fn note_params(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let mut a = Assoc::new();
+        for (name, value) in &self.inner.note_params {
+            a = a.set(name, value.as_str())?;
+        }
+        Ok(a.done())
     }
 
     /// The IPC_Trnref to store (mark_paid only).

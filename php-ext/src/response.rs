@@ -6,7 +6,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ipc::{Error, Node, OutputFormat};
 
-use crate::args::Str;
+use crate::args::{Int, Str};
 use crate::config::final_class;
 use crate::errors::{malformed, signature};
 use crate::output::{fields_array, Assoc};
@@ -127,5 +127,42 @@ impl Response {
             a = a.push(fields_array(&entry)?)?;
         }
         Ok(a.done())
+    }
+
+    /// IPCRefund: whether this answer confirms the refund requested for `$orderId`, `$amount`
+    /// (minor units) and `$currency`: `['confirmed' => bool, 'code' => 'confirmed'|'refused'|
+    /// ..., 'message' => string, 'trnref' => ?string]`.
+    pub fn check_refund(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        crate::errors::guard("Response::checkRefund", || {
+            const AT: &str = "MyPOS\\IPC\\Response::checkRefund";
+            let order_id = orderId.text((AT, 1, "orderId"))?;
+            let minor = amount.int((AT, 2, "amount"))?;
+            let code = currency.text((AT, 3, "currency"))?;
+            let currency = ipc::Currency::parse(code).map_err(|e| {
+                crate::errors::invalid(format!("Response::checkRefund(): $currency: {e}"))
+            })?;
+            let money = ipc::Money::new(minor, currency);
+            let a = Assoc::new();
+            Ok(
+                match ipc::check_refund_answer(&self.inner, order_id, money) {
+                    Ok(c) => a
+                        .set("confirmed", true)?
+                        .set("code", "confirmed")?
+                        .set("message", "myPOS confirmed the refund")?
+                        .set("trnref", c.trnref)?,
+                    Err(p) => a
+                        .set("confirmed", false)?
+                        .set("code", p.code())?
+                        .set("message", p.to_string())?
+                        .set("trnref", Option::<String>::None)?,
+                }
+                .done(),
+            )
+        })
     }
 }

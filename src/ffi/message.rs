@@ -18,14 +18,14 @@ use crate::notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_message {
-    inner: Message,
+    pub(crate) inner: Message,
 }
 
 /// A notify decision: the action, the reply, and a note for the order history.
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_decision {
-    inner: Decision,
+    pub(crate) inner: Decision,
 }
 
 /// The state of the order a message refers to, as the shop knows it.
@@ -95,6 +95,9 @@ pub enum ipc_action {
     UnknownOrder = 9,
     /// Not for this store or not handled here: nothing to do.
     Ignore = 10,
+    /// The order never made the attempt the OrderID names: change nothing; log it
+    /// (only from `ipc_decide_attempt`).
+    UnknownAttempt = 11,
 }
 
 /// How to answer the request that carried the message.
@@ -278,7 +281,7 @@ pub unsafe extern "C" fn ipc_message_free(message: *mut ipc_message) {
     unsafe { free_box(message) }
 }
 
-fn snapshot(
+pub(crate) fn snapshot(
     state: u32,
     amount_minor: i64,
     currency: Option<&str>,
@@ -362,6 +365,7 @@ fn action_code(action: &Action) -> ipc_action {
         Action::Acknowledge => ipc_action::Acknowledge,
         Action::UnknownOrder => ipc_action::UnknownOrder,
         Action::Ignore => ipc_action::Ignore,
+        Action::UnknownAttempt => ipc_action::UnknownAttempt,
     }
 }
 

@@ -8,6 +8,7 @@
 //! freed only with `ipc_string_free`. `ipc_last_error_message()` gives the thread-local
 //! detail of the last failure (never key material).
 
+pub mod attempt;
 pub mod basic;
 pub mod boundary;
 pub mod config;

@@ -15,7 +15,7 @@ use crate::response::Response;
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_response {
-    inner: Response,
+    pub(crate) inner: Response,
 }
 
 /// Parses and verifies an API answer. `format` is an `IPC_OUTPUT_FORMAT_*` value

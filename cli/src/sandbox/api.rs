@@ -92,16 +92,29 @@ fn refund(f: &Fields, state: &mut State) -> Checked<Body> {
     }
     let left = order.amount.minor - order.refunded;
     if amount.minor > left {
-        order.log("refund", "refused: more than the amount left");
+        order.log_with(
+            "refund",
+            "refused: more than the amount left",
+            vec![
+                ("IPC_Trnref", trnref.clone()),
+                ("Amount", amount.wire()),
+                ("Currency", amount.currency.code().to_string()),
+            ],
+        );
         return Err(Reject::new(
             9,
             "the refund exceeds the amount left to refund",
         ));
     }
     order.refunded += amount.minor;
-    order.log(
+    order.log_with(
         "refund",
         &format!("refunded {} {}", amount.wire(), amount.currency),
+        vec![
+            ("IPC_Trnref", trnref.clone()),
+            ("Amount", amount.wire()),
+            ("Currency", amount.currency.code().to_string()),
+        ],
     );
     let total = order.refunded;
     state.events.push(
@@ -181,18 +194,19 @@ fn txn_log(f: &Fields, state: &mut State) -> Checked<Body> {
         .log
         .iter()
         .enumerate()
-        .map(|(i, (time, action, result))| {
+        .map(|(i, entry)| {
             // JSON objects cannot repeat a key: number the items there, as PHP arrays do.
             let name = match format {
                 OutputFormat::Json => i.to_string(),
                 OutputFormat::Xml => "item".to_string(),
             };
-            let item = Node::Branch(vec![
-                leaf("time", time),
-                leaf("action", action),
-                leaf("result", result),
-            ]);
-            (name, item)
+            let mut leaves = vec![
+                leaf("time", entry.time.as_str()),
+                leaf("action", entry.action.as_str()),
+                leaf("result", entry.result.as_str()),
+            ];
+            leaves.extend(entry.extra.iter().map(|(n, v)| leaf(n, v.as_str())));
+            (name, Node::Branch(leaves))
         })
         .collect();
     Ok(vec![

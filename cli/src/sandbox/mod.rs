@@ -3,6 +3,7 @@
 mod api;
 mod checks;
 mod clock;
+mod cron;
 mod events;
 mod notify;
 mod pages;
@@ -57,6 +58,7 @@ pub fn run(args: &SandboxArgs) -> CliResult {
         },
         state: Mutex::new(state::State::default()),
         mypos_cert_pem: mypos.cert_pem,
+        rollback_schedule: setup::rollback_schedule(&args.rollback_retry)?,
     };
     shared
         .lock()
@@ -66,6 +68,7 @@ pub fn run(args: &SandboxArgs) -> CliResult {
         for _ in 0..WORKERS {
             scope.spawn(|| server::serve(&server, &shared, &stop));
         }
+        scope.spawn(|| cron::run(&shared, &stop));
     });
     shared.lock().events.push("stopped", &[]);
     if let Some(path) = cleanup {

@@ -56,6 +56,7 @@ pub fn start(method: &str, f: Fields, shared: &Shared) -> Checked<Page> {
     };
     let page = pages::payment(&session_id, &session);
     state.sessions.insert(session_id.clone(), session);
+    let (shop_order, attempt) = attempt_of(&order_id);
     state.events.push(
         "payment_page",
         &[
@@ -63,9 +64,20 @@ pub fn start(method: &str, f: Fields, shared: &Shared) -> Checked<Page> {
             ("order_id", &order_id),
             ("amount", &amount.wire()),
             ("session", &session_id),
+            ("shop_order", &shop_order),
+            ("attempt", &attempt),
         ],
     );
     Ok(html(page))
+}
+
+/// The shop order and attempt number an OrderID names (`<prefix>-<order>-<n>`; a bare id is
+/// attempt 1); empty texts when it is not an attempt OrderID.
+pub fn attempt_of(order_id: &str) -> (String, String) {
+    match ipc::AttemptId::parse(order_id) {
+        Ok(a) => (a.order().to_string(), a.number().to_string()),
+        Err(_) => (String::new(), String::new()),
+    }
 }
 
 fn validate(method: &str, f: &Fields) -> Checked<(String, Money)> {
@@ -281,24 +293,12 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
             &[("order_id", &session.order_id), ("trnref", trnref)],
         );
     }
-    let delivery = notify::post(req(session, "URL_Notify"), &signed);
-    {
-        let mut state = shared.lock();
-        state.events.push(
-            "rollback",
-            &[
-                ("order_id", &session.order_id),
-                ("answer", &delivery.describe()),
-                (
-                    "accepted",
-                    if delivery.accepted() { "true" } else { "false" },
-                ),
-            ],
-        );
-        if let Some(order) = state.orders.get_mut(&session.order_id) {
-            order.log("rollback notify", &delivery.describe());
-        }
-    }
+    super::cron::send_rollback(
+        &session.order_id,
+        req(session, "URL_Notify"),
+        signed,
+        shared,
+    );
     let cancel = sign(short_message("IPCPurchaseCancel", session), shared)?;
     Ok(html(pages::reversed(req(session, "URL_Cancel"), &cancel)))
 }

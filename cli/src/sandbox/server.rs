@@ -9,7 +9,7 @@ use tiny_http::{Header, Method, Request, Response};
 
 use super::checks::{self, Identity, Reject};
 use super::state::State;
-use super::{api, pages, purchase};
+use super::{api, cron, pages, purchase};
 
 /// Largest request body read: the core's input cap, so the sandbox refuses what myPOS would.
 const MAX_BODY: u64 = ipc::limits::MAX_BODY_BYTES as u64;
@@ -22,6 +22,8 @@ pub struct Shared {
     pub identity: Identity,
     pub state: Mutex<State>,
     pub mypos_cert_pem: Option<String>,
+    /// Waits between tries of an unanswered rollback (`--rollback-retry`).
+    pub rollback_schedule: Vec<Duration>,
 }
 
 impl Shared {
@@ -60,12 +62,10 @@ fn answer(status: u16, content_type: &'static str, body: String) -> Answer {
 }
 
 fn handle(mut request: Request, shared: &Shared) {
-    let path = request
-        .url()
-        .split('?')
-        .next()
-        .unwrap_or_default()
-        .to_string();
+    let (path, query) = match request.url().split_once('?') {
+        Some((p, q)) => (p.to_string(), q.to_string()),
+        None => (request.url().to_string(), String::new()),
+    };
     let method = request.method().clone();
     let mut body = Vec::new();
     let read = request
@@ -79,7 +79,7 @@ fn handle(mut request: Request, shared: &Shared) {
             "request body too large or unreadable\n".into(),
         )
     } else {
-        route(&method, &path, &body, shared)
+        route(&method, &path, &query, &body, shared)
     };
     let header = Header::from_bytes(&b"Content-Type"[..], result.content_type.as_bytes());
     let mut response = Response::from_string(result.body).with_status_code(result.status);
@@ -91,7 +91,7 @@ fn handle(mut request: Request, shared: &Shared) {
     }
 }
 
-fn route(method: &Method, path: &str, body: &[u8], shared: &Shared) -> Answer {
+fn route(method: &Method, path: &str, query: &str, body: &[u8], shared: &Shared) -> Answer {
     let path = path.trim_end_matches('/');
     match (method, path) {
         (Method::Post, "/vmp/checkout-test" | "/vmp/checkout") => checkout(body, shared),
@@ -99,6 +99,24 @@ fn route(method: &Method, path: &str, body: &[u8], shared: &Shared) -> Answer {
         (Method::Get, "/sandbox/events") => {
             answer(200, "application/json", shared.lock().events.to_json())
         }
+        (Method::Get, "/sandbox/orders") => orders(query, shared),
+        (Method::Post, "/sandbox/cron") => {
+            let sent = cron::run_due(shared, true);
+            answer(
+                200,
+                "application/json",
+                serde_json::Value::Array(sent).to_string(),
+            )
+        }
+        (Method::Get, "/sandbox/faults") => answer(
+            200,
+            "application/json",
+            shared.lock().faults.to_json().to_string(),
+        ),
+        (Method::Post, "/sandbox/faults") => match cron::set_faults(body, shared) {
+            Ok(now) => answer(200, "application/json", now.to_string()),
+            Err(why) => answer(400, "text/plain", format!("{why}\n")),
+        },
         (Method::Get, "/sandbox/mypos-cert") => match &shared.mypos_cert_pem {
             Some(pem) => answer(200, "application/x-pem-file", pem.clone()),
             None => answer(
@@ -159,9 +177,13 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
         let result = verified.and_then(|(method, fields)| purchase::start(&method, fields, shared));
         return html(result, shared, &claimed);
     }
+    let mut fault = None;
     let result = match verified {
         Ok((method, fields)) => {
             let mut state = shared.lock();
+            if method == "IPCRefund" {
+                fault = state.faults.take_refund();
+            }
             api::handle(&method, &fields, &mut state)
         }
         Err(reject) => Err(reject),
@@ -183,6 +205,27 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
     } else {
         claimed.as_str()
     };
+    match fault {
+        Some(cron::RefundFault::Drop) => {
+            shared
+                .lock()
+                .events
+                .push("refund_fault", &[("kind", "drop"), ("status", &status)]);
+            return answer(504, "text/plain", String::new());
+        }
+        Some(cron::RefundFault::Delay(d)) => {
+            shared.lock().events.push(
+                "refund_fault",
+                &[
+                    ("kind", "delay"),
+                    ("delay_ms", &d.as_millis().to_string()),
+                    ("status", &status),
+                ],
+            );
+            std::thread::sleep(d);
+        }
+        None => {}
+    }
     match api::render(method_name, result, format, &shared.identity.mypos_key) {
         Ok(text) => {
             let content_type = match format {
@@ -211,6 +254,46 @@ fn payment(body: &[u8], shared: &Shared) -> Answer {
         other => other,
     };
     html(purchase::act(session, action, shared), shared, "payment")
+}
+
+/// `GET /sandbox/orders[?shop_order=ID]`: every OrderID the sandbox knows (each attempt is
+/// one), with its shop order and attempt number when it is an attempt OrderID.
+fn orders(query: &str, shared: &Shared) -> Answer {
+    let filter = ipc::parse_urlencoded(query.as_bytes())
+        .ok()
+        .and_then(|f| f.get("shop_order").map(str::to_string));
+    let state = shared.lock();
+    let mut list: Vec<(&String, &super::state::Order)> = state
+        .orders
+        .iter()
+        .filter(|(id, _)| {
+            filter
+                .as_deref()
+                .map_or(true, |want| purchase::attempt_of(id).0 == want)
+        })
+        .collect();
+    list.sort_by(|a, b| a.0.cmp(b.0));
+    let items: Vec<serde_json::Value> = list
+        .into_iter()
+        .map(|(id, o)| {
+            let (shop_order, attempt) = purchase::attempt_of(id);
+            serde_json::json!({
+                "order_id": id,
+                "shop_order": shop_order,
+                "attempt": attempt,
+                "payment_status": o.payment.code(),
+                "amount": o.amount.wire(),
+                "currency": o.amount.currency.code(),
+                "trnref": o.trnref.clone().unwrap_or_default(),
+                "refunded": ipc::Money::new(o.refunded, o.amount.currency).wire(),
+            })
+        })
+        .collect();
+    answer(
+        200,
+        "application/json",
+        serde_json::Value::Array(items).to_string(),
+    )
 }
 
 /// Empty (no card given) or the test card 4006 0900 0000 0007, spaces ignored.

@@ -11,6 +11,33 @@ use crate::cert;
 use crate::fail::{CliResult, Failure};
 use crate::input;
 
+/// `--rollback-retry`: waits between tries, e.g. `60,300` or `0.5,1`; `none` for no retry.
+pub fn rollback_schedule(text: &str) -> CliResult<Vec<std::time::Duration>> {
+    if text == "none" {
+        return Ok(Vec::new());
+    }
+    let parts: Vec<&str> = text.split(',').collect();
+    if parts.len() > 20 {
+        return Err(Failure::usage("--rollback-retry takes at most 20 waits"));
+    }
+    parts
+        .into_iter()
+        .map(|p| {
+            p.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|s| s.is_finite() && *s > 0.0 && *s <= 86_400.0)
+                .map(std::time::Duration::from_secs_f64)
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--rollback-retry: '{}' is not a number of seconds from 0 to 86400",
+                        p.chars().take(20).collect::<String>()
+                    ))
+                })
+        })
+        .collect()
+}
+
 /// 127.0.0.1 only (port 0 picks a free port).
 pub fn listen_addr(text: &str) -> CliResult<SocketAddr> {
     let addr = text

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use ipc::{Fields, Money};
 
 use super::clock;
+use super::cron::{Faults, PendingRollback};
 use super::events::Events;
 
 /// Most open sessions and orders kept (a sandbox, not a bank).
@@ -64,8 +65,18 @@ pub struct Order {
     pub paying: bool,
     /// The last signed message sent to the merchant (Signature included).
     pub last_message: Option<Fields>,
-    /// Transaction log: (time, action, result).
-    pub log: Vec<(String, String, String)>,
+    /// Transaction log.
+    pub log: Vec<LogEntry>,
+}
+
+/// One IPCGetTxnLog item: time, action, result, then extra values (a refund's IPC_Trnref,
+/// Amount and Currency).
+#[derive(Debug, Clone)]
+pub struct LogEntry {
+    pub time: String,
+    pub action: String,
+    pub result: String,
+    pub extra: Vec<(&'static str, String)>,
 }
 
 impl Order {
@@ -85,8 +96,16 @@ impl Order {
     }
 
     pub fn log(&mut self, action: &str, result: &str) {
-        self.log
-            .push((clock::now_text(), action.into(), result.into()));
+        self.log_with(action, result, Vec::new());
+    }
+
+    pub fn log_with(&mut self, action: &str, result: &str, extra: Vec<(&'static str, String)>) {
+        self.log.push(LogEntry {
+            time: clock::now_text(),
+            action: action.into(),
+            result: result.into(),
+            extra,
+        });
     }
 }
 
@@ -108,6 +127,9 @@ pub struct State {
     pub sessions: HashMap<String, Session>,
     pub tokens: HashMap<String, String>,
     pub events: Events,
+    /// Rollbacks waiting for a retry (or held by a fault).
+    pub rollbacks: Vec<PendingRollback>,
+    pub faults: Faults,
     counter: u64,
 }
 

@@ -317,9 +317,22 @@ pub struct Merchant {
 
 impl Merchant {
     pub fn start(reply: Reply) -> Self {
+        // A rollback is always acknowledged; the notify gets the chosen reply.
+        Self::scripted(move |method, _, _| {
+            if reply == Reply::Http500 && method == "IPCPurchaseNotify" {
+                500
+            } else {
+                200
+            }
+        })
+    }
+
+    /// Answers each message with the HTTP status `status(IPCmethod, OrderID, n)` gives (`n`:
+    /// how many messages with that method came before); body `OK` for 200, else an error text.
+    pub fn scripted(status: impl Fn(&str, &str, usize) -> u16 + Send + 'static) -> Self {
         let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
         let port = server.server_addr().to_ip().unwrap().port();
-        let bodies = Arc::new(Mutex::new(Vec::new()));
+        let bodies: Arc<Mutex<Vec<Vec<u8>>>> = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let (b, s) = (Arc::clone(&bodies), Arc::clone(&stop));
         let thread = std::thread::spawn(move || {
@@ -332,16 +345,32 @@ impl Merchant {
                 };
                 let mut body = Vec::new();
                 req.as_reader().read_to_end(&mut body).unwrap();
-                let method = ipc::parse_urlencoded(&body)
-                    .ok()
-                    .and_then(|f| f.get("IPCmethod").map(str::to_string))
-                    .unwrap_or_default();
-                b.lock().unwrap().push(body);
-                // A rollback is always acknowledged; the notify gets the chosen reply.
-                let resp = if reply == Reply::Http500 && method == "IPCPurchaseNotify" {
-                    tiny_http::Response::from_string("database down").with_status_code(500)
-                } else {
-                    tiny_http::Response::from_string("OK")
+                let form = ipc::parse_urlencoded(&body).ok();
+                let get = |name: &str| {
+                    form.as_ref()
+                        .and_then(|f| f.get(name).map(str::to_string))
+                        .unwrap_or_default()
+                };
+                let (method, order_id) = (get("IPCmethod"), get("OrderID"));
+                let n = {
+                    let mut all = b.lock().unwrap();
+                    let n = all
+                        .iter()
+                        .filter(|prev| {
+                            ipc::parse_urlencoded(prev.as_slice())
+                                .ok()
+                                .and_then(|f| f.get("IPCmethod").map(|m| m == method))
+                                .unwrap_or(false)
+                        })
+                        .count();
+                    all.push(body);
+                    n
+                };
+                let resp = match status(&method, &order_id, n) {
+                    200 => tiny_http::Response::from_string("OK"),
+                    code => {
+                        tiny_http::Response::from_string("database down").with_status_code(code)
+                    }
                 };
                 let _ = req.respond(resp);
             }
