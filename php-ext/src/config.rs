@@ -2,9 +2,7 @@
 
 use std::sync::Arc;
 
-use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::exception::PhpResult;
-use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ipc::{ConfigPack, Currency, Endpoint, IpcVersion, Money, OutputFormat};
 
@@ -12,6 +10,7 @@ use crate::args::{opt_text, Arr, Int, Str};
 use crate::errors::{config_error, from_core, guard, invalid};
 use crate::input::{text, Options};
 use crate::keycache;
+use crate::modifiers::final_class;
 use crate::notification::Notification;
 use crate::order;
 use crate::request::Request;
@@ -38,12 +37,6 @@ const OPTION_KEYS: &[&str] = &[
 #[derive(Debug)]
 pub struct Config {
     inner: Arc<ipc::Config>,
-}
-
-/// Marks a class final (ext-php-rs 0.14 ignores `#[php(flags)]`); ext-php-rs already makes
-/// classes with Rust objects not serializable.
-pub fn final_class(builder: ClassBuilder) -> ClassBuilder {
-    builder.flags(ClassFlags::Final)
 }
 
 const C: &str = "MyPOS\\IPC\\Config";

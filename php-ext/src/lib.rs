@@ -10,6 +10,7 @@ mod errors;
 mod functions;
 mod input;
 mod keycache;
+mod modifiers;
 mod notification;
 mod order;
 mod output;

@@ -7,7 +7,7 @@ use ext_php_rs::types::ZendHashTable;
 use ipc::{Action, Currency, Error, Message, MessageKind, Money, OrderSnapshot, OrderState, Reply};
 
 use crate::args::{opt_table, opt_text, Arr, Str};
-use crate::config::final_class;
+use crate::modifiers::final_class;
 use crate::errors::{guard, invalid, malformed, signature};
 use crate::input::Options;
 use crate::output::fields_array;

@@ -1,6 +1,6 @@
 //! `MyPOS\IPC\Request`: a signed request, ready to post.
 
-use crate::config::final_class;
+use crate::modifiers::final_class;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;

@@ -7,7 +7,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ipc::{Error, Node, OutputFormat};
 
 use crate::args::Str;
-use crate::config::final_class;
+use crate::modifiers::final_class;
 use crate::errors::{malformed, signature};
 use crate::output::{fields_array, Assoc};
 
