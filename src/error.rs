@@ -15,6 +15,122 @@ pub enum Outcome {
     Malformed,
 }
 
+/// The stable kind of an error, the same in every layer: its [`ErrorKind::code`] is the C
+/// `ipc_result` number and the `getCode()` of PHP exceptions. Numbers are never reused; 0
+/// is success and has no kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u32)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input parsed but RSA verification failed (tampered, reordered, wrong key).
+    SignatureInvalid = 1,
+    /// A required argument was absent (C: a NULL pointer).
+    NullArgument = 2,
+    /// A string or body that must be UTF-8 is not.
+    InvalidUtf8 = 3,
+    /// A urlencoded body does not parse, is empty, or cannot be signed as given.
+    MalformedBody = 4,
+    /// The message carries no Signature.
+    MissingSignature = 5,
+    /// The Signature is empty or not standard base64.
+    MalformedSignature = 6,
+    /// A field name occurs twice (case-insensitive).
+    DuplicateField = 7,
+    /// A key, certificate or PEM does not parse or is unsuitable.
+    BadKey = 8,
+    /// A JSON or XML API answer does not parse or has an unexpected shape.
+    MalformedResponse = 9,
+    /// An API answer without Signature: never trusted.
+    UnsignedResponse = 10,
+    /// A configuration field breaks its rule.
+    InvalidConfig = 11,
+    /// A configuration pack does not decode.
+    InvalidConfigPack = 12,
+    /// A request parameter (or an amount for one) breaks its rule.
+    InvalidRequest = 13,
+    /// A verified message has a field with an impossible format.
+    InvalidMessage = 14,
+    /// The crypto backend failed for a reason that is not the input's fault.
+    CryptoError = 15,
+    /// A buffer is larger than the library accepts.
+    BufferTooLarge = 16,
+    /// The requested field or value is absent.
+    NotFound = 17,
+    /// An argument is out of range or of the wrong type.
+    InvalidArgument = 18,
+    /// A string to return holds a NUL byte and cannot be given as a C string.
+    NulInString = 19,
+    /// A Rust panic was caught at a binding's boundary (a bug in the library).
+    InternalPanic = 20,
+    /// An error the library does not classify (a bug in the library).
+    InternalError = 21,
+}
+
+impl ErrorKind {
+    /// Every kind, in numeric order.
+    pub const ALL: [ErrorKind; 21] = [
+        ErrorKind::SignatureInvalid,
+        ErrorKind::NullArgument,
+        ErrorKind::InvalidUtf8,
+        ErrorKind::MalformedBody,
+        ErrorKind::MissingSignature,
+        ErrorKind::MalformedSignature,
+        ErrorKind::DuplicateField,
+        ErrorKind::BadKey,
+        ErrorKind::MalformedResponse,
+        ErrorKind::UnsignedResponse,
+        ErrorKind::InvalidConfig,
+        ErrorKind::InvalidConfigPack,
+        ErrorKind::InvalidRequest,
+        ErrorKind::InvalidMessage,
+        ErrorKind::CryptoError,
+        ErrorKind::BufferTooLarge,
+        ErrorKind::NotFound,
+        ErrorKind::InvalidArgument,
+        ErrorKind::NulInString,
+        ErrorKind::InternalPanic,
+        ErrorKind::InternalError,
+    ];
+
+    /// The stable number (the C result code, the PHP exception code).
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The kind with this number, if any.
+    pub fn from_code(code: u32) -> Option<Self> {
+        Self::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
+    /// The constant's name in upper snake case (`SIGNATURE_INVALID`), as the PHP class
+    /// constants on `MyPOS\IPC\Exception` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::SignatureInvalid => "SIGNATURE_INVALID",
+            ErrorKind::NullArgument => "NULL_ARGUMENT",
+            ErrorKind::InvalidUtf8 => "INVALID_UTF8",
+            ErrorKind::MalformedBody => "MALFORMED_BODY",
+            ErrorKind::MissingSignature => "MISSING_SIGNATURE",
+            ErrorKind::MalformedSignature => "MALFORMED_SIGNATURE",
+            ErrorKind::DuplicateField => "DUPLICATE_FIELD",
+            ErrorKind::BadKey => "BAD_KEY",
+            ErrorKind::MalformedResponse => "MALFORMED_RESPONSE",
+            ErrorKind::UnsignedResponse => "UNSIGNED_RESPONSE",
+            ErrorKind::InvalidConfig => "INVALID_CONFIG",
+            ErrorKind::InvalidConfigPack => "INVALID_CONFIG_PACK",
+            ErrorKind::InvalidRequest => "INVALID_REQUEST",
+            ErrorKind::InvalidMessage => "INVALID_MESSAGE",
+            ErrorKind::CryptoError => "CRYPTO_ERROR",
+            ErrorKind::BufferTooLarge => "BUFFER_TOO_LARGE",
+            ErrorKind::NotFound => "NOT_FOUND",
+            ErrorKind::InvalidArgument => "INVALID_ARGUMENT",
+            ErrorKind::NulInString => "NUL_IN_STRING",
+            ErrorKind::InternalPanic => "INTERNAL_PANIC",
+            ErrorKind::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -73,6 +189,26 @@ impl Error {
         match self {
             Error::SignatureInvalid => Outcome::SignatureInvalid,
             _ => Outcome::Malformed,
+        }
+    }
+
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::SignatureInvalid => ErrorKind::SignatureInvalid,
+            Error::MalformedBody(_) => ErrorKind::MalformedBody,
+            Error::InvalidUtf8(_) => ErrorKind::InvalidUtf8,
+            Error::DuplicateField(_) => ErrorKind::DuplicateField,
+            Error::MissingSignature => ErrorKind::MissingSignature,
+            Error::MalformedSignature(_) => ErrorKind::MalformedSignature,
+            Error::MalformedResponse(_) => ErrorKind::MalformedResponse,
+            Error::UnsignedResponse { .. } => ErrorKind::UnsignedResponse,
+            Error::Key(_) => ErrorKind::BadKey,
+            Error::Config { .. } => ErrorKind::InvalidConfig,
+            Error::ConfigPack(_) => ErrorKind::InvalidConfigPack,
+            Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Error::InvalidMessage { .. } => ErrorKind::InvalidMessage,
+            Error::Crypto(_) => ErrorKind::CryptoError,
         }
     }
 

@@ -6,8 +6,8 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ipc::{ConfigPack, Currency, Endpoint, IpcVersion, Money, OutputFormat};
 
-use crate::args::{opt_text, Arr, Int, Str};
-use crate::errors::{config_error, from_core, guard, invalid};
+use crate::args::{opt_table, opt_text, Arr, Int, Str};
+use crate::errors::{config_error, core_as, from_core, guard, invalid, Kind};
 use crate::input::{text, Options};
 use crate::keycache;
 use crate::modifiers::final_class;
@@ -42,7 +42,7 @@ pub struct Config {
 const C: &str = "MyPOS\\IPC\\Config";
 
 fn endpoint(what: &str, text: &str) -> PhpResult<Endpoint> {
-    Endpoint::parse(text).map_err(|e| config_error(format!("{what}: {e}")))
+    Endpoint::parse(text).map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))
 }
 
 /// The optional `$outputFormat` argument at position `pos` (default `json`).
@@ -61,6 +61,30 @@ fn money(what: &str, amount: i64, currency: &str) -> PhpResult<Money> {
     Ok(Money::new(amount, c))
 }
 
+/// The options a configuration pack leaves to the shop: `version`, `language`, `source`.
+const PACK_OPTION_KEYS: &[&str] = &["version", "language", "source"];
+
+/// Applies `version`, `language` and `source` from an options array.
+fn page_options(
+    mut b: ipc::ConfigBuilder,
+    o: &Options<'_>,
+    what: &str,
+) -> PhpResult<ipc::ConfigBuilder> {
+    if let Some(v) = o.opt_str("version")? {
+        b = b.version(
+            IpcVersion::parse(&v)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'version': {e}")))?,
+        );
+    }
+    if let Some(v) = o.opt_str("language")? {
+        b = b.language(v);
+    }
+    if let Some(v) = o.opt_str("source")? {
+        b = b.source(v);
+    }
+    Ok(b)
+}
+
 impl Config {
     fn sign(&self, what: &str, r: ipc::Result<ipc::SignedRequest>) -> PhpResult<Request> {
         r.map(Request::new).map_err(|e| from_core(what, &e))
@@ -74,15 +98,17 @@ impl Config {
 
 #[php_impl]
 impl Config {
-    /// A config from a configuration pack; `$endpoint` is 'production', 'test' or a URL.
-    pub fn from_pack(pack: Str, endpoint: Option<Str>) -> PhpResult<Config> {
+    /// A config from a configuration pack; `$endpoint` is 'production', 'test' or a URL;
+    /// `$options` may set what a pack does not hold: 'version', 'language', 'source'.
+    pub fn from_pack(pack: Str, endpoint: Option<Str>, options: Option<Arr>) -> PhpResult<Config> {
         guard("Config::fromPack", || {
             let what = "Config::fromPack()";
             let pack = pack.bytes((C, 1, "pack"))?;
             let endpoint = opt_text(endpoint, (C, 2, "endpoint"))?.unwrap_or("test");
+            let options = opt_table(options, (C, 3, "options"))?;
             let t = text("Config::fromPack(): $pack", pack)?;
             let p =
-                ConfigPack::decode(t).map_err(|e| config_error(format!("{what}: $pack: {e}")))?;
+                ConfigPack::decode(t).map_err(|e| core_as(Kind::Config, &e, format!("{what}: $pack: {e}")))?;
             let ep = self::endpoint("Config::fromPack(): $endpoint", endpoint)?;
             let mut b = ipc::Config::builder()
                 .sid(p.sid.clone())
@@ -94,14 +120,14 @@ impl Config {
                 .ok_or_else(|| config_error(format!("{what}: $pack has no private key (pk)")))?;
             b = b.private_key(
                 keycache::private_key(pk)
-                    .map_err(|e| config_error(format!("{what}: private key: {e}")))?,
+                    .map_err(|e| core_as(Kind::Config, &e, format!("{what}: private key: {e}")))?,
             );
             let cert = p.mypos_certificate_pem.as_deref().ok_or_else(|| {
                 config_error(format!("{what}: $pack has no myPOS certificate (pc)"))
             })?;
             b = b.mypos_public_key(
                 keycache::public_key(cert)
-                    .map_err(|e| config_error(format!("{what}: myPOS certificate: {e}")))?,
+                    .map_err(|e| core_as(Kind::Config, &e, format!("{what}: myPOS certificate: {e}")))?,
             );
             if let Some(a) = &p.application_id {
                 b = b.application_id(a.clone());
@@ -109,9 +135,13 @@ impl Config {
             if let Some(pid) = &p.partner_id {
                 b = b.partner_id(pid.clone());
             }
+            if let Some(options) = options {
+                let o = Options::new("Config::fromPack(): $options", options, PACK_OPTION_KEYS)?;
+                b = page_options(b, &o, "Config::fromPack(): $options")?;
+            }
             let inner = b
                 .build()
-                .map_err(|e| config_error(format!("{what}: {e}")))?;
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
             Ok(Config {
                 inner: Arc::new(inner),
             })
@@ -141,30 +171,19 @@ impl Config {
             if let Some(pem) = o.opt_str("private_key")? {
                 b = b.private_key(
                     keycache::private_key(&pem)
-                        .map_err(|e| config_error(format!("{what}: 'private_key': {e}")))?,
+                        .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'private_key': {e}")))?,
                 );
             }
             if let Some(pem) = o.opt_str("mypos_certificate")? {
                 b = b.mypos_public_key(
                     keycache::public_key(&pem)
-                        .map_err(|e| config_error(format!("{what}: 'mypos_certificate': {e}")))?,
+                        .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'mypos_certificate': {e}")))?,
                 );
             }
             if let Some(v) = o.opt_str("endpoint")? {
                 b = b.endpoint(self::endpoint(&format!("{what}: 'endpoint'"), &v)?);
             }
-            if let Some(v) = o.opt_str("version")? {
-                b = b.version(
-                    IpcVersion::parse(&v)
-                        .map_err(|e| config_error(format!("{what}: 'version': {e}")))?,
-                );
-            }
-            if let Some(v) = o.opt_str("language")? {
-                b = b.language(v);
-            }
-            if let Some(v) = o.opt_str("source")? {
-                b = b.source(v);
-            }
+            b = page_options(b, &o, what)?;
             if let Some(v) = o.opt_str("application_id")? {
                 b = b.application_id(v);
             }
@@ -173,10 +192,26 @@ impl Config {
             }
             let inner = b
                 .build()
-                .map_err(|e| config_error(format!("Config::fromArray(): {e}")))?;
+                .map_err(|e| core_as(Kind::Config, &e, format!("Config::fromArray(): {e}")))?;
             Ok(Config {
                 inner: Arc::new(inner),
             })
+        })
+    }
+
+    /// Checks one configuration field given as text ('sid', 'wallet', 'key_index',
+    /// 'private_key', 'mypos_certificate', 'endpoint', 'version', 'language', 'source') by the
+    /// rules fromArray() applies: null when valid, else the rule it breaks (e.g. "must be 11
+    /// digits"), without the field name or the value. An unknown name throws.
+    pub fn validate_field(name: Str, value: Str) -> PhpResult<Option<String>> {
+        guard("Config::validateField", || {
+            let name = name.text((C, 1, "name"))?;
+            let value = value.text((C, 2, "value"))?;
+            match ipc::validate_field(name, value) {
+                Ok(()) => Ok(None),
+                Err(ipc::Error::Config { reason, .. }) => Ok(Some(reason)),
+                Err(e) => Err(from_core("Config::validateField(): $name", &e)),
+            }
         })
     }
 

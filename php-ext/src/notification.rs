@@ -23,6 +23,14 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// A message verified elsewhere (the OrderStatus of a status answer) for this config.
+    pub fn from_message(message: Message, config: &ipc::Config) -> Self {
+        Notification {
+            message,
+            store_sid: config.sid().to_string(),
+        }
+    }
+
     /// Parses and verifies `body` with the config's myPOS key.
     pub fn parse(body: &[u8], config: &ipc::Config) -> PhpResult<Self> {
         match Message::parse_and_verify(body, config.mypos_key()) {
@@ -33,7 +41,7 @@ impl Notification {
             Err(Error::SignatureInvalid) => Err(signature(
                 "Config::notification(): $rawBody: signature invalid",
             )),
-            Err(e) => Err(malformed(format!("Config::notification(): $rawBody: {e}"))),
+            Err(e) => Err(from_core("Config::notification(): $rawBody", &e)),
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
 #[allow(non_camel_case_types)]
 #[derive(Debug)]
 pub struct ipc_message {
-    inner: Message,
+    pub(crate) inner: Message,
 }
 
 /// A notify decision: the action, the reply, and a note for the order history.

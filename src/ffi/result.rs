@@ -1,6 +1,6 @@
 //! The one result enum of the C ABI and its mapping from core errors.
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 
 /// The result of every fallible `ipc_*` function. Numbers are explicit and never reused.
 /// `IPC_RESULT_OK` (0) is success; `IPC_RESULT_SIGNATURE_INVALID` (1) is the verification
@@ -111,26 +111,18 @@ impl ipc_result {
         }
     }
 
-    /// The code for a core error.
+    /// The code for a core error: the number of its [`ErrorKind`].
     pub(crate) fn from_error(error: &Error) -> Self {
-        match error {
-            Error::SignatureInvalid => ipc_result::SignatureInvalid,
-            Error::MalformedBody(_) => ipc_result::MalformedBody,
-            Error::InvalidUtf8(_) => ipc_result::InvalidUtf8,
-            Error::DuplicateField(_) => ipc_result::DuplicateField,
-            Error::MissingSignature => ipc_result::MissingSignature,
-            Error::MalformedSignature(_) => ipc_result::MalformedSignature,
-            Error::MalformedResponse(_) => ipc_result::MalformedResponse,
-            Error::UnsignedResponse { .. } => ipc_result::UnsignedResponse,
-            Error::Key(_) => ipc_result::BadKey,
-            Error::Config { .. } => ipc_result::InvalidConfig,
-            Error::ConfigPack(_) => ipc_result::InvalidConfigPack,
-            Error::InvalidRequest { .. } => ipc_result::InvalidRequest,
-            Error::InvalidMessage { .. } => ipc_result::InvalidMessage,
-            Error::Crypto(_) => ipc_result::CryptoError,
-            #[allow(unreachable_patterns)]
-            _ => ipc_result::InternalError,
-        }
+        Self::from_kind(error.kind())
+    }
+
+    /// The code with the same number as `kind` (the numbers are one list, see the tests).
+    pub(crate) fn from_kind(kind: ErrorKind) -> Self {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|r| *r as u32 == kind.code())
+            .unwrap_or(ipc_result::InternalError)
     }
 }
 

@@ -45,6 +45,23 @@ fn codes_are_dense_and_each_has_its_own_text() {
 }
 
 #[test]
+fn every_error_kind_has_the_result_code_of_the_same_number() {
+    assert_eq!(ipc_result::ALL.len(), crate::ErrorKind::ALL.len() + 1);
+    for kind in crate::ErrorKind::ALL {
+        let code = ipc_result::from_kind(kind);
+        assert_eq!(code as u32, kind.code(), "{kind:?}");
+        assert_eq!(format!("{code:?}"), format!("{kind:?}"));
+        assert_eq!(crate::ErrorKind::from_code(kind.code()), Some(kind));
+    }
+    assert_eq!(crate::ErrorKind::from_code(0), None);
+    let e = crate::Error::Config {
+        field: "sid",
+        reason: "x".into(),
+    };
+    assert_eq!(ipc_result::from_error(&e) as u32, e.kind().code());
+}
+
+#[test]
 fn a_null_out_parameter_is_refused_before_any_work() {
     let body = b"A=1";
     let key = c"not a key";
