@@ -2,6 +2,7 @@
 #ifndef IPC_TEST_TAP_H
 #define IPC_TEST_TAP_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,12 +72,43 @@ static inline char *read_in(const char *dir, const char *name, size_t *len_out) 
   return text;
 }
 
+/* The test data directory (IPC_TEST_DATA), or NULL after a "Bail out!" line. */
+static inline const char *test_data(void) {
+  const char *dir = getenv("IPC_TEST_DATA");
+  if (dir == NULL) printf("Bail out! IPC_TEST_DATA is not set\n");
+  return dir;
+}
+
+/* Reads files of `dir` given as (name, char **out) pairs ending with NULL. False after a
+ * "Bail out!" line when one is missing (the others read stay in their out-parameters). */
+static inline int read_all(const char *dir, ...) {
+  va_list args;
+  int all = 1;
+  va_start(args, dir);
+  for (const char *name = va_arg(args, const char *); name != NULL; name = va_arg(args, const char *)) {
+    char **out = va_arg(args, char **);
+    *out = read_in(dir, name, NULL);
+    all = all && *out != NULL;
+  }
+  va_end(args);
+  if (!all) printf("Bail out! keys missing\n");
+  return all;
+}
+
 /* Compares a library string with the expected text and frees it. */
 static inline int ok_string(char *got, const char *want, const char *name) {
   int good = ok(got != NULL && strcmp(got, want) == 0, name);
   if (!good) printf("# got '%s', want '%s'\n", got ? got : "(null)", want);
   ipc_string_free(got);
   return good;
+}
+
+/* Asserts that a request has field `field` (TAP line `present`) whose value is `want`
+ * (TAP line `name`). */
+static inline int ok_field(ipc_request *req, const char *field, const char *want, const char *present, const char *name) {
+  char *value = NULL;
+  if (!ok_code(ipc_request_get(req, field, &value), IPC_RESULT_OK, present)) return 0;
+  return ok_string(value, want, name);
 }
 
 /* strdup is not C99. */

@@ -26,27 +26,13 @@ static ipc_request *sign_purchase(ipc_config *config) {
 }
 
 static void check_purchase(ipc_request *req) {
-  char *s = NULL;
-  ok_code(ipc_request_get(req, "Amount", &s), IPC_RESULT_OK, "purchase: Amount present");
-  ok_string(s, "24.45", "purchase: Amount is 24.45 (from minor units)");
-  s = NULL;
-  ok_code(ipc_request_get(req, "CartItems", &s), IPC_RESULT_OK, "purchase: CartItems present");
-  ok_string(s, "2", "purchase: two cart lines");
-  s = NULL;
-  ok_code(ipc_request_get(req, "Delivery_2", &s), IPC_RESULT_OK, "purchase: Delivery_2 present");
-  ok_string(s, "1", "purchase: second line is delivery");
-  s = NULL;
-  ok_code(ipc_request_get(req, "customeremail", &s), IPC_RESULT_OK, "purchase: customer e-mail present");
-  ok_string(s, "jane@example.com", "purchase: customer e-mail");
-  s = NULL;
-  ok_code(ipc_request_get(req, "PaymentMethod", &s), IPC_RESULT_OK, "purchase: PaymentMethod present");
-  ok_string(s, "1", "purchase: PaymentMethod from set_options");
-  s = NULL;
-  ok_code(ipc_request_get(req, "CardTokenRequest", &s), IPC_RESULT_OK, "purchase: CardTokenRequest present");
-  ok_string(s, "2", "purchase: CardTokenRequest from set_options");
-  s = NULL;
-  ok_code(ipc_request_get(req, "PaymentParametersRequired", &s), IPC_RESULT_OK, "purchase: PaymentParametersRequired present");
-  ok_string(s, "1", "purchase: full customer data gives PaymentParametersRequired 1");
+  ok_field(req, "Amount", "24.45", "purchase: Amount present", "purchase: Amount is 24.45 (from minor units)");
+  ok_field(req, "CartItems", "2", "purchase: CartItems present", "purchase: two cart lines");
+  ok_field(req, "Delivery_2", "1", "purchase: Delivery_2 present", "purchase: second line is delivery");
+  ok_field(req, "customeremail", "jane@example.com", "purchase: customer e-mail present", "purchase: customer e-mail");
+  ok_field(req, "PaymentMethod", "1", "purchase: PaymentMethod present", "purchase: PaymentMethod from set_options");
+  ok_field(req, "CardTokenRequest", "2", "purchase: CardTokenRequest present", "purchase: CardTokenRequest from set_options");
+  ok_field(req, "PaymentParametersRequired", "1", "purchase: PaymentParametersRequired present", "purchase: full customer data gives PaymentParametersRequired 1");
 
   size_t count = 0;
   ok_code(ipc_request_field_count(req, &count), IPC_RESULT_OK, "purchase: field count");
@@ -257,16 +243,12 @@ static void test_api_requests(ipc_config *config) {
 static void test_config_options(ipc_config *config) {
   ipc_config *bg = NULL, *partner = NULL, *bad = NULL;
   ipc_request *req = NULL;
-  char *s = NULL;
   if (ok_code(ipc_config_with(config, "language", "BG", &bg), IPC_RESULT_OK, "config_with: language BG")) {
     ipc_config *bg_src = NULL;
     if (ok_code(ipc_config_with(bg, "source", "my-shop/1.0", &bg_src), IPC_RESULT_OK, "config_with: source")) {
       if (ok_code(ipc_get_payment_status_sign(bg_src, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: a request signs with the derived config")) {
-        ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: IPCLanguage present");
-        ok_string(s, "BG", "config_with: IPCLanguage is the derived language");
-        s = NULL;
-        ok_code(ipc_request_get(req, "Source", &s), IPC_RESULT_OK, "config_with: Source present");
-        ok_string(s, "my-shop/1.0", "config_with: Source is the derived source");
+        ok_field(req, "IPCLanguage", "BG", "config_with: IPCLanguage present", "config_with: IPCLanguage is the derived language");
+        ok_field(req, "Source", "my-shop/1.0", "config_with: Source present", "config_with: Source is the derived source");
         ipc_request_free(req);
       }
       ipc_config_free(bg_src);
@@ -274,10 +256,8 @@ static void test_config_options(ipc_config *config) {
     ipc_config_free(bg);
   }
   req = NULL;
-  s = NULL;
   if (ok_code(ipc_get_payment_status_sign(config, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: the original still signs")) {
-    ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: original IPCLanguage present");
-    ok_string(s, "en", "config_with: the original keeps its language");
+    ok_field(req, "IPCLanguage", "en", "config_with: original IPCLanguage present", "config_with: the original keeps its language");
     ipc_request_free(req);
   }
   ok_code(ipc_config_with(config, "version", "1.4.1", &bad), IPC_RESULT_INVALID_CONFIG, "config_with: 1.4.1 without ApplicationID/PartnerID refused");
@@ -294,10 +274,8 @@ static void test_config_options(ipc_config *config) {
       ok_code(ipc_config_with(a, "partner_id", "PARTNER-1", &b), IPC_RESULT_OK, "config_with: partner_id") &&
       ok_code(ipc_config_with(b, "version", "1.4.1", &partner), IPC_RESULT_OK, "config_with: version 1.4.1 with partner ids")) {
     req = NULL;
-    s = NULL;
-    if (ok_code(ipc_get_payment_status_sign(partner, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: 1.4.1 request signs")) {
-      ok_code(ipc_request_get(req, "IPCVersion", &s), IPC_RESULT_OK, "config_with: IPCVersion present");
-      ok_string(s, "1.4.1", "config_with: IPCVersion is 1.4.1");
+      if (ok_code(ipc_get_payment_status_sign(partner, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: 1.4.1 request signs")) {
+      ok_field(req, "IPCVersion", "1.4.1", "config_with: IPCVersion present", "config_with: IPCVersion is 1.4.1");
       ipc_request_free(req);
     }
   }
@@ -307,17 +285,8 @@ static void test_config_options(ipc_config *config) {
 }
 
 int main(void) {
-  data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  merchant_key = read_in(data, "merchant_private.pem", NULL);
-  merchant_cert = read_in(data, "merchant_cert.pem", NULL);
-  sim_key = read_in(data, "sim_mypos_private.pem", NULL);
-  sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  if (!merchant_key || !merchant_cert || !sim_key || !sim_cert) {
-    printf("Bail out! keys missing\n");
+  if ((data = test_data()) == NULL || !read_all(data, "merchant_private.pem", &merchant_key, "merchant_cert.pem", &merchant_cert,
+                                                   "sim_mypos_private.pem", &sim_key, "sim_mypos_cert.pem", &sim_cert, NULL)) {
     return 1;
   }
   ipc_config *config = NULL;
