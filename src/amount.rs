@@ -103,8 +103,7 @@ impl Money {
                 "is not a plain decimal number (digits, an optional '-' and one '.')".into(),
             ));
         }
-        if frac.len() > decimals as usize && !frac[decimals as usize..].bytes().all(|b| b == b'0')
-        {
+        if frac.len() > decimals as usize && !frac[decimals as usize..].bytes().all(|b| b == b'0') {
             return Err(bad(format!(
                 "has more decimals than {currency} allows ({decimals})"
             )));
@@ -232,7 +231,9 @@ mod tests {
         assert!(why("12.345", eur).contains("more decimals than EUR allows (2)"));
         assert!(why("1500.5", cur("HUF")).contains("more decimals than HUF allows (0)"));
         assert!(why("", eur).contains("'amount': is empty"));
-        for bad in ["1e3", "0x10", ".5", "5.", " 5", "+5", "1,5", "--1", "12.3.4", "NaN"] {
+        for bad in [
+            "1e3", "0x10", ".5", "5.", " 5", "+5", "1,5", "--1", "12.3.4", "NaN",
+        ] {
             assert!(why(bad, eur).contains("not a plain decimal"), "{bad}");
         }
         assert!(why("9999999999999999", eur).contains("too large"));

@@ -9,10 +9,10 @@ use crate::canonical::signing_input;
 use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::keys::{PrivateKey, PublicKey};
+use crate::message::Message;
 use crate::request::OutputFormat;
 use crate::signer::sign_values;
 use crate::status::StatusCode;
-use crate::message::Message;
 use crate::verifier::{verify_fields, verify_values};
 
 /// Largest answer accepted.

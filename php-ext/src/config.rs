@@ -107,8 +107,8 @@ impl Config {
             let endpoint = opt_text(endpoint, (C, 2, "endpoint"))?.unwrap_or("test");
             let options = opt_table(options, (C, 3, "options"))?;
             let t = text("Config::fromPack(): $pack", pack)?;
-            let p =
-                ConfigPack::decode(t).map_err(|e| core_as(Kind::Config, &e, format!("{what}: $pack: {e}")))?;
+            let p = ConfigPack::decode(t)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: $pack: {e}")))?;
             let ep = self::endpoint("Config::fromPack(): $endpoint", endpoint)?;
             let mut b = ipc::Config::builder()
                 .sid(p.sid.clone())
@@ -125,10 +125,9 @@ impl Config {
             let cert = p.mypos_certificate_pem.as_deref().ok_or_else(|| {
                 config_error(format!("{what}: $pack has no myPOS certificate (pc)"))
             })?;
-            b = b.mypos_public_key(
-                keycache::public_key(cert)
-                    .map_err(|e| core_as(Kind::Config, &e, format!("{what}: myPOS certificate: {e}")))?,
-            );
+            b = b.mypos_public_key(keycache::public_key(cert).map_err(|e| {
+                core_as(Kind::Config, &e, format!("{what}: myPOS certificate: {e}"))
+            })?);
             if let Some(a) = &p.application_id {
                 b = b.application_id(a.clone());
             }
@@ -169,16 +168,18 @@ impl Config {
                 b = b.key_index(k);
             }
             if let Some(pem) = o.opt_str("private_key")? {
-                b = b.private_key(
-                    keycache::private_key(&pem)
-                        .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'private_key': {e}")))?,
-                );
+                b = b.private_key(keycache::private_key(&pem).map_err(|e| {
+                    core_as(Kind::Config, &e, format!("{what}: 'private_key': {e}"))
+                })?);
             }
             if let Some(pem) = o.opt_str("mypos_certificate")? {
-                b = b.mypos_public_key(
-                    keycache::public_key(&pem)
-                        .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'mypos_certificate': {e}")))?,
-                );
+                b = b.mypos_public_key(keycache::public_key(&pem).map_err(|e| {
+                    core_as(
+                        Kind::Config,
+                        &e,
+                        format!("{what}: 'mypos_certificate': {e}"),
+                    )
+                })?);
             }
             if let Some(v) = o.opt_str("endpoint")? {
                 b = b.endpoint(self::endpoint(&format!("{what}: 'endpoint'"), &v)?);

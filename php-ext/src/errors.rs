@@ -94,7 +94,11 @@ pub fn register() -> ext_php_rs::error::Result<()> {
 
 /// An exception of `kind` with `message` and the stable number of `code` as `getCode()`.
 pub fn throwable_coded(kind: Kind, code: ErrorKind, message: impl Into<String>) -> PhpException {
-    PhpException::new(message.into(), i32::try_from(code.code()).unwrap_or(0), kind.ce())
+    PhpException::new(
+        message.into(),
+        i32::try_from(code.code()).unwrap_or(0),
+        kind.ce(),
+    )
 }
 
 /// An exception of `kind` with `message`, coded as the class's usual kind.

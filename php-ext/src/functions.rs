@@ -54,10 +54,13 @@ pub fn verify(fields: Arr, publicKeyOrCertificatePem: Str) -> PhpResult<bool> {
         ))?;
         let f = read_fields("verify(): $fields", fields, malformed)?;
         let pem = text("verify(): $publicKeyOrCertificatePem", pem)?;
-        let key = keycache::public_key(pem)
-            .map_err(|e| {
-                core_as(Kind::Malformed, &e, format!("verify(): $publicKeyOrCertificatePem: {e}"))
-            })?;
+        let key = keycache::public_key(pem).map_err(|e| {
+            core_as(
+                Kind::Malformed,
+                &e,
+                format!("verify(): $publicKeyOrCertificatePem: {e}"),
+            )
+        })?;
         verdict("verify(): $fields", ipc::verify_fields(f, &key))
     })
 }
@@ -73,9 +76,11 @@ pub fn sign_form(body: Str, privateKeyPem: Str) -> PhpResult<String> {
         let key =
             keycache::private_key(pem).map_err(|e| from_core("sign_form(): $privateKeyPem", &e))?;
         ipc::sign_form(body, &key).map_err(|e| match e {
-            Error::MalformedBody(ref why) if why.contains("Signature") => {
-                core_as(Kind::InvalidArgument, &e, format!("sign_form(): $body: {e}"))
-            }
+            Error::MalformedBody(ref why) if why.contains("Signature") => core_as(
+                Kind::InvalidArgument,
+                &e,
+                format!("sign_form(): $body: {e}"),
+            ),
             _ => core_as(Kind::Malformed, &e, format!("sign_form(): $body: {e}")),
         })
     })
@@ -93,10 +98,13 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
             "publicKeyOrCertificatePem",
         ))?;
         let pem = text("verify_form(): $publicKeyOrCertificatePem", pem)?;
-        let key = keycache::public_key(pem)
-            .map_err(|e| {
-                core_as(Kind::Malformed, &e, format!("verify_form(): $publicKeyOrCertificatePem: {e}"))
-            })?;
+        let key = keycache::public_key(pem).map_err(|e| {
+            core_as(
+                Kind::Malformed,
+                &e,
+                format!("verify_form(): $publicKeyOrCertificatePem: {e}"),
+            )
+        })?;
         verdict("verify_form(): $body", ipc::verify_form(body, &key))
     })
 }
@@ -107,14 +115,13 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
 pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
     guard("config_pack_info", || {
         let pack = pack.bytes(("MyPOS\\IPC\\config_pack_info", 1, "pack"))?;
-        let text = std::str::from_utf8(pack)
-            .map_err(|_| {
-                throwable_coded(
-                    Kind::Config,
-                    ErrorKind::InvalidUtf8,
-                    "config_pack_info(): $pack is not valid UTF-8",
-                )
-            })?;
+        let text = std::str::from_utf8(pack).map_err(|_| {
+            throwable_coded(
+                Kind::Config,
+                ErrorKind::InvalidUtf8,
+                "config_pack_info(): $pack is not valid UTF-8",
+            )
+        })?;
         let p = ConfigPack::decode(text).map_err(|e| from_core("config_pack_info(): $pack", &e))?;
         Ok(Assoc::new()
             .set("sid", p.sid.as_str())?
@@ -159,7 +166,9 @@ pub fn format_amount(amountMinor: Int, currency: Str) -> PhpResult<String> {
 pub fn currency_decimals(currency: Str) -> PhpResult<i64> {
     guard("currency_decimals", || {
         let t = currency.text(("MyPOS\\IPC\\currency_decimals", 1, "currency"))?;
-        Ok(i64::from(currency_arg("currency_decimals()", t)?.decimals()))
+        Ok(i64::from(
+            currency_arg("currency_decimals()", t)?.decimals(),
+        ))
     })
 }
 

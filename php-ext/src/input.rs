@@ -4,7 +4,7 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 use ipc::{ErrorKind, Fields};
 
-use crate::errors::{invalid, malformed, throwable_coded, Kind};
+use crate::errors::{invalid, throwable_coded, Kind};
 
 /// Bytes of a string argument as UTF-8 text without NUL bytes.
 pub fn text<'a>(what: &str, bytes: &'a [u8]) -> PhpResult<&'a str> {

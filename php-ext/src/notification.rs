@@ -7,9 +7,9 @@ use ext_php_rs::types::ZendHashTable;
 use ipc::{Action, Currency, Error, Message, MessageKind, Money, OrderSnapshot, OrderState, Reply};
 
 use crate::args::{opt_table, opt_text, Arr, Str};
-use crate::modifiers::final_class;
-use crate::errors::{guard, invalid, malformed, signature};
+use crate::errors::{from_core, guard, invalid, signature};
 use crate::input::Options;
+use crate::modifiers::final_class;
 use crate::output::fields_array;
 
 /// A verified notification.

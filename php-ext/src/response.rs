@@ -6,7 +6,6 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use ipc::{Error, Node, OutputFormat};
 
-
 use crate::args::Str;
 use crate::modifiers::final_class;
 use std::sync::Arc;

@@ -84,14 +84,17 @@ unsafe fn sign_order_query(
     request_out: *mut *mut ipc_request,
     build: impl FnOnce(&Config, String, OutputFormat) -> crate::Result<SignedRequest>,
 ) -> ipc_result {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
+        // SAFETY: the caller's contract for every pointer.
+        let order_id = unsafe { arg_str(order_id, "order_id") }?;
+        Ok(build(
+            config,
+            order_id.into(),
+            request_format(output_format)?,
+        )?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        sign_into(config, request_out, |config| {
-            // SAFETY: the caller's contract for every pointer.
-            let order_id = unsafe { arg_str(order_id, "order_id") }?;
-            Ok(build(config, order_id.into(), request_format(output_format)?)?)
-        })
-    }
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// A signed request: ordered fields ending with Signature, its urlencoded body, and (for
@@ -285,14 +288,13 @@ pub unsafe extern "C" fn ipc_purchase_sign(
     config: *const ipc_config,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
+        // SAFETY: the caller's contract for every pointer.
+        let purchase = unsafe { arg_ref(purchase, "purchase") }?;
+        Ok(purchase.inner.sign(config)?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        sign_into(config, request_out, |config| {
-            // SAFETY: the caller's contract for every pointer.
-            let purchase = unsafe { arg_ref(purchase, "purchase") }?;
-            Ok(purchase.inner.sign(config)?)
-        })
-    }
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Frees a purchase builder. NULL-safe.
@@ -319,22 +321,21 @@ pub unsafe extern "C" fn ipc_refund_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
+        // SAFETY: the caller's contract for every pointer.
+        let order_id = unsafe { arg_str(order_id, "order_id") }?;
+        let trnref = unsafe { arg_str(trnref, "trnref") }?;
+        let currency = unsafe { arg_str(currency, "currency") }?;
+        let refund = Refund {
+            order_id: order_id.into(),
+            trnref: trnref.into(),
+            amount: money(amount_minor, currency)?,
+            output: request_format(output_format)?,
+        };
+        Ok(refund.sign(config)?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        sign_into(config, request_out, |config| {
-            // SAFETY: the caller's contract for every pointer.
-            let order_id = unsafe { arg_str(order_id, "order_id") }?;
-            let trnref = unsafe { arg_str(trnref, "trnref") }?;
-            let currency = unsafe { arg_str(currency, "currency") }?;
-            let refund = Refund {
-                order_id: order_id.into(),
-                trnref: trnref.into(),
-                amount: money(amount_minor, currency)?,
-                output: request_format(output_format)?,
-            };
-            Ok(refund.sign(config)?)
-        })
-    }
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Signs an IPCReversal of the payment `trnref`.
@@ -348,18 +349,17 @@ pub unsafe extern "C" fn ipc_reversal_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
+        // SAFETY: the caller's contract for every pointer.
+        let trnref = unsafe { arg_str(trnref, "trnref") }?;
+        let reversal = Reversal {
+            trnref: trnref.into(),
+            output: request_format(output_format)?,
+        };
+        Ok(reversal.sign(config)?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        sign_into(config, request_out, |config| {
-            // SAFETY: the caller's contract for every pointer.
-            let trnref = unsafe { arg_str(trnref, "trnref") }?;
-            let reversal = Reversal {
-                trnref: trnref.into(),
-                output: request_format(output_format)?,
-            };
-            Ok(reversal.sign(config)?)
-        })
-    }
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Signs an IPCGetTxnStatus query for `order_id`.
@@ -484,23 +484,22 @@ pub unsafe extern "C" fn ipc_generic_sign(
     config: *const ipc_config,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
+        // SAFETY: the caller's contract for every pointer.
+        let generic = unsafe { arg_ref(generic, "generic") }?;
+        let request = match &generic.method {
+            Some(method) => generic
+                .params
+                .iter()
+                .fold(GenericRequest::new(method.as_str()), |r, (n, v)| {
+                    r.param(n, v)
+                }),
+            None => GenericRequest::raw(generic.params.clone()),
+        };
+        Ok(request.sign(config)?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        sign_into(config, request_out, |config| {
-            // SAFETY: the caller's contract for every pointer.
-            let generic = unsafe { arg_ref(generic, "generic") }?;
-            let request = match &generic.method {
-                Some(method) => generic
-                    .params
-                    .iter()
-                    .fold(GenericRequest::new(method.as_str()), |r, (n, v)| {
-                        r.param(n, v)
-                    }),
-                None => GenericRequest::raw(generic.params.clone()),
-            };
-            Ok(request.sign(config)?)
-        })
-    }
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Frees a generic request builder. NULL-safe.
@@ -571,15 +570,14 @@ pub unsafe extern "C" fn ipc_request_html_form_embedded(
     button: *const c_char,
     html_out: *mut *mut c_char,
 ) -> ipc_result {
+    let build = |r: &SignedRequest| -> FfiResult<String> {
+        // SAFETY: the caller's contract for every pointer.
+        let form_id = unsafe { arg_str(form_id, "form_id") }?;
+        let button = unsafe { arg_str(button, "button") }?;
+        Ok(r.html_form_embedded(form_id, button)?)
+    };
     // SAFETY: forwarded contract.
-    unsafe {
-        request_string(request, html_out, |r| {
-            // SAFETY: the caller's contract for every pointer.
-            let form_id = unsafe { arg_str(form_id, "form_id") }?;
-            let button = unsafe { arg_str(button, "button") }?;
-            Ok(r.html_form_embedded(form_id, button)?)
-        })
-    }
+    unsafe { request_string(request, html_out, build) }
 }
 
 /// The Signature value, as a string to free with `ipc_string_free`.
