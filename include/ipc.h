@@ -265,6 +265,109 @@ typedef uint32_t ipc_reply;
 #endif // __cplusplus
 
 /**
+ * The stable kind of an error, the same in every layer: its [`ErrorKind::code`] is the C
+ * `ipc_result` number and the `getCode()` of PHP exceptions. Numbers are never reused; 0
+ * is success and has no kind.
+ */
+enum ErrorKind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The input parsed but RSA verification failed (tampered, reordered, wrong key).
+   */
+  ERROR_KIND_SIGNATURE_INVALID = 1,
+  /**
+   * A required argument was absent (C: a NULL pointer).
+   */
+  ERROR_KIND_NULL_ARGUMENT = 2,
+  /**
+   * A string or body that must be UTF-8 is not.
+   */
+  ERROR_KIND_INVALID_UTF8 = 3,
+  /**
+   * A urlencoded body does not parse, is empty, or cannot be signed as given.
+   */
+  ERROR_KIND_MALFORMED_BODY = 4,
+  /**
+   * The message carries no Signature.
+   */
+  ERROR_KIND_MISSING_SIGNATURE = 5,
+  /**
+   * The Signature is empty or not standard base64.
+   */
+  ERROR_KIND_MALFORMED_SIGNATURE = 6,
+  /**
+   * A field name occurs twice (case-insensitive).
+   */
+  ERROR_KIND_DUPLICATE_FIELD = 7,
+  /**
+   * A key, certificate or PEM does not parse or is unsuitable.
+   */
+  ERROR_KIND_BAD_KEY = 8,
+  /**
+   * A JSON or XML API answer does not parse or has an unexpected shape.
+   */
+  ERROR_KIND_MALFORMED_RESPONSE = 9,
+  /**
+   * An API answer without Signature: never trusted.
+   */
+  ERROR_KIND_UNSIGNED_RESPONSE = 10,
+  /**
+   * A configuration field breaks its rule.
+   */
+  ERROR_KIND_INVALID_CONFIG = 11,
+  /**
+   * A configuration pack does not decode.
+   */
+  ERROR_KIND_INVALID_CONFIG_PACK = 12,
+  /**
+   * A request parameter (or an amount for one) breaks its rule.
+   */
+  ERROR_KIND_INVALID_REQUEST = 13,
+  /**
+   * A verified message has a field with an impossible format.
+   */
+  ERROR_KIND_INVALID_MESSAGE = 14,
+  /**
+   * The crypto backend failed for a reason that is not the input's fault.
+   */
+  ERROR_KIND_CRYPTO_ERROR = 15,
+  /**
+   * A buffer is larger than the library accepts.
+   */
+  ERROR_KIND_BUFFER_TOO_LARGE = 16,
+  /**
+   * The requested field or value is absent.
+   */
+  ERROR_KIND_NOT_FOUND = 17,
+  /**
+   * An argument is out of range or of the wrong type.
+   */
+  ERROR_KIND_INVALID_ARGUMENT = 18,
+  /**
+   * A string to return holds a NUL byte and cannot be given as a C string.
+   */
+  ERROR_KIND_NUL_IN_STRING = 19,
+  /**
+   * A Rust panic was caught at a binding's boundary (a bug in the library).
+   */
+  ERROR_KIND_INTERNAL_PANIC = 20,
+  /**
+   * An error the library does not classify (a bug in the library).
+   */
+  ERROR_KIND_INTERNAL_ERROR = 21,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ErrorKind ErrorKind;
+#else
+typedef uint32_t ErrorKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The answer format of a server-to-server request, or the format of an answer to parse.
  */
 enum ipc_output_format
@@ -435,6 +538,18 @@ ipc_result ipc_verify_form(const uint8_t *body,
                            const char *public_key_or_certificate_pem);
 
 /**
+ * Decimal text from a shop (`"12.30"`, `"12.3"`, `"1500"` for HUF) as minor units of the
+ * ISO 4217 `currency`, strictly: no floats, exponent, `+`, spaces or separators, and no more
+ * decimals than the currency has unless they are zeros (`"12.345"` EUR is refused,
+ * `"1500.00"` HUF is 1500). Refused text is `IPC_RESULT_INVALID_REQUEST` with a detail that
+ * names the rule; `*minor_out` is written only on success.
+ *
+ * # Safety
+ * Strings must be NUL-terminated; `minor_out` writable.
+ */
+ipc_result ipc_amount_parse(const char *text, const char *currency, int64_t *minor_out);
+
+/**
  * Makes a configuration. `endpoint` is "test", "production", or a URL (https, or http on a
  * loopback host). `private_key_pem` is the merchant key (PKCS#1 or PKCS#8);
  * `mypos_certificate_pem` the myPOS certificate or public key. On success `*config_out`
@@ -491,6 +606,18 @@ ipc_result ipc_config_sid(const ipc_config *config, char **sid_out);
  * `config` must be NULL or live; `url_out` writable.
  */
 ipc_result ipc_config_endpoint_url(const ipc_config *config, char **url_out);
+
+/**
+ * Checks one configuration field given as text, by the rules `ipc_config_new` applies, so
+ * a settings form can say which field is wrong: "sid", "wallet", "key_index",
+ * "private_key", "mypos_certificate", "endpoint", "version", "language" or "source".
+ * `IPC_RESULT_OK` when valid; `IPC_RESULT_INVALID_CONFIG` with a detail naming the field
+ * and its rule when not; `IPC_RESULT_INVALID_REQUEST` for an unknown `name`.
+ *
+ * # Safety
+ * Strings must be NUL-terminated.
+ */
+ipc_result ipc_config_validate_field(const char *name, const char *value);
 
 /**
  * Frees a configuration. NULL-safe.
@@ -856,6 +983,21 @@ ipc_result ipc_request_body(const ipc_request *request, char **body_out);
 ipc_result ipc_request_html_form(const ipc_request *request, char **html_out);
 
 /**
+ * Only the form, to embed in a page of one's own: `<form id="form_id">` with the signed
+ * fields, a submit button labelled `button` (for browsers without JavaScript) and a script
+ * that submits that form by its id, never `document.forms[0]`. `form_id` is 1 to 64 ASCII
+ * letters, digits, `-` or `_`, starting with a letter (else `IPC_RESULT_INVALID_REQUEST`).
+ * The string is freed with `ipc_string_free`.
+ *
+ * # Safety
+ * `request` must be NULL or live; strings NUL-terminated; `html_out` writable.
+ */
+ipc_result ipc_request_html_form_embedded(const ipc_request *request,
+                                          const char *form_id,
+                                          const char *button,
+                                          char **html_out);
+
+/**
  * The Signature value, as a string to free with `ipc_string_free`.
  *
  * # Safety
@@ -955,6 +1097,21 @@ ipc_result ipc_response_status_name(const ipc_response *response, char **name_ou
  * `response` NULL or live; `name` NUL-terminated; `value_out` writable.
  */
 ipc_result ipc_response_get(const ipc_response *response, const char *name, char **value_out);
+
+/**
+ * IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate as
+ * the message it is (it carries its own Signature) and checked like a notify. On success
+ * `*message_out` receives an object to free with `ipc_message_free`;
+ * `IPC_RESULT_NOT_FOUND` when the answer holds no OrderStatus; a nested message that does
+ * not verify is `IPC_RESULT_SIGNATURE_INVALID` or a malformed code.
+ *
+ * # Safety
+ * `response` and `config` NULL or live; `message_out` writable.
+ */
+IPC_MUST_USE
+ipc_result ipc_response_order_status_message(const ipc_response *response,
+                                             const ipc_config *config,
+                                             ipc_message **message_out);
 
 /**
  * IPCGetTxnStatus: a field of the nested OrderStatus message (e.g. "IPC_Trnref");
