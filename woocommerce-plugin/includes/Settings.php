@@ -154,7 +154,8 @@ final class Settings
         return match ($field) {
             'sid' => __('the SID must be 15 letters or digits, e.g. 000000000000010', 'mypos-ipc'),
             'wallet' => __('the wallet number must be 11 digits', 'mypos-ipc'),
-            'key_index' => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
+            'key_index'
+                => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
             'private_key' => __('the merchant private key', 'mypos-ipc') . ': ' . $reason,
             'mypos_certificate' => __('the myPOS certificate', 'mypos-ipc') . ': ' . $reason,
             default => $field . ': ' . $reason,
