@@ -53,7 +53,8 @@ final class Refunds
             // The core reads the transaction myPOS confirms (IPC_Trnref, Amount, Currency).
             $confirmed = $response->transaction();
         } catch (\MyPOS\IPC\Exception $e) {
-            return $this->unconfirmed($order, 'myPOS accepted the refund but its answer is unusable: ' . $e->getMessage());
+            $why = $e->getMessage();
+            return $this->unconfirmed($order, 'myPOS accepted the refund but its answer is unusable: ' . $why);
         }
         if (
             $confirmed['amount'] !== null
