@@ -31,7 +31,11 @@ final class ConnectionTest
         try {
             $response = MyposApi::call($config, $request);
         } catch (ApiError $e) {
-            return ['ok' => false, 'message' => $e->getMessage()];
+            $message = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID ? __(
+                'The answer is not signed by the configured myPOS certificate (wrong certificate or test/live mix-up).',
+                'mypos-ipc'
+            ) : $e->getMessage();
+            return ['ok' => false, 'message' => $message];
         }
         if (in_array($response->status(), [2, 3, 4], true)) {
             return ['ok' => false, 'message' => sprintf(

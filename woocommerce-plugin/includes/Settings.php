@@ -108,7 +108,7 @@ final class Settings
         $certificate = trim($this->get($mode . '_mypos_certificate'));
         $sealed = $this->get($mode . '_private_key');
         $privateKey = SecretBox::open($sealed);
-        $problem = match (true) {
+        $problem = self::firstProblem(['sid' => $sid, 'wallet' => $wallet, 'key_index' => $keyIndex]) ?? match (true) {
             $sealed === '' => __('no merchant private key is stored: paste it in PEM form', 'mypos-ipc'),
             $privateKey === null
                 => __('the stored private key cannot be decrypted (salts changed?): paste it again', 'mypos-ipc'),
