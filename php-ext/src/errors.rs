@@ -65,7 +65,7 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     let mut root = ClassBuilder::new("MyPOS\\IPC\\Exception")
         .extends((ce::exception, "\\Exception"))
         .registration(|c| ROOT.store(c, Ordering::Release));
-    for kind in ErrorKind::ALL {
+    for kind in ErrorKind::ALL.into_iter().filter(|k| *k != ErrorKind::Ok) {
         root = root.constant(kind.name(), i64::from(kind.code()), &[])?;
     }
     root.register()?;
