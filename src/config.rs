@@ -300,8 +300,9 @@ impl ConfigBuilder {
     }
 }
 
-/// The configuration fields [`validate_field`] knows, in the order a form shows them.
-pub const FIELDS: [&str; 9] = [
+/// The configuration options by name, in the order a form shows them: what
+/// [`validate_field`] checks and what the bindings' option arrays take.
+pub const OPTIONS: [&str; 11] = [
     "sid",
     "wallet",
     "key_index",
@@ -311,13 +312,16 @@ pub const FIELDS: [&str; 9] = [
     "version",
     "language",
     "source",
+    "application_id",
+    "partner_id",
 ];
 
 /// Checks one configuration field given as text, by the same rules [`ConfigBuilder::build`]
 /// applies, so a settings form can say which field is wrong before building: `sid` (15
 /// letters or digits), `wallet` (11 digits), `key_index` (a whole number from 1, digits
 /// only), `private_key` and `mypos_certificate` (PEM that parses), `endpoint`, `version`,
-/// `language` (two letters) and `source`. Errors are [`Error::Config`] naming the field;
+/// `language` (two letters) and `source` (`application_id` and `partner_id` are free text).
+/// Errors are [`Error::Config`] naming the field;
 /// an unknown name is an [`Error::InvalidRequest`] for `name`. Checks that need two fields
 /// (the production key size, a certificate that is the merchant's own key) stay in `build`.
 pub fn validate_field(name: &str, value: &str) -> Result<()> {
@@ -338,12 +342,13 @@ pub fn validate_field(name: &str, value: &str) -> Result<()> {
         "version" => IpcVersion::parse(value).map(drop),
         "language" => check_language(value),
         "source" => check_source(value),
+        "application_id" | "partner_id" => Ok(()),
         other => Err(Error::request(
             "name",
             format!(
                 "'{}' is not a configuration field (one of {})",
                 crate::amount::shorten(other),
-                FIELDS.join(", ")
+                OPTIONS.join(", ")
             ),
         )),
     }

@@ -16,20 +16,6 @@ use crate::order;
 use crate::request::Request;
 use crate::response::Response;
 
-const OPTION_KEYS: &[&str] = &[
-    "sid",
-    "wallet",
-    "key_index",
-    "private_key",
-    "mypos_certificate",
-    "endpoint",
-    "version",
-    "language",
-    "source",
-    "application_id",
-    "partner_id",
-];
-
 /// A store configuration. Holds Rust data only: nothing to dump or serialize.
 #[php_class]
 #[php(name = "MyPOS\\IPC\\Config")]
@@ -153,7 +139,7 @@ impl Config {
         guard("Config::fromArray", || {
             let options = options.table((C, 1, "options"))?;
             let what = "Config::fromArray(): $options";
-            let o = Options::new(what, options, OPTION_KEYS)?;
+            let o = Options::new(what, options, &ipc::config::OPTIONS)?;
             let mut b = ipc::Config::builder();
             if let Some(v) = o.opt_str("sid")? {
                 b = b.sid(v);

@@ -111,6 +111,27 @@ static inline int ok_field(ipc_request *req, const char *field, const char *want
   return ok_string(value, want, name);
 }
 
+/* Asserts a string getter's result (TAP line `present`) and the string it gave (TAP line
+ * `name`); the string is freed and `*value` reset to NULL. */
+static inline int ok_out(ipc_result got, char **value, const char *want, const char *present, const char *name) {
+  int good = ok_code(got, IPC_RESULT_OK, present);
+  if (good) {
+    good = ok_string(*value, want, name); /* frees the string */
+  } else {
+    ipc_string_free(*value);
+  }
+  *value = NULL;
+  return good;
+}
+
+/* Frees `n` heap buffers (NULL ones too). */
+static inline void free_each(int n, ...) {
+  va_list args;
+  va_start(args, n);
+  for (int i = 0; i < n; i++) free(va_arg(args, void *));
+  va_end(args);
+}
+
 /* strdup is not C99. */
 static inline char *dup_string(const char *s) {
   size_t n = strlen(s) + 1;

@@ -243,9 +243,6 @@ int main(void) {
     test_message_and_response_errors(config);
   }
   ipc_config_free(config);
-  free(merchant_key);
-  free(merchant_cert);
-  free(sim_key);
-  free(sim_cert);
+  free_each(4, merchant_key, merchant_cert, sim_key, sim_cert);
   return tap_done();
 }

@@ -37,12 +37,9 @@ static void check_purchase(ipc_request *req) {
   size_t count = 0;
   ok_code(ipc_request_field_count(req, &count), IPC_RESULT_OK, "purchase: field count");
   char *first = NULL, *last = NULL, *first_value = NULL, *sig = NULL;
-  ok_code(ipc_request_field_name(req, 0, &first), IPC_RESULT_OK, "purchase: first field name");
-  ok_string(first, "IPCmethod", "purchase: first field is IPCmethod");
-  ok_code(ipc_request_field_value(req, 0, &first_value), IPC_RESULT_OK, "purchase: first field value");
-  ok_string(first_value, "IPCPurchase", "purchase: IPCmethod is IPCPurchase");
-  ok_code(ipc_request_field_name(req, count - 1, &last), IPC_RESULT_OK, "purchase: last field name");
-  ok_string(last, "Signature", "purchase: Signature is the last field");
+  ok_out(ipc_request_field_name(req, 0, &first), &first, "IPCmethod", "purchase: first field name", "purchase: first field is IPCmethod");
+  ok_out(ipc_request_field_value(req, 0, &first_value), &first_value, "IPCPurchase", "purchase: first field value", "purchase: IPCmethod is IPCPurchase");
+  ok_out(ipc_request_field_name(req, count - 1, &last), &last, "Signature", "purchase: last field name", "purchase: Signature is the last field");
   char *last_value = NULL;
   ok_code(ipc_request_field_value(req, count - 1, &last_value), IPC_RESULT_OK, "purchase: last field value");
   ok_code(ipc_request_signature(req, &sig), IPC_RESULT_OK, "purchase: signature accessor");
@@ -64,8 +61,7 @@ static void check_purchase(ipc_request *req) {
     ok(strstr(html, "<script>alert") == NULL && strstr(html, "<note>") == NULL, "purchase: no raw markup from values");
     ipc_string_free(html);
   }
-  ok_code(ipc_request_action_url(req, &url), IPC_RESULT_OK, "purchase: action url");
-  ok_string(url, "http://127.0.0.1:9/vmp/checkout-test", "purchase: action url is the endpoint");
+  ok_out(ipc_request_action_url(req, &url), &url, "http://127.0.0.1:9/vmp/checkout-test", "purchase: action url", "purchase: action url is the endpoint");
 }
 
 static ipc_message *notify(ipc_config *config, const char *body_without_signature, ipc_result want, const char *name) {
@@ -124,23 +120,12 @@ static void test_notify_flow(ipc_config *config) {
   ipc_message_kind kind = 99;
   ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
   char *s = NULL;
-  ok_code(ipc_message_method(m, &s), IPC_RESULT_OK, "message_method");
-  ok_string(s, "IPCPurchaseNotify", "message: method");
-  s = NULL;
-  ok_code(ipc_message_order_id(m, &s), IPC_RESULT_OK, "message_order_id");
-  ok_string(s, "ORDER-0001", "message: order id");
-  s = NULL;
-  ok_code(ipc_message_trnref(m, &s), IPC_RESULT_OK, "message_trnref");
-  ok_string(s, "410227", "message: trnref");
-  s = NULL;
-  ok_code(ipc_message_amount(m, &s), IPC_RESULT_OK, "message_amount");
-  ok_string(s, "24.45", "message: amount text");
-  s = NULL;
-  ok_code(ipc_message_currency(m, &s), IPC_RESULT_OK, "message_currency");
-  ok_string(s, "EUR", "message: currency");
-  s = NULL;
-  ok_code(ipc_message_get(m, "billingdescriptor", &s), IPC_RESULT_OK, "message_get (case-insensitive)");
-  ok_string(s, "myPOS  * TESTSTORE", "message: decoded field value");
+  ok_out(ipc_message_method(m, &s), &s, "IPCPurchaseNotify", "message_method", "message: method");
+  ok_out(ipc_message_order_id(m, &s), &s, "ORDER-0001", "message_order_id", "message: order id");
+  ok_out(ipc_message_trnref(m, &s), &s, "410227", "message_trnref", "message: trnref");
+  ok_out(ipc_message_amount(m, &s), &s, "24.45", "message_amount", "message: amount text");
+  ok_out(ipc_message_currency(m, &s), &s, "EUR", "message_currency", "message: currency");
+  ok_out(ipc_message_get(m, "billingdescriptor", &s), &s, "myPOS  * TESTSTORE", "message_get (case-insensitive)", "message: decoded field value");
 
   expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, SID, IPC_ACTION_MARK_PAID, IPC_REPLY_OK, 200, "OK", "awaiting payment");
   expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_PAID, "410227", SID, IPC_ACTION_DUPLICATE, IPC_REPLY_OK, 200, "OK", "repeat of the same payment");
@@ -304,9 +289,6 @@ int main(void) {
     test_config_options(config);
   }
   ipc_config_free(config);
-  free(merchant_key);
-  free(merchant_cert);
-  free(sim_key);
-  free(sim_cert);
+  free_each(4, merchant_key, merchant_cert, sim_key, sim_cert);
   return tap_done();
 }

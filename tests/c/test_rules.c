@@ -86,8 +86,7 @@ static void test_status_message(void) {
         ipc_message_kind kind = IPC_MESSAGE_KIND_OTHER;
         ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "status: it is a purchase notify");
         char *trnref = NULL;
-        ok_code(ipc_message_trnref(m, &trnref), IPC_RESULT_OK, "status: IPC_Trnref present");
-        ok_string(trnref, "410227", "status: IPC_Trnref of the nested message");
+        ok_out(ipc_message_trnref(m, &trnref), &trnref, "410227", "status: IPC_Trnref present", "status: IPC_Trnref of the nested message");
         ipc_message_free(m);
       }
       m = NULL;

@@ -83,10 +83,8 @@ static void test_public_test_pack(void) {
   ipc_config *config = NULL;
   if (ok_code(ipc_config_from_pack(pack, "test", &config), IPC_RESULT_OK, "public myPOS test pack (1024-bit key) loads")) {
     char *sid = NULL, *url = NULL;
-    ok_code(ipc_config_sid(config, &sid), IPC_RESULT_OK, "test pack: SID");
-    ok_string(sid, "000000000000010", "test pack: SID is 000000000000010");
-    ok_code(ipc_config_endpoint_url(config, &url), IPC_RESULT_OK, "test pack: endpoint url");
-    ok_string(url, "https://www.mypos.com/vmp/checkout-test", "test pack: test endpoint URL");
+    ok_out(ipc_config_sid(config, &sid), &sid, "000000000000010", "test pack: SID", "test pack: SID is 000000000000010");
+    ok_out(ipc_config_endpoint_url(config, &url), &url, "https://www.mypos.com/vmp/checkout-test", "test pack: endpoint url", "test pack: test endpoint URL");
     ipc_request *req = NULL;
     if (ok_code(ipc_get_txn_status_sign(config, "ORDER-1", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "test pack: signs with the 1024-bit key")) {
       char *sig = NULL;
@@ -187,8 +185,7 @@ static void test_responses(void) {
       ok_string(status_name, "SUCCESS", "status name SUCCESS");
       if (strncmp(names[i], "gettxnstatus", 12) == 0) {
         char *trnref = NULL;
-        ok_code(ipc_response_order_status_get(r, "IPC_Trnref", &trnref), IPC_RESULT_OK, "gettxnstatus: OrderStatus IPC_Trnref present");
-        ok_string(trnref, "410227", "gettxnstatus: OrderStatus IPC_Trnref is 410227");
+        ok_out(ipc_response_order_status_get(r, "IPC_Trnref", &trnref), &trnref, "410227", "gettxnstatus: OrderStatus IPC_Trnref present", "gettxnstatus: OrderStatus IPC_Trnref is 410227");
       }
       if (strcmp(names[i], "getpaymentstatus_xml") == 0) {
         uint8_t ps = 0;
@@ -196,8 +193,7 @@ static void test_responses(void) {
       }
       if (strcmp(names[i], "refund_json") == 0) {
         char *method = NULL;
-        ok_code(ipc_response_get(r, "IPCmethod", &method), IPC_RESULT_OK, "refund_json: IPCmethod present");
-        ok_string(method, "IPCRefund", "refund_json: IPCmethod is IPCRefund");
+        ok_out(ipc_response_get(r, "IPCmethod", &method), &method, "IPCRefund", "refund_json: IPCmethod present", "refund_json: IPCmethod is IPCRefund");
         uint8_t ps = 0;
         ok_code(ipc_response_payment_status(r, &ps), IPC_RESULT_NOT_FOUND, "refund_json: no PaymentStatus");
       }
