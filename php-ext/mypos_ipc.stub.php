@@ -112,7 +112,8 @@ final class Config
 
     /**
      * Checks one field given as text ('sid', 'wallet', 'key_index', 'private_key',
-     * 'mypos_certificate', 'endpoint', 'version', 'language', 'source') by fromArray()'s rules:
+     * 'mypos_certificate', 'endpoint', 'version', 'language', 'source'; 'application_id' and
+     * 'partner_id' are free text) by fromArray()'s rules:
      * null when valid, else the rule it breaks (e.g. 'must be 11 digits'), never the value.
      * An unknown $name throws InvalidArgumentException.
      */
