@@ -124,6 +124,12 @@ static inline int ok_out(ipc_result got, char **value, const char *want, const c
   return good;
 }
 
+/* Asserts the kind of a parsed message. */
+static inline int ok_kind(const ipc_message *m, ipc_message_kind want, const char *name) {
+  ipc_message_kind kind = 99;
+  return ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == want, name);
+}
+
 /* Frees `n` heap buffers (NULL ones too). */
 static inline void free_each(int n, ...) {
   va_list args;

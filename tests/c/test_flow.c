@@ -117,8 +117,7 @@ static void test_notify_flow(ipc_config *config) {
                      "&RequestSTAN=083107&RequestDateTime=2026-01-15+14%3A49%3A48&PaymentMethod=1&BillingDescriptor=myPOS++%2A+TESTSTORE&PAN=4444";
   ipc_message *m = notify(config, body, IPC_RESULT_OK, "notify: signed with the simulated myPOS key, parsed and verified");
   if (m == NULL) return;
-  ipc_message_kind kind = 99;
-  ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
+  ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
   char *s = NULL;
   ok_out(ipc_message_method(m, &s), &s, "IPCPurchaseNotify", "message_method", "message: method");
   ok_out(ipc_message_order_id(m, &s), &s, "ORDER-0001", "message_order_id", "message: order id");
@@ -157,8 +156,7 @@ static void test_notify_flow(ipc_config *config) {
   const char *rollback = "IPCmethod=IPCPurchaseRollback&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, rollback, IPC_RESULT_OK, "rollback: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_ROLLBACK, "rollback: kind PURCHASE_ROLLBACK");
+    ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_ROLLBACK, "rollback: kind PURCHASE_ROLLBACK");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_PAID, "410227", SID, IPC_ACTION_MARK_FAILED, IPC_REPLY_OK, 200, "OK", "rollback of a paid order");
     char *t = NULL;
     ok_code(ipc_message_trnref(m, &t), IPC_RESULT_NOT_FOUND, "rollback: no IPC_Trnref");
@@ -167,16 +165,14 @@ static void test_notify_flow(ipc_config *config) {
   const char *cancel = "IPCmethod=IPCPurchaseCancel&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, cancel, IPC_RESULT_OK, "cancel: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_CANCEL, "cancel: kind PURCHASE_CANCEL");
+    ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_CANCEL, "cancel: kind PURCHASE_CANCEL");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, SID, IPC_ACTION_KEEP_PAYABLE, IPC_REPLY_REDIRECT_TO_PAYMENT, 303, "", "buyer cancelled");
     ipc_message_free(m);
   }
   const char *probe = "IPCmethod=IPCSignatureVerify";
   m = notify(config, probe, IPC_RESULT_OK, "probe: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_SIGNATURE_VERIFY, "probe: kind SIGNATURE_VERIFY");
+    ok_kind(m, IPC_MESSAGE_KIND_SIGNATURE_VERIFY, "probe: kind SIGNATURE_VERIFY");
     expect_decision(m, 0, NULL, IPC_ORDER_STATE_UNKNOWN_ORDER, NULL, SID, IPC_ACTION_ACKNOWLEDGE, IPC_REPLY_OK, 200, "OK", "connection probe");
     ipc_message_free(m);
   }

@@ -83,8 +83,7 @@ static void test_status_message(void) {
     if (body != NULL && ok_code(ipc_response_parse((const uint8_t *)body, len, IPC_OUTPUT_FORMAT_AUTO, config, &r), IPC_RESULT_OK, names[i])) {
       ipc_message *m = NULL;
       if (ok_code(ipc_response_order_status_message(r, config, &m), IPC_RESULT_OK, "status: the nested message verifies as a message")) {
-        ipc_message_kind kind = IPC_MESSAGE_KIND_OTHER;
-        ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "status: it is a purchase notify");
+        ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "status: it is a purchase notify");
         char *trnref = NULL;
         ok_out(ipc_message_trnref(m, &trnref), &trnref, "410227", "status: IPC_Trnref present", "status: IPC_Trnref of the nested message");
         ipc_message_free(m);
