@@ -76,6 +76,23 @@ impl Config {
         r.map(Request::new).map_err(|e| from_core(what, &e))
     }
 
+    /// The order-status queries: reads `$orderId` and `$outputFormat` (positions 1 and 2), then
+    /// `build` makes the request, signed with this config.
+    fn order_query(
+        &self,
+        entry: &'static str,
+        order_id: Str,
+        output_format: Option<Str>,
+        build: impl FnOnce(String, OutputFormat) -> ipc::Result<ipc::SignedRequest>,
+    ) -> PhpResult<Request> {
+        guard(entry, || {
+            let what = format!("{entry}()");
+            let order_id = order_id.text((C, 1, "orderId"))?.to_string();
+            let output = output(&what, output_format, 2)?;
+            self.sign(&what, build(order_id, output))
+        })
+    }
+
     /// The core config (for the other classes).
     pub fn core(&self) -> &Arc<ipc::Config> {
         &self.inner
@@ -284,14 +301,12 @@ impl Config {
 
     /// IPCGetTxnStatus.
     pub fn get_txn_status(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
-        guard("Config::getTxnStatus", || {
-            let what = "Config::getTxnStatus()";
-            let r = ipc::GetTxnStatus {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getTxnStatus",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetTxnStatus { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCGetPaymentStatus.
@@ -300,26 +315,22 @@ impl Config {
         orderId: Str,
         outputFormat: Option<Str>,
     ) -> PhpResult<Request> {
-        guard("Config::getPaymentStatus", || {
-            let what = "Config::getPaymentStatus()";
-            let r = ipc::GetPaymentStatus {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getPaymentStatus",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetPaymentStatus { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCGetTxnLog.
     pub fn get_txn_log(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
-        guard("Config::getTxnLog", || {
-            let what = "Config::getTxnLog()";
-            let r = ipc::GetTxnLog {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getTxnLog",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetTxnLog { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCPreAuthCompletion.
