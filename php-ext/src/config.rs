@@ -93,6 +93,23 @@ impl Config {
         })
     }
 
+    /// The pre-authorization follow-ups: reads `$orderId`, `$amount` and `$currency`
+    /// (positions 1 to 3), then `build` makes the request, signed with this config.
+    fn pre_auth_step(
+        &self,
+        entry: &'static str,
+        (order_id, amount, currency): (Str, Int, Str),
+        build: impl FnOnce(String, Money) -> ipc::Result<ipc::SignedRequest>,
+    ) -> PhpResult<Request> {
+        guard(entry, || {
+            let what = format!("{entry}()");
+            let order_id = order_id.text((C, 1, "orderId"))?.to_string();
+            let amount = amount.int((C, 2, "amount"))?;
+            let money = money(&what, amount, currency.text((C, 3, "currency"))?)?;
+            self.sign(&what, build(order_id, money))
+        })
+    }
+
     /// The core config (for the other classes).
     pub fn core(&self) -> &Arc<ipc::Config> {
         &self.inner
@@ -340,18 +357,15 @@ impl Config {
         amount: Int,
         currency: Str,
     ) -> PhpResult<Request> {
-        guard("Config::preAuthCompletion", || {
-            let what = "Config::preAuthCompletion()";
-            let r = ipc::PreAuthCompletion {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(
-                    what,
-                    amount.int((C, 2, "amount"))?,
-                    currency.text((C, 3, "currency"))?,
-                )?,
-                output: OutputFormat::default(),
-            };
-            self.sign(what, r.sign(&self.inner))
+        let args = (orderId, amount, currency);
+        self.pre_auth_step("Config::preAuthCompletion", args, |order_id, amount| {
+            let output = OutputFormat::default();
+            ipc::PreAuthCompletion {
+                order_id,
+                amount,
+                output,
+            }
+            .sign(&self.inner)
         })
     }
 
@@ -362,18 +376,15 @@ impl Config {
         amount: Int,
         currency: Str,
     ) -> PhpResult<Request> {
-        guard("Config::preAuthCancellation", || {
-            let what = "Config::preAuthCancellation()";
-            let r = ipc::PreAuthCancellation {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(
-                    what,
-                    amount.int((C, 2, "amount"))?,
-                    currency.text((C, 3, "currency"))?,
-                )?,
-                output: OutputFormat::default(),
-            };
-            self.sign(what, r.sign(&self.inner))
+        let args = (orderId, amount, currency);
+        self.pre_auth_step("Config::preAuthCancellation", args, |order_id, amount| {
+            let output = OutputFormat::default();
+            ipc::PreAuthCancellation {
+                order_id,
+                amount,
+                output,
+            }
+            .sign(&self.inner)
         })
     }
 
