@@ -684,6 +684,18 @@ ipc_result ipc_verify_form(const uint8_t *body,
                            const char *public_key_or_certificate_pem);
 
 /**
+ * Decimal text from a shop (`"12.30"`, `"12.3"`, `"1500"` for HUF) as minor units of the
+ * ISO 4217 `currency`, strictly: no floats, exponent, `+`, spaces or separators, and no more
+ * decimals than the currency has unless they are zeros (`"12.345"` EUR is refused,
+ * `"1500.00"` HUF is 1500). Refused text is `IPC_RESULT_INVALID_REQUEST` with a detail that
+ * names the rule; `*minor_out` is written only on success.
+ *
+ * # Safety
+ * Strings must be NUL-terminated; `minor_out` writable.
+ */
+ipc_result ipc_amount_parse(const char *text, const char *currency, int64_t *minor_out);
+
+/**
  * Makes a configuration. `endpoint` is "test", "production", or a URL (https, or http on a
  * loopback host). `private_key_pem` is the merchant key (PKCS#1 or PKCS#8);
  * `mypos_certificate_pem` the myPOS certificate or public key. On success `*config_out`
@@ -740,6 +752,18 @@ ipc_result ipc_config_sid(const ipc_config *config, char **sid_out);
  * `config` must be NULL or live; `url_out` writable.
  */
 ipc_result ipc_config_endpoint_url(const ipc_config *config, char **url_out);
+
+/**
+ * Checks one configuration field given as text, by the rules `ipc_config_new` applies, so
+ * a settings form can say which field is wrong: "sid", "wallet", "key_index",
+ * "private_key", "mypos_certificate", "endpoint", "version", "language" or "source".
+ * `IPC_RESULT_OK` when valid; `IPC_RESULT_INVALID_CONFIG` with a detail naming the field
+ * and its rule when not; `IPC_RESULT_INVALID_REQUEST` for an unknown `name`.
+ *
+ * # Safety
+ * Strings must be NUL-terminated.
+ */
+ipc_result ipc_config_validate_field(const char *name, const char *value);
 
 /**
  * Frees a configuration. NULL-safe.
@@ -1105,6 +1129,21 @@ ipc_result ipc_request_body(const ipc_request *request, char **body_out);
 ipc_result ipc_request_html_form(const ipc_request *request, char **html_out);
 
 /**
+ * Only the form, to embed in a page of one's own: `<form id="form_id">` with the signed
+ * fields, a submit button labelled `button` (for browsers without JavaScript) and a script
+ * that submits that form by its id, never `document.forms[0]`. `form_id` is 1 to 64 ASCII
+ * letters, digits, `-` or `_`, starting with a letter (else `IPC_RESULT_INVALID_REQUEST`).
+ * The string is freed with `ipc_string_free`.
+ *
+ * # Safety
+ * `request` must be NULL or live; strings NUL-terminated; `html_out` writable.
+ */
+ipc_result ipc_request_html_form_embedded(const ipc_request *request,
+                                          const char *form_id,
+                                          const char *button,
+                                          char **html_out);
+
+/**
  * The Signature value, as a string to free with `ipc_string_free`.
  *
  * # Safety
@@ -1204,6 +1243,21 @@ ipc_result ipc_response_status_name(const ipc_response *response, char **name_ou
  * `response` NULL or live; `name` NUL-terminated; `value_out` writable.
  */
 ipc_result ipc_response_get(const ipc_response *response, const char *name, char **value_out);
+
+/**
+ * IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate as
+ * the message it is (it carries its own Signature) and checked like a notify. On success
+ * `*message_out` receives an object to free with `ipc_message_free`;
+ * `IPC_RESULT_NOT_FOUND` when the answer holds no OrderStatus; a nested message that does
+ * not verify is `IPC_RESULT_SIGNATURE_INVALID` or a malformed code.
+ *
+ * # Safety
+ * `response` and `config` NULL or live; `message_out` writable.
+ */
+IPC_MUST_USE
+ipc_result ipc_response_order_status_message(const ipc_response *response,
+                                             const ipc_config *config,
+                                             ipc_message **message_out);
 
 /**
  * IPCGetTxnStatus: a field of the nested OrderStatus message (e.g. "IPC_Trnref");

@@ -49,8 +49,8 @@ function verify_form(string $body, string $publicKeyOrCertificatePem): bool {}
 function config_pack_info(#[\SensitiveParameter] string $pack): array {}
 
 /**
- * The attempt OrderID '<prefix>-<order>-<attempt>'. InvalidArgumentException (code: the rule's
- * number, message ending with its code, e.g. '[invalid_prefix]') when a part breaks its rule:
+ * The attempt OrderID '<prefix>-<order>-<attempt>'. InvalidArgumentException (code
+ * Exception::INVALID_REQUEST, message ending with the rule's code, e.g. '[invalid_prefix]') when a part breaks its rule:
  * prefix 1-32 ASCII letters and digits starting with a letter, order 1-32 letters and digits,
  * attempt 1-99999, at most 80 characters in all.
  */
@@ -71,8 +71,48 @@ function parse_attempt_id(string $orderId): array {}
  */
 function attempt_id_error(string $orderId): ?string {}
 
-/** Root of every exception the extension throws. */
-class Exception extends \Exception {}
+/**
+ * Decimal text from a shop ('12.30', '12.3', '1500' for HUF) as integer minor units of
+ * $currency, strictly: no floats, exponent, '+', spaces or separators, and no more decimals
+ * than the currency has unless they are zeros ('12.345' EUR throws, '1500.00' HUF is 1500).
+ * Throws InvalidArgumentException (code Exception::INVALID_REQUEST) saying which rule broke.
+ */
+function parse_amount(string $amount, string $currency): int {}
+
+/** Minor units as the wire text myPOS expects for $currency (1230 EUR is '12.30'). */
+function format_amount(int $amountMinor, string $currency): string {}
+
+/** Decimal places myPOS uses for $currency: 0 for HUF, JPY and TWD, otherwise 2. */
+function currency_decimals(string $currency): int {}
+
+/**
+ * Root of every exception the extension throws. getCode() is the core's stable error kind,
+ * the same number as the C library's ipc_result; the constants name them.
+ */
+class Exception extends \Exception
+{
+    public const SIGNATURE_INVALID = 1;
+    public const NULL_ARGUMENT = 2;
+    public const INVALID_UTF8 = 3;
+    public const MALFORMED_BODY = 4;
+    public const MISSING_SIGNATURE = 5;
+    public const MALFORMED_SIGNATURE = 6;
+    public const DUPLICATE_FIELD = 7;
+    public const BAD_KEY = 8;
+    public const MALFORMED_RESPONSE = 9;
+    public const UNSIGNED_RESPONSE = 10;
+    public const INVALID_CONFIG = 11;
+    public const INVALID_CONFIG_PACK = 12;
+    public const INVALID_REQUEST = 13;
+    public const INVALID_MESSAGE = 14;
+    public const CRYPTO_ERROR = 15;
+    public const BUFFER_TOO_LARGE = 16;
+    public const NOT_FOUND = 17;
+    public const INVALID_ARGUMENT = 18;
+    public const NUL_IN_STRING = 19;
+    public const INTERNAL_PANIC = 20;
+    public const INTERNAL_ERROR = 21;
+}
 
 /** A bad argument; the message names the argument or array key. */
 class InvalidArgumentException extends Exception {}
@@ -89,8 +129,11 @@ class ConfigException extends Exception {}
 /** A store configuration: identity, keys (cached per process) and request builders. Not serializable. */
 final class Config
 {
-    /** @param ?string $endpoint 'production', 'test' (null: 'test') or a URL */
-    public static function fromPack(#[\SensitiveParameter] string $pack, ?string $endpoint = 'test'): Config {}
+    /**
+     * @param ?string $endpoint 'production', 'test' (null: 'test') or a URL
+     * @param ?array{version?: string, language?: string, source?: string} $options what a pack does not hold
+     */
+    public static function fromPack(#[\SensitiveParameter] string $pack, ?string $endpoint = 'test', ?array $options = null): Config {}
 
     /**
      * @param array{sid?: string, wallet?: string, key_index?: int, private_key?: string,
@@ -98,6 +141,15 @@ final class Config
      *   source?: string, application_id?: string, partner_id?: string} $options
      */
     public static function fromArray(#[\SensitiveParameter] array $options): Config {}
+
+    /**
+     * Checks one field given as text ('sid', 'wallet', 'key_index', 'private_key',
+     * 'mypos_certificate', 'endpoint', 'version', 'language', 'source'; 'application_id' and
+     * 'partner_id' are free text) by fromArray()'s rules:
+     * null when valid, else the rule it breaks (e.g. 'must be 11 digits'), never the value.
+     * An unknown $name throws InvalidArgumentException.
+     */
+    public static function validateField(string $name, #[\SensitiveParameter] string $value): ?string {}
 
     public function sid(): string {}
 
@@ -158,7 +210,15 @@ final class Request
 
     public function body(): string {}
 
+    /** A self-submitting page; the form submits itself by its id 'mypos-ipc'. */
     public function htmlForm(): string {}
+
+    /**
+     * Only the form, to embed in a page: id $formId (1-64 letters, digits, '-', '_', starting
+     * with a letter), a $button for browsers without JavaScript, and a script that submits that
+     * form by its id, never the page's first form.
+     */
+    public function htmlFormEmbedded(string $formId, string $button): string {}
 
     public function actionUrl(): string {}
 
@@ -250,6 +310,21 @@ final class Response
     public function fields(): array {}
 
     public function orderStatus(): ?array {}
+
+    /**
+     * IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate as the
+     * message it is; null when there is none. SignatureException / MalformedInputException
+     * when it does not verify.
+     */
+    public function orderStatusNotification(): ?Notification {}
+
+    /**
+     * IPCRefund / IPCReversal: the transaction myPOS confirms. amount (minor units) and
+     * currency are null when not echoed. MalformedInputException without IPC_Trnref.
+     *
+     * @return array{trnref: string, amount: ?int, currency: ?string}
+     */
+    public function transaction(): array {}
 
     public function paymentStatus(): ?int {}
 

@@ -79,6 +79,41 @@ impl Money {
     }
 }
 
+impl Money {
+    /// Decimal text from a shop (`12.30`, `12.3`, `12`, `1500` for HUF) as minor units of
+    /// `currency`, strictly: no floats, no exponent, sign `+`, spaces or thousands separators;
+    /// more fraction digits than the currency's myPOS decimals only when they are zeros
+    /// (`12.300` is 1230 cents, `12.345` is refused, `1500.00` HUF is 1500). Errors are
+    /// [`Error::InvalidRequest`] for the field `amount` and say which rule the text broke.
+    pub fn parse_decimal(text: &str, currency: Currency) -> Result<Self> {
+        let bad = |why: String| Error::request("amount", format!("'{}' {why}", shorten(text)));
+        let decimals = currency.decimals();
+        let digits = text.strip_prefix('-').unwrap_or(text);
+        let (int_part, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        let plain = |p: &str| p.bytes().all(|b| b.is_ascii_digit());
+        if text.is_empty() {
+            return Err(Error::request("amount", "is empty"));
+        }
+        if int_part.is_empty()
+            || !plain(int_part)
+            || !plain(frac)
+            || (digits.contains('.') && frac.is_empty())
+        {
+            return Err(bad(
+                "is not a plain decimal number (digits, an optional '-' and one '.')".into(),
+            ));
+        }
+        if frac.len() > decimals as usize && !frac[decimals as usize..].bytes().all(|b| b == b'0') {
+            return Err(bad(format!(
+                "has more decimals than {currency} allows ({decimals})"
+            )));
+        }
+        let minor = parse_decimal(text, decimals)
+            .ok_or_else(|| bad(format!("is too large for a {currency} amount")))?;
+        Ok(Money { minor, currency })
+    }
+}
+
 /// Formats minor units with `decimals` places.
 pub fn format_minor(minor: i64, decimals: u32) -> String {
     if decimals == 0 {
@@ -178,6 +213,32 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn parse_decimal_is_strict_and_says_why() {
+        let eur = cur("EUR");
+        let ok = |t: &str, c: Currency| Money::parse_decimal(t, c).map(|m| m.minor);
+        assert_eq!(ok("12.30", eur), Ok(1230));
+        assert_eq!(ok("12.3", eur), Ok(1230));
+        assert_eq!(ok("12", eur), Ok(1200));
+        assert_eq!(ok("0.05", eur), Ok(5));
+        assert_eq!(ok("-3.00", eur), Ok(-300));
+        assert_eq!(ok("12.300", eur), Ok(1230));
+        assert_eq!(ok("1500", cur("HUF")), Ok(1500));
+        assert_eq!(ok("1500.00", cur("JPY")), Ok(1500));
+        let why = |t: &str, c: Currency| Money::parse_decimal(t, c).unwrap_err().to_string();
+        assert!(why("12.345", eur).contains("more decimals than EUR allows (2)"));
+        assert!(why("1500.5", cur("HUF")).contains("more decimals than HUF allows (0)"));
+        assert!(why("", eur).contains("'amount': is empty"));
+        for bad in [
+            "1e3", "0x10", ".5", "5.", " 5", "+5", "1,5", "--1", "12.3.4", "NaN",
+        ] {
+            assert!(why(bad, eur).contains("not a plain decimal"), "{bad}");
+        }
+        assert!(why("9999999999999999", eur).contains("too large"));
+        let e = Money::parse_decimal("1.234", eur).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidRequest);
     }
 
     #[test]

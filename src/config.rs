@@ -233,15 +233,11 @@ impl ConfigBuilder {
     /// Validates everything and returns the config.
     pub fn build(self) -> Result<Config> {
         let sid = self.sid.ok_or_else(|| Error::config("sid", "missing"))?;
-        if sid.len() != 15 || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(Error::config("sid", "must be 15 alphanumeric characters"));
-        }
+        check_sid(&sid)?;
         let wallet = self
             .wallet
             .ok_or_else(|| Error::config("wallet", "missing"))?;
-        if wallet.len() != 11 || !wallet.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::config("wallet", "must be 11 digits"));
-        }
+        check_wallet(&wallet)?;
         let key_index = self
             .key_index
             .ok_or_else(|| Error::config("key_index", "missing"))?;
@@ -277,16 +273,9 @@ impl ConfigBuilder {
             ));
         }
         let language = self.language.unwrap_or_else(|| "en".into());
-        if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
-            return Err(Error::config("language", "must be two letters, e.g. EN"));
-        }
+        check_language(&language)?;
         let source = self.source.unwrap_or_else(|| DEFAULT_SOURCE.into());
-        if source.is_empty() || source.len() > 100 || source.chars().any(char::is_control) {
-            return Err(Error::config(
-                "source",
-                "must be 1 to 100 printable characters",
-            ));
-        }
+        check_source(&source)?;
         if self.version == IpcVersion::V1_4_1
             && (self.application_id.is_empty() || self.partner_id.is_empty())
         {
@@ -309,6 +298,103 @@ impl ConfigBuilder {
             partner_id: self.partner_id,
         })
     }
+}
+
+/// The configuration options by name, in the order a form shows them: what
+/// [`validate_field`] checks and what the bindings' option arrays take.
+pub const OPTIONS: [&str; 11] = [
+    "sid",
+    "wallet",
+    "key_index",
+    "private_key",
+    "mypos_certificate",
+    "endpoint",
+    "version",
+    "language",
+    "source",
+    "application_id",
+    "partner_id",
+];
+
+/// Checks one configuration field given as text, by the same rules [`ConfigBuilder::build`]
+/// applies, so a settings form can say which field is wrong before building: `sid` (15
+/// letters or digits), `wallet` (11 digits), `key_index` (a whole number from 1, digits
+/// only), `private_key` and `mypos_certificate` (PEM that parses), `endpoint`, `version`,
+/// `language` (two letters) and `source` (`application_id` and `partner_id` are free text).
+/// Errors are [`Error::Config`] naming the field;
+/// an unknown name is an [`Error::InvalidRequest`] for `name`. Checks that need two fields
+/// (the production key size, a certificate that is the merchant's own key) stay in `build`.
+pub fn validate_field(name: &str, value: &str) -> Result<()> {
+    match name {
+        "sid" => check_sid(value),
+        "wallet" => check_wallet(value),
+        "key_index" => parse_key_index(value).map(drop),
+        "private_key" => PrivateKey::from_pem(value)
+            .map(drop)
+            .map_err(|e| nest("private_key", e)),
+        "mypos_certificate" => PublicKey::from_pem(value)
+            .map(drop)
+            .map_err(|e| nest("mypos_certificate", e)),
+        "endpoint" => Endpoint::parse(value).map(drop).map_err(|e| match e {
+            Error::InvalidRequest { reason, .. } => Error::config("endpoint", reason),
+            other => other,
+        }),
+        "version" => IpcVersion::parse(value).map(drop),
+        "language" => check_language(value),
+        "source" => check_source(value),
+        "application_id" | "partner_id" => Ok(()),
+        other => Err(Error::request(
+            "name",
+            format!(
+                "'{}' is not a configuration field (one of {})",
+                crate::amount::shorten(other),
+                OPTIONS.join(", ")
+            ),
+        )),
+    }
+}
+
+/// The key index as text (digits only, from 1).
+pub fn parse_key_index(text: &str) -> Result<u32> {
+    let bad = || Error::config("key_index", "must be a whole number from 1");
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    match text.parse::<u32>() {
+        Ok(0) | Err(_) => Err(bad()),
+        Ok(n) => Ok(n),
+    }
+}
+
+fn check_sid(sid: &str) -> Result<()> {
+    if sid.len() != 15 || !sid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(Error::config("sid", "must be 15 alphanumeric characters"));
+    }
+    Ok(())
+}
+
+fn check_wallet(wallet: &str) -> Result<()> {
+    if wallet.len() != 11 || !wallet.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::config("wallet", "must be 11 digits"));
+    }
+    Ok(())
+}
+
+fn check_language(language: &str) -> Result<()> {
+    if language.len() != 2 || !language.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Err(Error::config("language", "must be two letters, e.g. EN"));
+    }
+    Ok(())
+}
+
+fn check_source(source: &str) -> Result<()> {
+    if source.is_empty() || source.len() > 100 || source.chars().any(char::is_control) {
+        return Err(Error::config(
+            "source",
+            "must be 1 to 100 printable characters",
+        ));
+    }
+    Ok(())
 }
 
 fn nest(field: &'static str, e: Error) -> Error {
@@ -392,5 +478,56 @@ impl Config {
     /// PartnerID (empty unless a partner).
     pub fn partner_id(&self) -> &str {
         &self.partner_id
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_are_checked_one_by_one_with_the_build_rules() {
+        for (name, good) in [
+            ("sid", "000000000000010"),
+            ("wallet", "61938166610"),
+            ("key_index", "1"),
+            ("key_index", "42"),
+            ("endpoint", "test"),
+            ("endpoint", "https://pay.example/"),
+            ("version", "1.4.1"),
+            ("language", "BG"),
+            ("source", "shop 1.0"),
+        ] {
+            assert_eq!(validate_field(name, good), Ok(()), "{name}={good}");
+        }
+        for (name, bad) in [
+            ("sid", "00000000000001"),
+            ("sid", "00000000000001!"),
+            ("wallet", "6193816661"),
+            ("wallet", "6193816661x"),
+            ("key_index", "0"),
+            ("key_index", "-1"),
+            ("key_index", "+1"),
+            ("key_index", "1.0"),
+            ("key_index", ""),
+            ("key_index", "99999999999"),
+            ("private_key", "not a pem"),
+            ("mypos_certificate", ""),
+            ("endpoint", "http://pay.example/"),
+            ("version", "1.3"),
+            ("language", "bul"),
+            ("source", ""),
+        ] {
+            let e = validate_field(name, bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::Config { field, .. } if *field == name),
+                "{name}={bad}: {e:?}"
+            );
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidConfig, "{name}={bad}");
+        }
+        let e = validate_field("colour", "red").unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidRequest);
+        assert!(e.to_string().contains("'name'"), "{e}");
+        assert_eq!(parse_key_index("007"), Ok(7));
     }
 }

@@ -15,6 +15,132 @@ pub enum Outcome {
     Malformed,
 }
 
+/// The result of every fallible `ipc_*` function. Numbers are explicit and never reused.
+/// `IPC_RESULT_OK` (0) is success; `IPC_RESULT_SIGNATURE_INVALID` (1) is the verification
+/// outcome "signature invalid"; every other code is a specific "malformed" or usage error
+/// (ARCHITECTURE §10). `ipc_last_error_message()` gives the detail of the last failure.
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ipc_result {
+    /// Success.
+    Ok = 0,
+    /// The input parsed but RSA verification failed (tampered, reordered, wrong key).
+    SignatureInvalid = 1,
+    /// A required pointer argument was NULL.
+    NullArgument = 2,
+    /// A string or body that must be UTF-8 is not.
+    InvalidUtf8 = 3,
+    /// A urlencoded body does not parse, is empty, or cannot be signed as given.
+    MalformedBody = 4,
+    /// The message carries no Signature.
+    MissingSignature = 5,
+    /// The Signature is empty or not standard base64.
+    MalformedSignature = 6,
+    /// A field name occurs twice (case-insensitive).
+    DuplicateField = 7,
+    /// A key, certificate or PEM does not parse or is unsuitable.
+    BadKey = 8,
+    /// A JSON or XML API answer does not parse or has an unexpected shape.
+    MalformedResponse = 9,
+    /// An API answer without Signature: never trusted.
+    UnsignedResponse = 10,
+    /// A configuration field breaks its rule.
+    InvalidConfig = 11,
+    /// A configuration pack does not decode.
+    InvalidConfigPack = 12,
+    /// A request parameter breaks its rule (caught before signing).
+    InvalidRequest = 13,
+    /// A verified message has a field with an impossible format.
+    InvalidMessage = 14,
+    /// The crypto backend failed for a reason that is not the input's fault.
+    CryptoError = 15,
+    /// A buffer is larger than the 1 MiB the library accepts.
+    BufferTooLarge = 16,
+    /// The requested field or value is absent (the out-parameter is left untouched).
+    NotFound = 17,
+    /// An argument is out of range (unknown enum value, index past the end).
+    InvalidArgument = 18,
+    /// A string to return holds a NUL byte and cannot be given as a C string.
+    NulInString = 19,
+    /// A Rust panic was caught at the C boundary (a bug in the library).
+    InternalPanic = 20,
+    /// An error the library does not classify (a bug in the library).
+    InternalError = 21,
+}
+
+/// The stable kind of an error: the C `ipc_result` itself, so the numbers are one list. Its
+/// [`ipc_result::code`] is also the `getCode()` of PHP exceptions. Numbers are never reused;
+/// `Ok` (0) is success and never the kind of an error.
+pub type ErrorKind = ipc_result;
+
+impl ipc_result {
+    /// All codes, in numeric order (`Ok` first).
+    pub const ALL: [ipc_result; 22] = [
+        ipc_result::Ok,
+        ipc_result::SignatureInvalid,
+        ipc_result::NullArgument,
+        ipc_result::InvalidUtf8,
+        ipc_result::MalformedBody,
+        ipc_result::MissingSignature,
+        ipc_result::MalformedSignature,
+        ipc_result::DuplicateField,
+        ipc_result::BadKey,
+        ipc_result::MalformedResponse,
+        ipc_result::UnsignedResponse,
+        ipc_result::InvalidConfig,
+        ipc_result::InvalidConfigPack,
+        ipc_result::InvalidRequest,
+        ipc_result::InvalidMessage,
+        ipc_result::CryptoError,
+        ipc_result::BufferTooLarge,
+        ipc_result::NotFound,
+        ipc_result::InvalidArgument,
+        ipc_result::NulInString,
+        ipc_result::InternalPanic,
+        ipc_result::InternalError,
+    ];
+
+    /// The stable number (the C result code, the PHP exception code).
+    pub fn code(self) -> u32 {
+        self as u32
+    }
+
+    /// The code with this number, if any.
+    pub fn from_code(code: u32) -> Option<Self> {
+        Self::ALL.get(code as usize).copied()
+    }
+
+    /// The name in upper snake case (`SIGNATURE_INVALID`), as the C constants (after
+    /// `IPC_RESULT_`) and the PHP class constants on `MyPOS\IPC\Exception` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ipc_result::Ok => "OK",
+            ipc_result::SignatureInvalid => "SIGNATURE_INVALID",
+            ipc_result::NullArgument => "NULL_ARGUMENT",
+            ipc_result::InvalidUtf8 => "INVALID_UTF8",
+            ipc_result::MalformedBody => "MALFORMED_BODY",
+            ipc_result::MissingSignature => "MISSING_SIGNATURE",
+            ipc_result::MalformedSignature => "MALFORMED_SIGNATURE",
+            ipc_result::DuplicateField => "DUPLICATE_FIELD",
+            ipc_result::BadKey => "BAD_KEY",
+            ipc_result::MalformedResponse => "MALFORMED_RESPONSE",
+            ipc_result::UnsignedResponse => "UNSIGNED_RESPONSE",
+            ipc_result::InvalidConfig => "INVALID_CONFIG",
+            ipc_result::InvalidConfigPack => "INVALID_CONFIG_PACK",
+            ipc_result::InvalidRequest => "INVALID_REQUEST",
+            ipc_result::InvalidMessage => "INVALID_MESSAGE",
+            ipc_result::CryptoError => "CRYPTO_ERROR",
+            ipc_result::BufferTooLarge => "BUFFER_TOO_LARGE",
+            ipc_result::NotFound => "NOT_FOUND",
+            ipc_result::InvalidArgument => "INVALID_ARGUMENT",
+            ipc_result::NulInString => "NUL_IN_STRING",
+            ipc_result::InternalPanic => "INTERNAL_PANIC",
+            ipc_result::InternalError => "INTERNAL_ERROR",
+        }
+    }
+}
+
 /// Everything that can go wrong in the core.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -73,6 +199,26 @@ impl Error {
         match self {
             Error::SignatureInvalid => Outcome::SignatureInvalid,
             _ => Outcome::Malformed,
+        }
+    }
+
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::SignatureInvalid => ErrorKind::SignatureInvalid,
+            Error::MalformedBody(_) => ErrorKind::MalformedBody,
+            Error::InvalidUtf8(_) => ErrorKind::InvalidUtf8,
+            Error::DuplicateField(_) => ErrorKind::DuplicateField,
+            Error::MissingSignature => ErrorKind::MissingSignature,
+            Error::MalformedSignature(_) => ErrorKind::MalformedSignature,
+            Error::MalformedResponse(_) => ErrorKind::MalformedResponse,
+            Error::UnsignedResponse { .. } => ErrorKind::UnsignedResponse,
+            Error::Key(_) => ErrorKind::BadKey,
+            Error::Config { .. } => ErrorKind::InvalidConfig,
+            Error::ConfigPack(_) => ErrorKind::InvalidConfigPack,
+            Error::InvalidRequest { .. } => ErrorKind::InvalidRequest,
+            Error::InvalidMessage { .. } => ErrorKind::InvalidMessage,
+            Error::Crypto(_) => ErrorKind::CryptoError,
         }
     }
 

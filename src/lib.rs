@@ -53,9 +53,9 @@ pub mod verifier;
 
 pub use amount::{Currency, Money};
 pub use attempt::{AttemptId, AttemptIdError};
-pub use config::{Config, ConfigBuilder, Endpoint, IpcVersion};
+pub use config::{validate_field, Config, ConfigBuilder, Endpoint, IpcVersion};
 pub use configpack::ConfigPack;
-pub use error::{Error, Outcome, Result};
+pub use error::{Error, ErrorKind, Outcome, Result};
 pub use fields::{parse_urlencoded, Fields};
 pub use keys::{PrivateKey, PublicKey};
 pub use message::{Message, MessageKind};

@@ -10,10 +10,11 @@ use crate::error::{Error, Result};
 use crate::fields::Fields;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::limits::{MAX_BODY_BYTES, MAX_DEPTH};
+use crate::message::Message;
 use crate::request::OutputFormat;
 use crate::signer::sign_values;
 use crate::status::StatusCode;
-use crate::verifier::verify_values;
+use crate::verifier::{verify_fields, verify_values};
 
 /// A node of an answer document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,6 +160,18 @@ impl Response {
         let node = self.root.child("OrderStatus")?;
         let f = node.leaf_fields();
         (!f.is_empty()).then_some(f)
+    }
+
+    /// IPCGetTxnStatus: the nested `OrderStatus` verified as the message it is (it carries
+    /// its own myPOS Signature) and checked like a notify: `Ok(None)` when the answer holds
+    /// none, an error when the nested message does not verify or breaks a field rule.
+    pub fn order_status_message(&self, mypos_key: &PublicKey) -> Result<Option<Message>> {
+        match self.order_status() {
+            None => Ok(None),
+            Some(fields) => {
+                Message::from_verified_fields(verify_fields(fields, mypos_key)?).map(Some)
+            }
+        }
     }
 
     /// IPCGetPaymentStatus: `PaymentStatus` (1 paid, 2 pending, 3 failed, 4 reversed).

@@ -104,6 +104,37 @@ fn special_characters_round_trip_through_body_and_form() {
 }
 
 #[test]
+fn the_form_submits_itself_by_id_alone_or_embedded() {
+    let signed = Purchase::new("O-ID", eur(700), urls())
+        .item(CartItem::new("Mug", 1, 700))
+        .sign(&config())
+        .unwrap();
+    let page = signed.html_form();
+    assert!(!page.contains("forms[0]"));
+    assert!(page.contains("<form id=\"mypos-ipc\""));
+    assert!(page.contains("document.getElementById(\"mypos-ipc\").submit();"));
+    let embedded = signed
+        .html_form_embedded("shop-pay_1", "Pay <now> & go")
+        .unwrap();
+    assert!(embedded.starts_with("<form id=\"shop-pay_1\" method=\"post\""));
+    assert!(!embedded.contains("<body") && !embedded.contains("<html"));
+    assert!(embedded.contains("document.getElementById(\"shop-pay_1\").submit();"));
+    assert!(embedded.contains("<button type=\"submit\">Pay &lt;now&gt; &amp; go</button>"));
+    for (name, value) in signed.fields().iter() {
+        assert!(embedded.contains(&format!(
+            "name=\"{}\" value=\"{}\"",
+            ipc::request::html_escape(name),
+            ipc::request::html_escape(value)
+        )));
+    }
+    for bad in ["", "1abc", "a\"b", "a b", "x);alert(1", &"a".repeat(65)] {
+        let e = signed.html_form_embedded(bad, "Pay").unwrap_err();
+        assert_eq!(e.kind(), ipc::ErrorKind::InvalidRequest, "{bad}");
+        assert!(e.to_string().contains("'form_id'"), "{e}");
+    }
+}
+
+#[test]
 fn line_breaks_never_reach_a_browser_form() {
     let mut p = Purchase::new("O-1", eur(100), urls()).item(CartItem::new(
         "Gift card\r\nwith message",

@@ -190,6 +190,16 @@ fn api_response_statuses_and_nesting() {
     assert_eq!(inner.get("IPCmethod"), Some("IPCPurchaseNotify"));
     // The nested message verifies on its own as a notify.
     ipc::verify_fields(inner, &key).unwrap();
+    // ... and the core hands it over as a verified, checked Message.
+    let message = nested.order_status_message(&key).unwrap().unwrap();
+    assert_eq!(message.kind(), &ipc::MessageKind::PurchaseNotify);
+    assert_eq!(message.get("Signature"), None);
+    assert_eq!(err.order_status_message(&key), Ok(None));
+    let other = public_key("protocol/test-keys/merchant-sim-cert.pem");
+    assert_eq!(
+        nested.order_status_message(&other),
+        Err(ipc::Error::SignatureInvalid)
+    );
     assert_eq!(find("json-number-amount").get("Amount"), Some("23.5"));
     let refund = find("refund-json-valid").transaction().unwrap();
     assert_eq!(refund.trnref, "410228");

@@ -5,19 +5,19 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use ipc::{AttemptId, AttemptIdError};
+use ipc::{AttemptId, AttemptIdError, ErrorKind};
 
 use crate::args::{Int, Str};
-use crate::errors::{guard, Kind};
+use crate::errors::{guard, throwable_coded, Kind};
 use crate::output::Assoc;
 
-/// An InvalidArgumentException whose code is the rule's stable number and whose message ends
-/// with its code, e.g. `[invalid_prefix]`.
+/// An InvalidArgumentException coded as the core's kind for it (`InvalidRequest`, like every
+/// extension exception), whose message ends with the rule's code, e.g. `[invalid_prefix]`.
 fn attempt_error(what: &str, e: &AttemptIdError) -> PhpException {
-    PhpException::new(
+    throwable_coded(
+        Kind::InvalidArgument,
+        ErrorKind::InvalidRequest,
         format!("{what} {e} [{}]", e.code()),
-        i32::try_from(e.number()).unwrap_or(0),
-        Kind::InvalidArgument.ce(),
     )
 }
 

@@ -2,34 +2,19 @@
 
 use std::sync::Arc;
 
-use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::exception::PhpResult;
-use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ipc::{ConfigPack, Currency, Endpoint, IpcVersion, Money, OutputFormat};
 
-use crate::args::{opt_text, Arr, Int, Str};
-use crate::errors::{config_error, from_core, guard, invalid};
+use crate::args::{opt_table, opt_text, Arr, Int, Str};
+use crate::errors::{config_error, core_as, from_core, guard, invalid, Kind};
 use crate::input::{text, Options};
 use crate::keycache;
+use crate::modifiers::final_class;
 use crate::notification::Notification;
 use crate::order;
 use crate::request::Request;
 use crate::response::Response;
-
-const OPTION_KEYS: &[&str] = &[
-    "sid",
-    "wallet",
-    "key_index",
-    "private_key",
-    "mypos_certificate",
-    "endpoint",
-    "version",
-    "language",
-    "source",
-    "application_id",
-    "partner_id",
-];
 
 /// A store configuration. Holds Rust data only: nothing to dump or serialize.
 #[php_class]
@@ -40,16 +25,10 @@ pub struct Config {
     inner: Arc<ipc::Config>,
 }
 
-/// Marks a class final (ext-php-rs 0.14 ignores `#[php(flags)]`); ext-php-rs already makes
-/// classes with Rust objects not serializable.
-pub fn final_class(builder: ClassBuilder) -> ClassBuilder {
-    builder.flags(ClassFlags::Final)
-}
-
 const C: &str = "MyPOS\\IPC\\Config";
 
 fn endpoint(what: &str, text: &str) -> PhpResult<Endpoint> {
-    Endpoint::parse(text).map_err(|e| config_error(format!("{what}: {e}")))
+    Endpoint::parse(text).map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))
 }
 
 /// The optional `$outputFormat` argument at position `pos` (default `json`).
@@ -68,9 +47,67 @@ fn money(what: &str, amount: i64, currency: &str) -> PhpResult<Money> {
     Ok(Money::new(amount, c))
 }
 
+/// The options a configuration pack leaves to the shop: `version`, `language`, `source`.
+const PACK_OPTION_KEYS: &[&str] = &["version", "language", "source"];
+
+/// Applies `version`, `language` and `source` from an options array.
+fn page_options(
+    mut b: ipc::ConfigBuilder,
+    o: &Options<'_>,
+    what: &str,
+) -> PhpResult<ipc::ConfigBuilder> {
+    if let Some(v) = o.opt_str("version")? {
+        b = b.version(
+            IpcVersion::parse(&v)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: 'version': {e}")))?,
+        );
+    }
+    if let Some(v) = o.opt_str("language")? {
+        b = b.language(v);
+    }
+    if let Some(v) = o.opt_str("source")? {
+        b = b.source(v);
+    }
+    Ok(b)
+}
+
 impl Config {
     fn sign(&self, what: &str, r: ipc::Result<ipc::SignedRequest>) -> PhpResult<Request> {
         r.map(Request::new).map_err(|e| from_core(what, &e))
+    }
+
+    /// The order-status queries: reads `$orderId` and `$outputFormat` (positions 1 and 2), then
+    /// `build` makes the request, signed with this config.
+    fn order_query(
+        &self,
+        entry: &'static str,
+        order_id: Str,
+        output_format: Option<Str>,
+        build: impl FnOnce(String, OutputFormat) -> ipc::Result<ipc::SignedRequest>,
+    ) -> PhpResult<Request> {
+        guard(entry, || {
+            let what = format!("{entry}()");
+            let order_id = order_id.text((C, 1, "orderId"))?.to_string();
+            let output = output(&what, output_format, 2)?;
+            self.sign(&what, build(order_id, output))
+        })
+    }
+
+    /// The pre-authorization follow-ups: reads `$orderId`, `$amount` and `$currency`
+    /// (positions 1 to 3), then `build` makes the request, signed with this config.
+    fn pre_auth_step(
+        &self,
+        entry: &'static str,
+        (order_id, amount, currency): (Str, Int, Str),
+        build: impl FnOnce(String, Money) -> ipc::Result<ipc::SignedRequest>,
+    ) -> PhpResult<Request> {
+        guard(entry, || {
+            let what = format!("{entry}()");
+            let order_id = order_id.text((C, 1, "orderId"))?.to_string();
+            let amount = amount.int((C, 2, "amount"))?;
+            let money = money(&what, amount, currency.text((C, 3, "currency"))?)?;
+            self.sign(&what, build(order_id, money))
+        })
     }
 
     /// The core config (for the other classes).
@@ -81,15 +118,17 @@ impl Config {
 
 #[php_impl]
 impl Config {
-    /// A config from a configuration pack; `$endpoint` is 'production', 'test' or a URL.
-    pub fn from_pack(pack: Str, endpoint: Option<Str>) -> PhpResult<Config> {
+    /// A config from a configuration pack; `$endpoint` is 'production', 'test' or a URL;
+    /// `$options` may set what a pack does not hold: 'version', 'language', 'source'.
+    pub fn from_pack(pack: Str, endpoint: Option<Str>, options: Option<Arr>) -> PhpResult<Config> {
         guard("Config::fromPack", || {
             let what = "Config::fromPack()";
             let pack = pack.bytes((C, 1, "pack"))?;
             let endpoint = opt_text(endpoint, (C, 2, "endpoint"))?.unwrap_or("test");
+            let options = opt_table(options, (C, 3, "options"))?;
             let t = text("Config::fromPack(): $pack", pack)?;
-            let p =
-                ConfigPack::decode(t).map_err(|e| config_error(format!("{what}: $pack: {e}")))?;
+            let p = ConfigPack::decode(t)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: $pack: {e}")))?;
             let ep = self::endpoint("Config::fromPack(): $endpoint", endpoint)?;
             let mut b = ipc::Config::builder()
                 .sid(p.sid.clone())
@@ -101,24 +140,27 @@ impl Config {
                 .ok_or_else(|| config_error(format!("{what}: $pack has no private key (pk)")))?;
             b = b.private_key(
                 keycache::private_key(pk)
-                    .map_err(|e| config_error(format!("{what}: private key: {e}")))?,
+                    .map_err(|e| core_as(Kind::Config, &e, format!("{what}: private key: {e}")))?,
             );
             let cert = p.mypos_certificate_pem.as_deref().ok_or_else(|| {
                 config_error(format!("{what}: $pack has no myPOS certificate (pc)"))
             })?;
-            b = b.mypos_public_key(
-                keycache::public_key(cert)
-                    .map_err(|e| config_error(format!("{what}: myPOS certificate: {e}")))?,
-            );
+            b = b.mypos_public_key(keycache::public_key(cert).map_err(|e| {
+                core_as(Kind::Config, &e, format!("{what}: myPOS certificate: {e}"))
+            })?);
             if let Some(a) = &p.application_id {
                 b = b.application_id(a.clone());
             }
             if let Some(pid) = &p.partner_id {
                 b = b.partner_id(pid.clone());
             }
+            if let Some(options) = options {
+                let o = Options::new("Config::fromPack(): $options", options, PACK_OPTION_KEYS)?;
+                b = page_options(b, &o, "Config::fromPack(): $options")?;
+            }
             let inner = b
                 .build()
-                .map_err(|e| config_error(format!("{what}: {e}")))?;
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
             Ok(Config {
                 inner: Arc::new(inner),
             })
@@ -131,7 +173,7 @@ impl Config {
         guard("Config::fromArray", || {
             let options = options.table((C, 1, "options"))?;
             let what = "Config::fromArray(): $options";
-            let o = Options::new(what, options, OPTION_KEYS)?;
+            let o = Options::new(what, options, &ipc::config::OPTIONS)?;
             let mut b = ipc::Config::builder();
             if let Some(v) = o.opt_str("sid")? {
                 b = b.sid(v);
@@ -146,32 +188,23 @@ impl Config {
                 b = b.key_index(k);
             }
             if let Some(pem) = o.opt_str("private_key")? {
-                b = b.private_key(
-                    keycache::private_key(&pem)
-                        .map_err(|e| config_error(format!("{what}: 'private_key': {e}")))?,
-                );
+                b = b.private_key(keycache::private_key(&pem).map_err(|e| {
+                    core_as(Kind::Config, &e, format!("{what}: 'private_key': {e}"))
+                })?);
             }
             if let Some(pem) = o.opt_str("mypos_certificate")? {
-                b = b.mypos_public_key(
-                    keycache::public_key(&pem)
-                        .map_err(|e| config_error(format!("{what}: 'mypos_certificate': {e}")))?,
-                );
+                b = b.mypos_public_key(keycache::public_key(&pem).map_err(|e| {
+                    core_as(
+                        Kind::Config,
+                        &e,
+                        format!("{what}: 'mypos_certificate': {e}"),
+                    )
+                })?);
             }
             if let Some(v) = o.opt_str("endpoint")? {
                 b = b.endpoint(self::endpoint(&format!("{what}: 'endpoint'"), &v)?);
             }
-            if let Some(v) = o.opt_str("version")? {
-                b = b.version(
-                    IpcVersion::parse(&v)
-                        .map_err(|e| config_error(format!("{what}: 'version': {e}")))?,
-                );
-            }
-            if let Some(v) = o.opt_str("language")? {
-                b = b.language(v);
-            }
-            if let Some(v) = o.opt_str("source")? {
-                b = b.source(v);
-            }
+            b = page_options(b, &o, what)?;
             if let Some(v) = o.opt_str("application_id")? {
                 b = b.application_id(v);
             }
@@ -180,10 +213,26 @@ impl Config {
             }
             let inner = b
                 .build()
-                .map_err(|e| config_error(format!("Config::fromArray(): {e}")))?;
+                .map_err(|e| core_as(Kind::Config, &e, format!("Config::fromArray(): {e}")))?;
             Ok(Config {
                 inner: Arc::new(inner),
             })
+        })
+    }
+
+    /// Checks one configuration field given as text ('sid', 'wallet', 'key_index',
+    /// 'private_key', 'mypos_certificate', 'endpoint', 'version', 'language', 'source') by the
+    /// rules fromArray() applies: null when valid, else the rule it breaks (e.g. "must be 11
+    /// digits"), without the field name or the value. An unknown name throws.
+    pub fn validate_field(name: Str, value: Str) -> PhpResult<Option<String>> {
+        guard("Config::validateField", || {
+            let name = name.text((C, 1, "name"))?;
+            let value = value.text((C, 2, "value"))?;
+            match ipc::validate_field(name, value) {
+                Ok(()) => Ok(None),
+                Err(ipc::Error::Config { reason, .. }) => Ok(Some(reason)),
+                Err(e) => Err(from_core("Config::validateField(): $name", &e)),
+            }
         })
     }
 
@@ -269,14 +318,12 @@ impl Config {
 
     /// IPCGetTxnStatus.
     pub fn get_txn_status(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
-        guard("Config::getTxnStatus", || {
-            let what = "Config::getTxnStatus()";
-            let r = ipc::GetTxnStatus {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getTxnStatus",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetTxnStatus { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCGetPaymentStatus.
@@ -285,26 +332,22 @@ impl Config {
         orderId: Str,
         outputFormat: Option<Str>,
     ) -> PhpResult<Request> {
-        guard("Config::getPaymentStatus", || {
-            let what = "Config::getPaymentStatus()";
-            let r = ipc::GetPaymentStatus {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getPaymentStatus",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetPaymentStatus { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCGetTxnLog.
     pub fn get_txn_log(&self, orderId: Str, outputFormat: Option<Str>) -> PhpResult<Request> {
-        guard("Config::getTxnLog", || {
-            let what = "Config::getTxnLog()";
-            let r = ipc::GetTxnLog {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                output: output(what, outputFormat, 2)?,
-            };
-            self.sign(what, r.sign(&self.inner))
-        })
+        self.order_query(
+            "Config::getTxnLog",
+            orderId,
+            outputFormat,
+            |order_id, output| ipc::GetTxnLog { order_id, output }.sign(&self.inner),
+        )
     }
 
     /// IPCPreAuthCompletion.
@@ -314,18 +357,15 @@ impl Config {
         amount: Int,
         currency: Str,
     ) -> PhpResult<Request> {
-        guard("Config::preAuthCompletion", || {
-            let what = "Config::preAuthCompletion()";
-            let r = ipc::PreAuthCompletion {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(
-                    what,
-                    amount.int((C, 2, "amount"))?,
-                    currency.text((C, 3, "currency"))?,
-                )?,
-                output: OutputFormat::default(),
-            };
-            self.sign(what, r.sign(&self.inner))
+        let args = (orderId, amount, currency);
+        self.pre_auth_step("Config::preAuthCompletion", args, |order_id, amount| {
+            let output = OutputFormat::default();
+            ipc::PreAuthCompletion {
+                order_id,
+                amount,
+                output,
+            }
+            .sign(&self.inner)
         })
     }
 
@@ -336,18 +376,15 @@ impl Config {
         amount: Int,
         currency: Str,
     ) -> PhpResult<Request> {
-        guard("Config::preAuthCancellation", || {
-            let what = "Config::preAuthCancellation()";
-            let r = ipc::PreAuthCancellation {
-                order_id: orderId.text((C, 1, "orderId"))?.to_string(),
-                amount: money(
-                    what,
-                    amount.int((C, 2, "amount"))?,
-                    currency.text((C, 3, "currency"))?,
-                )?,
-                output: OutputFormat::default(),
-            };
-            self.sign(what, r.sign(&self.inner))
+        let args = (orderId, amount, currency);
+        self.pre_auth_step("Config::preAuthCancellation", args, |order_id, amount| {
+            let output = OutputFormat::default();
+            ipc::PreAuthCancellation {
+                order_id,
+                amount,
+                output,
+            }
+            .sign(&self.inner)
         })
     }
 

@@ -1,7 +1,9 @@
 //! The exception hierarchy and the mapping from core errors to exceptions.
 //!
 //! The exception classes are plain PHP classes (registered with `ClassBuilder`, no Rust object
-//! behind them), so PHP code can construct, extend and catch them like any exception.
+//! behind them), so PHP code can construct, extend and catch them like any exception. Every
+//! exception the extension throws has the core's stable [`ErrorKind`] number as `getCode()`
+//! (the C `ipc_result` number); `MyPOS\IPC\Exception` lists them as class constants.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -9,7 +11,7 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use ext_php_rs::builders::ClassBuilder;
 use ext_php_rs::exception::{PhpException, PhpResult};
 use ext_php_rs::zend::{ce, ClassEntry};
-use ipc::{Error, Outcome};
+use ipc::{Error, ErrorKind, Outcome};
 
 /// The exception classes.
 #[derive(Debug, Clone, Copy)]
@@ -60,10 +62,13 @@ type Store = fn(&'static mut ClassEntry);
 
 /// Registers the exception classes (module start-up, before any other class).
 pub fn register() -> ext_php_rs::error::Result<()> {
-    ClassBuilder::new("MyPOS\\IPC\\Exception")
+    let mut root = ClassBuilder::new("MyPOS\\IPC\\Exception")
         .extends((ce::exception, "\\Exception"))
-        .registration(|c| ROOT.store(c, Ordering::Release))
-        .register()?;
+        .registration(|c| ROOT.store(c, Ordering::Release));
+    for kind in ErrorKind::ALL.into_iter().filter(|k| *k != ErrorKind::Ok) {
+        root = root.constant(kind.name(), i64::from(kind.code()), &[])?;
+    }
+    root.register()?;
     let children: [(&str, Store); 4] = [
         ("MyPOS\\IPC\\InvalidArgumentException", |c| {
             INVALID.store(c, Ordering::Release)
@@ -87,9 +92,25 @@ pub fn register() -> ext_php_rs::error::Result<()> {
     Ok(())
 }
 
-/// An exception of `kind` with `message`.
+/// An exception of `kind` with `message` and the stable number of `code` as `getCode()`.
+pub fn throwable_coded(kind: Kind, code: ErrorKind, message: impl Into<String>) -> PhpException {
+    PhpException::new(
+        message.into(),
+        i32::try_from(code.code()).unwrap_or(0),
+        kind.ce(),
+    )
+}
+
+/// An exception of `kind` with `message`, coded as the class's usual kind.
 pub fn throwable(kind: Kind, message: impl Into<String>) -> PhpException {
-    PhpException::new(message.into(), 0, kind.ce())
+    let code = match kind {
+        Kind::Root => ErrorKind::InternalError,
+        Kind::InvalidArgument => ErrorKind::InvalidArgument,
+        Kind::Malformed => ErrorKind::MalformedBody,
+        Kind::Signature => ErrorKind::SignatureInvalid,
+        Kind::Config => ErrorKind::InvalidConfig,
+    };
+    throwable_coded(kind, code, message)
 }
 
 /// An InvalidArgumentException with `message`.
@@ -112,24 +133,31 @@ pub fn config_error(message: impl Into<String>) -> PhpException {
     throwable(Kind::Config, message)
 }
 
+/// An exception of class `kind` for the core error `e`, coded with `e`'s kind.
+pub fn core_as(kind: Kind, e: &Error, message: impl Into<String>) -> PhpException {
+    throwable_coded(kind, e.kind(), message)
+}
+
 /// The exception for a core error met while reading `what` (an argument name).
 pub fn from_core(what: &str, e: &Error) -> PhpException {
     let message = format!("{what}: {e}");
-    match e {
-        Error::SignatureInvalid => signature(message),
-        Error::Config { .. } | Error::ConfigPack(_) => config_error(message),
-        Error::InvalidRequest { .. } => invalid(message),
-        _ if e.outcome() == Outcome::Malformed => malformed(message),
-        _ => throwable(Kind::Root, message),
-    }
+    let kind = match e {
+        Error::SignatureInvalid => Kind::Signature,
+        Error::Config { .. } | Error::ConfigPack(_) => Kind::Config,
+        Error::InvalidRequest { .. } => Kind::InvalidArgument,
+        _ if e.outcome() == Outcome::Malformed => Kind::Malformed,
+        _ => Kind::Root,
+    };
+    core_as(kind, e, message)
 }
 
 /// Runs an entry point, turning a panic into an exception instead of unwinding into PHP.
 pub fn guard<T>(entry: &str, body: impl FnOnce() -> PhpResult<T>) -> PhpResult<T> {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(result) => result,
-        Err(_) => Err(throwable(
+        Err(_) => Err(throwable_coded(
             Kind::Root,
+            ErrorKind::InternalPanic,
             format!("{entry}: internal error (panic caught)"),
         )),
     }

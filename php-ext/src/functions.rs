@@ -4,10 +4,10 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use ipc::{ConfigPack, Error};
+use ipc::{ConfigPack, Currency, Error, ErrorKind, Money};
 
-use crate::args::{Arr, Str};
-use crate::errors::{config_error, from_core, guard, invalid, malformed};
+use crate::args::{Arr, Int, Str};
+use crate::errors::{core_as, from_core, guard, invalid, malformed, throwable_coded, Kind};
 use crate::input::{fields as read_fields, text};
 use crate::keycache;
 use crate::output::Assoc;
@@ -17,7 +17,7 @@ pub fn verdict(what: &str, result: ipc::Result<ipc::Fields>) -> PhpResult<bool> 
     match result {
         Ok(_) => Ok(true),
         Err(Error::SignatureInvalid) => Ok(false),
-        Err(e) => Err(malformed(format!("{what}: {e}"))),
+        Err(e) => Err(core_as(Kind::Malformed, &e, format!("{what}: {e}"))),
     }
 }
 
@@ -54,8 +54,13 @@ pub fn verify(fields: Arr, publicKeyOrCertificatePem: Str) -> PhpResult<bool> {
         ))?;
         let f = read_fields("verify(): $fields", fields, malformed)?;
         let pem = text("verify(): $publicKeyOrCertificatePem", pem)?;
-        let key = keycache::public_key(pem)
-            .map_err(|e| malformed(format!("verify(): $publicKeyOrCertificatePem: {e}")))?;
+        let key = keycache::public_key(pem).map_err(|e| {
+            core_as(
+                Kind::Malformed,
+                &e,
+                format!("verify(): $publicKeyOrCertificatePem: {e}"),
+            )
+        })?;
         verdict("verify(): $fields", ipc::verify_fields(f, &key))
     })
 }
@@ -71,10 +76,12 @@ pub fn sign_form(body: Str, privateKeyPem: Str) -> PhpResult<String> {
         let key =
             keycache::private_key(pem).map_err(|e| from_core("sign_form(): $privateKeyPem", &e))?;
         ipc::sign_form(body, &key).map_err(|e| match e {
-            Error::MalformedBody(ref why) if why.contains("Signature") => {
-                invalid(format!("sign_form(): $body: {e}"))
-            }
-            _ => malformed(format!("sign_form(): $body: {e}")),
+            Error::MalformedBody(ref why) if why.contains("Signature") => core_as(
+                Kind::InvalidArgument,
+                &e,
+                format!("sign_form(): $body: {e}"),
+            ),
+            _ => core_as(Kind::Malformed, &e, format!("sign_form(): $body: {e}")),
         })
     })
 }
@@ -91,8 +98,13 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
             "publicKeyOrCertificatePem",
         ))?;
         let pem = text("verify_form(): $publicKeyOrCertificatePem", pem)?;
-        let key = keycache::public_key(pem)
-            .map_err(|e| malformed(format!("verify_form(): $publicKeyOrCertificatePem: {e}")))?;
+        let key = keycache::public_key(pem).map_err(|e| {
+            core_as(
+                Kind::Malformed,
+                &e,
+                format!("verify_form(): $publicKeyOrCertificatePem: {e}"),
+            )
+        })?;
         verdict("verify_form(): $body", ipc::verify_form(body, &key))
     })
 }
@@ -103,8 +115,13 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
 pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
     guard("config_pack_info", || {
         let pack = pack.bytes(("MyPOS\\IPC\\config_pack_info", 1, "pack"))?;
-        let text = std::str::from_utf8(pack)
-            .map_err(|_| config_error("config_pack_info(): $pack is not valid UTF-8"))?;
+        let text = std::str::from_utf8(pack).map_err(|_| {
+            throwable_coded(
+                Kind::Config,
+                ErrorKind::InvalidUtf8,
+                "config_pack_info(): $pack is not valid UTF-8",
+            )
+        })?;
         let p = ConfigPack::decode(text).map_err(|e| from_core("config_pack_info(): $pack", &e))?;
         Ok(Assoc::new()
             .set("sid", p.sid.as_str())?
@@ -116,6 +133,49 @@ pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
     })
 }
 
+/// Decimal text (`"12.30"`) as integer minor units of `$currency`, strictly (no floats; no
+/// more decimals than the currency has unless they are zeros).
+#[php_function]
+#[php(name = "MyPOS\\IPC\\parse_amount")]
+pub fn parse_amount(amount: Str, currency: Str) -> PhpResult<i64> {
+    guard("parse_amount", || {
+        const F: &str = "MyPOS\\IPC\\parse_amount";
+        let amount = amount.text((F, 1, "amount"))?;
+        let currency = currency_arg("parse_amount()", currency.text((F, 2, "currency"))?)?;
+        Money::parse_decimal(amount, currency)
+            .map(|m| m.minor)
+            .map_err(|e| from_core("parse_amount(): $amount", &e))
+    })
+}
+
+/// Minor units as the wire text myPOS expects for `$currency` (`1230` EUR is `"12.30"`).
+#[php_function]
+#[php(name = "MyPOS\\IPC\\format_amount")]
+pub fn format_amount(amountMinor: Int, currency: Str) -> PhpResult<String> {
+    guard("format_amount", || {
+        const F: &str = "MyPOS\\IPC\\format_amount";
+        let minor = amountMinor.int((F, 1, "amountMinor"))?;
+        let currency = currency_arg("format_amount()", currency.text((F, 2, "currency"))?)?;
+        Ok(Money::new(minor, currency).wire())
+    })
+}
+
+/// Decimal places myPOS uses for `$currency` (0 for HUF, JPY, TWD; otherwise 2).
+#[php_function]
+#[php(name = "MyPOS\\IPC\\currency_decimals")]
+pub fn currency_decimals(currency: Str) -> PhpResult<i64> {
+    guard("currency_decimals", || {
+        let t = currency.text(("MyPOS\\IPC\\currency_decimals", 1, "currency"))?;
+        Ok(i64::from(
+            currency_arg("currency_decimals()", t)?.decimals(),
+        ))
+    })
+}
+
+fn currency_arg(what: &str, text: &str) -> PhpResult<Currency> {
+    Currency::parse(text).map_err(|e| from_core(&format!("{what}: $currency"), &e))
+}
+
 /// Adds the functions to the module.
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
@@ -124,4 +184,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(sign_form))
         .function(wrap_function!(verify_form))
         .function(wrap_function!(config_pack_info))
+        .function(wrap_function!(parse_amount))
+        .function(wrap_function!(format_amount))
+        .function(wrap_function!(currency_decimals))
 }

@@ -4,15 +4,25 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::{ArrayKey, ZendHashTable, Zval};
 use ipc::fields::NameSet;
 use ipc::limits::{MAX_FIELDS, MAX_FIELD_NAME_BYTES};
-use ipc::Fields;
+use ipc::{ErrorKind, Fields};
 
-use crate::errors::{invalid, malformed};
+use crate::errors::{invalid, throwable_coded, Kind};
 
 /// Bytes of a string argument as UTF-8 text without NUL bytes.
 pub fn text<'a>(what: &str, bytes: &'a [u8]) -> PhpResult<&'a str> {
-    let s = std::str::from_utf8(bytes).map_err(|_| malformed(format!("{what}: invalid UTF-8")))?;
+    let s = std::str::from_utf8(bytes).map_err(|_| {
+        throwable_coded(
+            Kind::Malformed,
+            ErrorKind::InvalidUtf8,
+            format!("{what}: invalid UTF-8"),
+        )
+    })?;
     if s.contains('\0') {
-        return Err(malformed(format!("{what}: contains a NUL byte")));
+        return Err(throwable_coded(
+            Kind::Malformed,
+            ErrorKind::InvalidArgument,
+            format!("{what}: contains a NUL byte"),
+        ));
     }
     Ok(s)
 }

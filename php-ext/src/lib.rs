@@ -11,6 +11,7 @@ mod errors;
 mod functions;
 mod input;
 mod keycache;
+mod modifiers;
 mod notification;
 mod order;
 mod output;

@@ -10,9 +10,9 @@ use ipc::{
 };
 
 use crate::args::{opt_table, opt_text, Arr, Str};
-use crate::config::final_class;
-use crate::errors::{guard, invalid, malformed, signature};
+use crate::errors::{from_core, guard, invalid, signature};
 use crate::input::Options;
+use crate::modifiers::final_class;
 use crate::output::{fields_array, Assoc};
 
 /// A verified notification.
@@ -26,6 +26,14 @@ pub struct Notification {
 }
 
 impl Notification {
+    /// A message verified elsewhere (the OrderStatus of a status answer) for this config.
+    pub fn from_message(message: Message, config: &ipc::Config) -> Self {
+        Notification {
+            message,
+            store_sid: config.sid().to_string(),
+        }
+    }
+
     /// Parses and verifies `body` with the config's myPOS key.
     pub fn parse(body: &[u8], config: &ipc::Config) -> PhpResult<Self> {
         match Message::parse_and_verify(body, config.mypos_key()) {
@@ -36,7 +44,7 @@ impl Notification {
             Err(Error::SignatureInvalid) => Err(signature(
                 "Config::notification(): $rawBody: signature invalid",
             )),
-            Err(e) => Err(malformed(format!("Config::notification(): $rawBody: {e}"))),
+            Err(e) => Err(from_core("Config::notification(): $rawBody", &e)),
         }
     }
 }

@@ -7,8 +7,11 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 use ipc::{Error, Node, OutputFormat};
 
 use crate::args::{Int, Str};
-use crate::config::final_class;
-use crate::errors::{malformed, signature};
+use crate::modifiers::final_class;
+use std::sync::Arc;
+
+use crate::errors::{from_core, guard, malformed, signature};
+use crate::notification::Notification;
 use crate::output::{fields_array, Assoc};
 
 /// A verified API answer.
@@ -18,6 +21,7 @@ use crate::output::{fields_array, Assoc};
 #[derive(Debug)]
 pub struct Response {
     inner: ipc::Response,
+    config: Arc<ipc::Config>,
 }
 
 impl Response {
@@ -25,14 +29,17 @@ impl Response {
     pub fn parse(
         body: &[u8],
         format: Option<OutputFormat>,
-        config: &ipc::Config,
+        config: &Arc<ipc::Config>,
     ) -> PhpResult<Self> {
         match ipc::Response::parse_and_verify(body, format, config.mypos_key()) {
-            Ok(inner) => Ok(Response { inner }),
+            Ok(inner) => Ok(Response {
+                inner,
+                config: Arc::clone(config),
+            }),
             Err(Error::SignatureInvalid) => {
                 Err(signature("Config::response(): $body: signature invalid"))
             }
-            Err(e) => Err(malformed(format!("Config::response(): $body: {e}"))),
+            Err(e) => Err(from_core("Config::response(): $body", &e)),
         }
     }
 }
@@ -113,6 +120,39 @@ impl Response {
             .order_status()
             .map(|f| fields_array(&f))
             .transpose()
+    }
+
+    /// IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate
+    /// as the message it is and checked like a notify; null when the answer holds none.
+    /// Throws SignatureException or MalformedInputException when it does not verify.
+    pub fn order_status_notification(&self) -> PhpResult<Option<Notification>> {
+        guard("Response::orderStatusNotification", || {
+            match self.inner.order_status_message(self.config.mypos_key()) {
+                Ok(found) => Ok(found.map(|m| Notification::from_message(m, &self.config))),
+                Err(e) => Err(from_core(
+                    "Response::orderStatusNotification(): OrderStatus",
+                    &e,
+                )),
+            }
+        })
+    }
+
+    /// IPCRefund / IPCReversal / IPCIAPurchase: the transaction myPOS confirms, as
+    /// ['trnref' => string, 'amount' => ?int (minor units), 'currency' => ?string]; amount
+    /// and currency are null when the answer does not echo them (a reversal may not).
+    /// Throws MalformedInputException when IPC_Trnref is missing or the echo is not an amount.
+    pub fn transaction(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        guard("Response::transaction", || {
+            let t = self
+                .inner
+                .transaction()
+                .map_err(|e| from_core("Response::transaction()", &e))?;
+            Ok(Assoc::new()
+                .set("trnref", t.trnref.as_str())?
+                .set("amount", t.amount.map(|m| m.minor))?
+                .set("currency", t.amount.map(|m| m.currency.code().to_string()))?
+                .done())
+        })
     }
 
     /// IPCGetPaymentStatus: PaymentStatus.

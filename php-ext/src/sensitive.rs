@@ -30,6 +30,7 @@ const SENSITIVE: &[(&str, &[u32])] = &[
     ("mypos\\ipc\\config_pack_info", &[0]),
     ("MyPOS\\IPC\\Config::frompack", &[0]),
     ("MyPOS\\IPC\\Config::fromarray", &[0]),
+    ("MyPOS\\IPC\\Config::validatefield", &[1]),
 ];
 
 fn lookup(table: &ZendHashTable, name: &str) -> Option<*mut zend_function> {

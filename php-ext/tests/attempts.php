@@ -21,12 +21,12 @@ Tap::is(IPC\attempt_id('wp3f9a', '1234', 2), 'wp3f9a-1234-2', 'attempt_id(): <pr
 Tap::is(IPC\parse_attempt_id('wp3f9a-1234-2'), ['prefix' => 'wp3f9a', 'order' => '1234', 'attempt' => 2], 'parse_attempt_id(): its parts');
 Tap::is(IPC\parse_attempt_id('1234'), ['prefix' => null, 'order' => '1234', 'attempt' => 1], 'parse_attempt_id(): a bare order id is attempt 1');
 $e = Tap::throws(fn () => IPC\attempt_id('9wp', '1234', 1), IPC\InvalidArgumentException::class, 'attempt_id(): a prefix must start with a letter', '[invalid_prefix]');
-Tap::is($e?->getCode(), 5, 'attempt_id(): the exception code is the rule number');
+Tap::is($e?->getCode(), IPC\Exception::INVALID_REQUEST, 'attempt_id(): getCode() is the core kind INVALID_REQUEST (the rule is in the message)');
 Tap::throws(fn () => IPC\attempt_id('wp', '1234', 0), IPC\InvalidArgumentException::class, 'attempt_id(): attempt 0 refused', '[invalid_attempt_number]');
 Tap::throws(fn () => IPC\attempt_id('wp', '1234', -1), IPC\InvalidArgumentException::class, 'attempt_id(): a negative attempt refused', '[invalid_attempt_number]');
 Tap::throws(fn () => IPC\attempt_id('wp', '1234', PHP_INT_MAX), IPC\InvalidArgumentException::class, 'attempt_id(): a huge attempt refused', '[invalid_attempt_number]');
 $e = Tap::throws(fn () => IPC\parse_attempt_id('wp-1234'), IPC\InvalidArgumentException::class, 'parse_attempt_id(): two parts refused', '[wrong_shape]');
-Tap::is($e?->getCode(), 4, 'parse_attempt_id(): code 4 for wrong_shape');
+Tap::is($e?->getCode(), IPC\Exception::INVALID_REQUEST, 'parse_attempt_id(): getCode() is INVALID_REQUEST for wrong_shape');
 Tap::throws(fn () => IPC\parse_attempt_id("wp-12\0-1"), IPC\InvalidArgumentException::class, 'parse_attempt_id(): a NUL byte refused', 'NUL');
 Tap::throws(fn () => IPC\parse_attempt_id(12), TypeError::class, 'parse_attempt_id(): an int is a TypeError');
 $cases = [

@@ -57,6 +57,7 @@ function describe(callable $names): array
             'parent' => $r->getParentClass() ? $r->getParentClass()->getName() : null,
             'final' => $r->isFinal(),
             'methods' => $methods,
+            'constants' => $r->getConstants(ReflectionClassConstant::IS_PUBLIC) ?: null,
         ];
     }
     foreach ($constants as $k => $v) {
@@ -88,7 +89,7 @@ foreach (['functions', 'classes', 'constants'] as $kind) {
         Tap::ok($a === $s, "stub matches the extension: $kind $name", "extension: " . json_encode($a) . "\nstub:      " . json_encode($s));
     }
 }
-Tap::is(count($actual['functions']), 8, 'the extension has the 8 functions (5 + the 3 attempt OrderID functions)');
+Tap::is(count($actual['functions']), 11, 'the extension has the 11 functions (5 + 3 attempt OrderID + 3 amount functions)');
 Tap::is(count($actual['classes']), 10, 'the extension has the 10 classes');
 Tap::is($stub['constants']['MyPOS\\IPC\\VERSION'] ?? null, 'string', 'VERSION is documented');
 

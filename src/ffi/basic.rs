@@ -1,9 +1,10 @@
-//! Library information, error text, string ownership, and the two form functions.
+//! Library information, error text, string ownership, the two form functions, and amounts.
 
 use std::ffi::{c_char, CString};
 
 use super::boundary::{arg_bytes, arg_str, guard, last_error_ptr, set_string, FfiError, Out};
 use super::result::{ipc_result, UNKNOWN_TEXT};
+use crate::amount::{Currency, Money};
 use crate::keys::{PrivateKey, PublicKey};
 
 const VERSION_C: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
@@ -97,5 +98,31 @@ pub unsafe extern "C" fn ipc_verify_form(
         crate::verifier::verify_form(body, &key)
             .map(|_| ())
             .map_err(FfiError::from)
+    })
+}
+
+/// Decimal text from a shop (`"12.30"`, `"12.3"`, `"1500"` for HUF) as minor units of the
+/// ISO 4217 `currency`, strictly: no floats, exponent, `+`, spaces or separators, and no more
+/// decimals than the currency has unless they are zeros (`"12.345"` EUR is refused,
+/// `"1500.00"` HUF is 1500). Refused text is `IPC_RESULT_INVALID_REQUEST` with a detail that
+/// names the rule; `*minor_out` is written only on success.
+///
+/// # Safety
+/// Strings must be NUL-terminated; `minor_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_amount_parse(
+    text: *const c_char,
+    currency: *const c_char,
+    minor_out: *mut i64,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let text = unsafe { arg_str(text, "text") }?;
+        let currency = unsafe { arg_str(currency, "currency") }?;
+        let out = Out::new(minor_out, "minor_out")?;
+        let money = Money::parse_decimal(text, Currency::parse(currency)?)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(money.minor) };
+        Ok(())
     })
 }

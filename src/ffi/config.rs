@@ -175,6 +175,27 @@ pub unsafe extern "C" fn ipc_config_endpoint_url(
     })
 }
 
+/// Checks one configuration field given as text, by the rules `ipc_config_new` applies, so
+/// a settings form can say which field is wrong: "sid", "wallet", "key_index",
+/// "private_key", "mypos_certificate", "endpoint", "version", "language" or "source".
+/// `IPC_RESULT_OK` when valid; `IPC_RESULT_INVALID_CONFIG` with a detail naming the field
+/// and its rule when not; `IPC_RESULT_INVALID_REQUEST` for an unknown `name`.
+///
+/// # Safety
+/// Strings must be NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_validate_field(
+    name: *const c_char,
+    value: *const c_char,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let name = unsafe { arg_str(name, "name") }?;
+        let value = unsafe { arg_str(value, "value") }?;
+        Ok(crate::config::validate_field(name, value)?)
+    })
+}
+
 /// Frees a configuration. NULL-safe.
 ///
 /// # Safety

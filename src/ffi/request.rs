@@ -52,8 +52,28 @@ fn money(amount_minor: i64, currency: &str) -> FfiResult<Money> {
     Ok(Money::new(amount_minor, Currency::parse(currency)?))
 }
 
-/// The shared body of the order-status queries: checks the pointers, builds the query with
-/// `build` and signs it into `*request_out`.
+/// The shared body of every `ipc_*_sign` function: checks `config` and `request_out`, runs
+/// `build` inside the panic boundary and stores the signed request in `*request_out`.
+///
+/// # Safety
+/// As for the exported functions that call it.
+unsafe fn sign_into(
+    config: *const ipc_config,
+    request_out: *mut *mut ipc_request,
+    build: impl FnOnce(&Config) -> FfiResult<SignedRequest>,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(request_out, "request_out")?;
+        let inner = build(&config.inner)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_request { inner }) };
+        Ok(())
+    })
+}
+
+/// The order-status queries: [`sign_into`] with the order id and answer format read first.
 ///
 /// # Safety
 /// As for the exported functions that call it.
@@ -64,20 +84,17 @@ unsafe fn sign_order_query(
     request_out: *mut *mut ipc_request,
     build: impl FnOnce(&Config, String, OutputFormat) -> crate::Result<SignedRequest>,
 ) -> ipc_result {
-    guard(|| {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
         // SAFETY: the caller's contract for every pointer.
-        let config = unsafe { arg_ref(config, "config") }?;
         let order_id = unsafe { arg_str(order_id, "order_id") }?;
-        let out = Out::new(request_out, "request_out")?;
-        let inner = build(
-            &config.inner,
+        Ok(build(
+            config,
             order_id.into(),
             request_format(output_format)?,
-        )?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+        )?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// A signed request: ordered fields ending with Signature, its urlencoded body, and (for
@@ -271,16 +288,13 @@ pub unsafe extern "C" fn ipc_purchase_sign(
     config: *const ipc_config,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
         // SAFETY: the caller's contract for every pointer.
         let purchase = unsafe { arg_ref(purchase, "purchase") }?;
-        let config = unsafe { arg_ref(config, "config") }?;
-        let out = Out::new(request_out, "request_out")?;
-        let inner = purchase.inner.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+        Ok(purchase.inner.sign(config)?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Frees a purchase builder. NULL-safe.
@@ -307,24 +321,21 @@ pub unsafe extern "C" fn ipc_refund_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
         // SAFETY: the caller's contract for every pointer.
-        let config = unsafe { arg_ref(config, "config") }?;
         let order_id = unsafe { arg_str(order_id, "order_id") }?;
         let trnref = unsafe { arg_str(trnref, "trnref") }?;
         let currency = unsafe { arg_str(currency, "currency") }?;
-        let out = Out::new(request_out, "request_out")?;
         let refund = Refund {
             order_id: order_id.into(),
             trnref: trnref.into(),
             amount: money(amount_minor, currency)?,
             output: request_format(output_format)?,
         };
-        let inner = refund.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+        Ok(refund.sign(config)?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Signs an IPCReversal of the payment `trnref`.
@@ -338,20 +349,17 @@ pub unsafe extern "C" fn ipc_reversal_sign(
     output_format: u32,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
         // SAFETY: the caller's contract for every pointer.
-        let config = unsafe { arg_ref(config, "config") }?;
         let trnref = unsafe { arg_str(trnref, "trnref") }?;
-        let out = Out::new(request_out, "request_out")?;
         let reversal = Reversal {
             trnref: trnref.into(),
             output: request_format(output_format)?,
         };
-        let inner = reversal.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+        Ok(reversal.sign(config)?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Signs an IPCGetTxnStatus query for `order_id`.
@@ -476,11 +484,9 @@ pub unsafe extern "C" fn ipc_generic_sign(
     config: *const ipc_config,
     request_out: *mut *mut ipc_request,
 ) -> ipc_result {
-    guard(|| {
+    let build = |config: &Config| -> FfiResult<SignedRequest> {
         // SAFETY: the caller's contract for every pointer.
         let generic = unsafe { arg_ref(generic, "generic") }?;
-        let config = unsafe { arg_ref(config, "config") }?;
-        let out = Out::new(request_out, "request_out")?;
         let request = match &generic.method {
             Some(method) => generic
                 .params
@@ -490,11 +496,10 @@ pub unsafe extern "C" fn ipc_generic_sign(
                 }),
             None => GenericRequest::raw(generic.params.clone()),
         };
-        let inner = request.sign(&config.inner)?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_request { inner }) };
-        Ok(())
-    })
+        Ok(request.sign(config)?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { sign_into(config, request_out, build) }
 }
 
 /// Frees a generic request builder. NULL-safe.
@@ -548,6 +553,31 @@ pub unsafe extern "C" fn ipc_request_html_form(
 ) -> ipc_result {
     // SAFETY: forwarded contract.
     unsafe { request_string(request, html_out, |r| Ok(r.html_form())) }
+}
+
+/// Only the form, to embed in a page of one's own: `<form id="form_id">` with the signed
+/// fields, a submit button labelled `button` (for browsers without JavaScript) and a script
+/// that submits that form by its id, never `document.forms[0]`. `form_id` is 1 to 64 ASCII
+/// letters, digits, `-` or `_`, starting with a letter (else `IPC_RESULT_INVALID_REQUEST`).
+/// The string is freed with `ipc_string_free`.
+///
+/// # Safety
+/// `request` must be NULL or live; strings NUL-terminated; `html_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_request_html_form_embedded(
+    request: *const ipc_request,
+    form_id: *const c_char,
+    button: *const c_char,
+    html_out: *mut *mut c_char,
+) -> ipc_result {
+    let build = |r: &SignedRequest| -> FfiResult<String> {
+        // SAFETY: the caller's contract for every pointer.
+        let form_id = unsafe { arg_str(form_id, "form_id") }?;
+        let button = unsafe { arg_str(button, "button") }?;
+        Ok(r.html_form_embedded(form_id, button)?)
+    };
+    // SAFETY: forwarded contract.
+    unsafe { request_string(request, html_out, build) }
 }
 
 /// The Signature value, as a string to free with `ipc_string_free`.

@@ -6,6 +6,7 @@ use super::boundary::{
     arg_bytes, arg_ref, arg_str, free_box, guard, set_box, set_found, set_string, FfiError, Out,
 };
 use super::config::ipc_config;
+use super::message::ipc_message;
 use super::request::output_format;
 use super::result::ipc_result;
 use crate::response::Response;
@@ -103,6 +104,36 @@ pub unsafe extern "C" fn ipc_response_get(
         let out = Out::new(value_out, "value_out")?;
         // SAFETY: out was checked non-NULL.
         unsafe { set_found(out, response.inner.get(name), &format!("field '{name}'")) }
+    })
+}
+
+/// IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate as
+/// the message it is (it carries its own Signature) and checked like a notify. On success
+/// `*message_out` receives an object to free with `ipc_message_free`;
+/// `IPC_RESULT_NOT_FOUND` when the answer holds no OrderStatus; a nested message that does
+/// not verify is `IPC_RESULT_SIGNATURE_INVALID` or a malformed code.
+///
+/// # Safety
+/// `response` and `config` NULL or live; `message_out` writable.
+#[must_use]
+#[no_mangle]
+pub unsafe extern "C" fn ipc_response_order_status_message(
+    response: *const ipc_response,
+    config: *const ipc_config,
+    message_out: *mut *mut ipc_message,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let response = unsafe { arg_ref(response, "response") }?;
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(message_out, "message_out")?;
+        let inner = response
+            .inner
+            .order_status_message(config.inner.mypos_key())?
+            .ok_or_else(|| FfiError::new(ipc_result::NotFound, "the answer has no OrderStatus"))?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_message { inner }) };
+        Ok(())
     })
 }
 

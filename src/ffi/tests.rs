@@ -45,6 +45,22 @@ fn codes_are_dense_and_each_has_its_own_text() {
 }
 
 #[test]
+fn every_error_kind_is_the_result_code_of_the_same_number() {
+    for (i, code) in crate::ErrorKind::ALL.iter().enumerate() {
+        assert_eq!(code.code(), i as u32);
+        assert_eq!(crate::ErrorKind::from_code(i as u32), Some(*code));
+        assert!(!code.name().is_empty());
+    }
+    assert_eq!(crate::ErrorKind::from_code(22), None);
+    let e = crate::Error::Config {
+        field: "sid",
+        reason: "x".into(),
+    };
+    assert_eq!(ipc_result::from_error(&e), ipc_result::InvalidConfig);
+    assert_eq!(e.kind().code(), 11);
+}
+
+#[test]
 fn a_null_out_parameter_is_refused_before_any_work() {
     let body = b"A=1";
     let key = c"not a key";

@@ -89,6 +89,11 @@ impl SignedRequest {
     pub fn html_form(&self) -> String {
         html_form(&self.action, &self.fields)
     }
+
+    /// The form alone, to embed in a page: see [`html_form_embedded`].
+    pub fn html_form_embedded(&self, form_id: &str, button: &str) -> crate::Result<String> {
+        html_form_embedded(&self.action, &self.fields, form_id, button)
+    }
 }
 
 /// Escapes text for an HTML attribute value (`&`, `<`, `>`, `"`, `'`).
@@ -107,14 +112,65 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
-/// A self-submitting page posting `fields` to `action` (works without JavaScript too).
+/// The id of the form in [`html_form`]'s page.
+pub const FORM_ID: &str = "mypos-ipc";
+
+/// A self-submitting page posting `fields` to `action` (works without JavaScript too). The
+/// form submits itself by its id ([`FORM_ID`]), never as `document.forms[0]`.
 pub fn html_form(action: &str, fields: &Fields) -> String {
     let mut out = String::from(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Redirecting to myPOS</title></head>\n\
-         <body onload=\"document.forms[0].submit()\">\n",
+         <body>\n",
     );
+    form_element(
+        &mut out,
+        action,
+        fields,
+        FORM_ID,
+        "<noscript><button type=\"submit\">Continue to payment</button></noscript>",
+    );
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// A form to embed in a page of one's own (a shop's order page): only the `<form>` with the
+/// id `form_id`, a submit button labelled `button` (escaped here) for browsers without
+/// JavaScript, and a script that submits that form by its id, so other forms on the page
+/// (a theme's search form) are never submitted. `form_id` is 1 to 64 ASCII letters, digits,
+/// `-` or `_`, starting with a letter.
+pub fn html_form_embedded(
+    action: &str,
+    fields: &Fields,
+    form_id: &str,
+    button: &str,
+) -> crate::Result<String> {
+    check_form_id(form_id)?;
+    let mut out = String::new();
+    let button = format!("<button type=\"submit\">{}</button>", html_escape(button));
+    form_element(&mut out, action, fields, form_id, &button);
+    Ok(out)
+}
+
+/// Refuses a form id that is not safe in an attribute and a script string.
+pub fn check_form_id(form_id: &str) -> crate::Result<()> {
+    let ok = (1..=64).contains(&form_id.len())
+        && form_id.starts_with(|c: char| c.is_ascii_alphabetic())
+        && form_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(crate::Error::request(
+            "form_id",
+            "must be 1 to 64 ASCII letters, digits, '-' or '_', starting with a letter",
+        ))
+    }
+}
+
+fn form_element(out: &mut String, action: &str, fields: &Fields, form_id: &str, button: &str) {
     out.push_str(&format!(
-        "<form id=\"mypos-ipc\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\">\n",
+        "<form id=\"{form_id}\" method=\"post\" action=\"{}\" accept-charset=\"utf-8\">\n",
         html_escape(action)
     ));
     for (name, value) in fields.iter() {
@@ -124,8 +180,10 @@ pub fn html_form(action: &str, fields: &Fields) -> String {
             html_escape(value)
         ));
     }
-    out.push_str("<noscript><button type=\"submit\">Continue to payment</button></noscript>\n</form>\n</body></html>\n");
-    out
+    out.push_str(button);
+    out.push_str(&format!(
+        "\n</form>\n<script>document.getElementById(\"{form_id}\").submit();</script>\n"
+    ));
 }
 
 /// Builds any method: the standard prefix (IPCmethod, IPCVersion, IPCLanguage, SID,

@@ -228,17 +228,8 @@ static void test_message_and_response_errors(ipc_config *config) {
 }
 
 int main(void) {
-  data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  merchant_key = read_in(data, "merchant_private.pem", NULL);
-  merchant_cert = read_in(data, "merchant_cert.pem", NULL);
-  sim_key = read_in(data, "sim_mypos_private.pem", NULL);
-  sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  if (!merchant_key || !merchant_cert || !sim_key || !sim_cert) {
-    printf("Bail out! keys missing\n");
+  if ((data = test_data()) == NULL || !read_all(data, "merchant_private.pem", &merchant_key, "merchant_cert.pem", &merchant_cert,
+                                                   "sim_mypos_private.pem", &sim_key, "sim_mypos_cert.pem", &sim_cert, NULL)) {
     return 1;
   }
   test_version_and_texts();
@@ -252,9 +243,6 @@ int main(void) {
     test_message_and_response_errors(config);
   }
   ipc_config_free(config);
-  free(merchant_key);
-  free(merchant_cert);
-  free(sim_key);
-  free(sim_cert);
+  free_each(4, merchant_key, merchant_cert, sim_key, sim_cert);
   return tap_done();
 }

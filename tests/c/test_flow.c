@@ -26,37 +26,20 @@ static ipc_request *sign_purchase(ipc_config *config) {
 }
 
 static void check_purchase(ipc_request *req) {
-  char *s = NULL;
-  ok_code(ipc_request_get(req, "Amount", &s), IPC_RESULT_OK, "purchase: Amount present");
-  ok_string(s, "24.45", "purchase: Amount is 24.45 (from minor units)");
-  s = NULL;
-  ok_code(ipc_request_get(req, "CartItems", &s), IPC_RESULT_OK, "purchase: CartItems present");
-  ok_string(s, "2", "purchase: two cart lines");
-  s = NULL;
-  ok_code(ipc_request_get(req, "Delivery_2", &s), IPC_RESULT_OK, "purchase: Delivery_2 present");
-  ok_string(s, "1", "purchase: second line is delivery");
-  s = NULL;
-  ok_code(ipc_request_get(req, "customeremail", &s), IPC_RESULT_OK, "purchase: customer e-mail present");
-  ok_string(s, "jane@example.com", "purchase: customer e-mail");
-  s = NULL;
-  ok_code(ipc_request_get(req, "PaymentMethod", &s), IPC_RESULT_OK, "purchase: PaymentMethod present");
-  ok_string(s, "1", "purchase: PaymentMethod from set_options");
-  s = NULL;
-  ok_code(ipc_request_get(req, "CardTokenRequest", &s), IPC_RESULT_OK, "purchase: CardTokenRequest present");
-  ok_string(s, "2", "purchase: CardTokenRequest from set_options");
-  s = NULL;
-  ok_code(ipc_request_get(req, "PaymentParametersRequired", &s), IPC_RESULT_OK, "purchase: PaymentParametersRequired present");
-  ok_string(s, "1", "purchase: full customer data gives PaymentParametersRequired 1");
+  ok_field(req, "Amount", "24.45", "purchase: Amount present", "purchase: Amount is 24.45 (from minor units)");
+  ok_field(req, "CartItems", "2", "purchase: CartItems present", "purchase: two cart lines");
+  ok_field(req, "Delivery_2", "1", "purchase: Delivery_2 present", "purchase: second line is delivery");
+  ok_field(req, "customeremail", "jane@example.com", "purchase: customer e-mail present", "purchase: customer e-mail");
+  ok_field(req, "PaymentMethod", "1", "purchase: PaymentMethod present", "purchase: PaymentMethod from set_options");
+  ok_field(req, "CardTokenRequest", "2", "purchase: CardTokenRequest present", "purchase: CardTokenRequest from set_options");
+  ok_field(req, "PaymentParametersRequired", "1", "purchase: PaymentParametersRequired present", "purchase: full customer data gives PaymentParametersRequired 1");
 
   size_t count = 0;
   ok_code(ipc_request_field_count(req, &count), IPC_RESULT_OK, "purchase: field count");
   char *first = NULL, *last = NULL, *first_value = NULL, *sig = NULL;
-  ok_code(ipc_request_field_name(req, 0, &first), IPC_RESULT_OK, "purchase: first field name");
-  ok_string(first, "IPCmethod", "purchase: first field is IPCmethod");
-  ok_code(ipc_request_field_value(req, 0, &first_value), IPC_RESULT_OK, "purchase: first field value");
-  ok_string(first_value, "IPCPurchase", "purchase: IPCmethod is IPCPurchase");
-  ok_code(ipc_request_field_name(req, count - 1, &last), IPC_RESULT_OK, "purchase: last field name");
-  ok_string(last, "Signature", "purchase: Signature is the last field");
+  ok_out(ipc_request_field_name(req, 0, &first), &first, "IPCmethod", "purchase: first field name", "purchase: first field is IPCmethod");
+  ok_out(ipc_request_field_value(req, 0, &first_value), &first_value, "IPCPurchase", "purchase: first field value", "purchase: IPCmethod is IPCPurchase");
+  ok_out(ipc_request_field_name(req, count - 1, &last), &last, "Signature", "purchase: last field name", "purchase: Signature is the last field");
   char *last_value = NULL;
   ok_code(ipc_request_field_value(req, count - 1, &last_value), IPC_RESULT_OK, "purchase: last field value");
   ok_code(ipc_request_signature(req, &sig), IPC_RESULT_OK, "purchase: signature accessor");
@@ -78,8 +61,7 @@ static void check_purchase(ipc_request *req) {
     ok(strstr(html, "<script>alert") == NULL && strstr(html, "<note>") == NULL, "purchase: no raw markup from values");
     ipc_string_free(html);
   }
-  ok_code(ipc_request_action_url(req, &url), IPC_RESULT_OK, "purchase: action url");
-  ok_string(url, "http://127.0.0.1:9/vmp/checkout-test", "purchase: action url is the endpoint");
+  ok_out(ipc_request_action_url(req, &url), &url, "http://127.0.0.1:9/vmp/checkout-test", "purchase: action url", "purchase: action url is the endpoint");
 }
 
 static ipc_message *notify(ipc_config *config, const char *body_without_signature, ipc_result want, const char *name) {
@@ -135,26 +117,14 @@ static void test_notify_flow(ipc_config *config) {
                      "&RequestSTAN=083107&RequestDateTime=2026-01-15+14%3A49%3A48&PaymentMethod=1&BillingDescriptor=myPOS++%2A+TESTSTORE&PAN=4444";
   ipc_message *m = notify(config, body, IPC_RESULT_OK, "notify: signed with the simulated myPOS key, parsed and verified");
   if (m == NULL) return;
-  ipc_message_kind kind = 99;
-  ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
+  ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_NOTIFY, "message: kind PURCHASE_NOTIFY");
   char *s = NULL;
-  ok_code(ipc_message_method(m, &s), IPC_RESULT_OK, "message_method");
-  ok_string(s, "IPCPurchaseNotify", "message: method");
-  s = NULL;
-  ok_code(ipc_message_order_id(m, &s), IPC_RESULT_OK, "message_order_id");
-  ok_string(s, "ORDER-0001", "message: order id");
-  s = NULL;
-  ok_code(ipc_message_trnref(m, &s), IPC_RESULT_OK, "message_trnref");
-  ok_string(s, "410227", "message: trnref");
-  s = NULL;
-  ok_code(ipc_message_amount(m, &s), IPC_RESULT_OK, "message_amount");
-  ok_string(s, "24.45", "message: amount text");
-  s = NULL;
-  ok_code(ipc_message_currency(m, &s), IPC_RESULT_OK, "message_currency");
-  ok_string(s, "EUR", "message: currency");
-  s = NULL;
-  ok_code(ipc_message_get(m, "billingdescriptor", &s), IPC_RESULT_OK, "message_get (case-insensitive)");
-  ok_string(s, "myPOS  * TESTSTORE", "message: decoded field value");
+  ok_out(ipc_message_method(m, &s), &s, "IPCPurchaseNotify", "message_method", "message: method");
+  ok_out(ipc_message_order_id(m, &s), &s, "ORDER-0001", "message_order_id", "message: order id");
+  ok_out(ipc_message_trnref(m, &s), &s, "410227", "message_trnref", "message: trnref");
+  ok_out(ipc_message_amount(m, &s), &s, "24.45", "message_amount", "message: amount text");
+  ok_out(ipc_message_currency(m, &s), &s, "EUR", "message_currency", "message: currency");
+  ok_out(ipc_message_get(m, "billingdescriptor", &s), &s, "myPOS  * TESTSTORE", "message_get (case-insensitive)", "message: decoded field value");
 
   expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, SID, IPC_ACTION_MARK_PAID, IPC_REPLY_OK, 200, "OK", "awaiting payment");
   expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_PAID, "410227", SID, IPC_ACTION_DUPLICATE, IPC_REPLY_OK, 200, "OK", "repeat of the same payment");
@@ -186,8 +156,7 @@ static void test_notify_flow(ipc_config *config) {
   const char *rollback = "IPCmethod=IPCPurchaseRollback&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, rollback, IPC_RESULT_OK, "rollback: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_ROLLBACK, "rollback: kind PURCHASE_ROLLBACK");
+    ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_ROLLBACK, "rollback: kind PURCHASE_ROLLBACK");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_PAID, "410227", SID, IPC_ACTION_MARK_FAILED, IPC_REPLY_OK, 200, "OK", "rollback of a paid order");
     char *t = NULL;
     ok_code(ipc_message_trnref(m, &t), IPC_RESULT_NOT_FOUND, "rollback: no IPC_Trnref");
@@ -196,16 +165,14 @@ static void test_notify_flow(ipc_config *config) {
   const char *cancel = "IPCmethod=IPCPurchaseCancel&SID=" SID "&Amount=24.45&Currency=EUR&OrderID=ORDER-0001";
   m = notify(config, cancel, IPC_RESULT_OK, "cancel: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_PURCHASE_CANCEL, "cancel: kind PURCHASE_CANCEL");
+    ok_kind(m, IPC_MESSAGE_KIND_PURCHASE_CANCEL, "cancel: kind PURCHASE_CANCEL");
     expect_decision(m, 2445, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, SID, IPC_ACTION_KEEP_PAYABLE, IPC_REPLY_REDIRECT_TO_PAYMENT, 303, "", "buyer cancelled");
     ipc_message_free(m);
   }
   const char *probe = "IPCmethod=IPCSignatureVerify";
   m = notify(config, probe, IPC_RESULT_OK, "probe: parsed and verified");
   if (m != NULL) {
-    ipc_message_kind kind = 99;
-    ok(ipc_message_get_kind(m, &kind) == IPC_RESULT_OK && kind == IPC_MESSAGE_KIND_SIGNATURE_VERIFY, "probe: kind SIGNATURE_VERIFY");
+    ok_kind(m, IPC_MESSAGE_KIND_SIGNATURE_VERIFY, "probe: kind SIGNATURE_VERIFY");
     expect_decision(m, 0, NULL, IPC_ORDER_STATE_UNKNOWN_ORDER, NULL, SID, IPC_ACTION_ACKNOWLEDGE, IPC_REPLY_OK, 200, "OK", "connection probe");
     ipc_message_free(m);
   }
@@ -257,16 +224,12 @@ static void test_api_requests(ipc_config *config) {
 static void test_config_options(ipc_config *config) {
   ipc_config *bg = NULL, *partner = NULL, *bad = NULL;
   ipc_request *req = NULL;
-  char *s = NULL;
   if (ok_code(ipc_config_with(config, "language", "BG", &bg), IPC_RESULT_OK, "config_with: language BG")) {
     ipc_config *bg_src = NULL;
     if (ok_code(ipc_config_with(bg, "source", "my-shop/1.0", &bg_src), IPC_RESULT_OK, "config_with: source")) {
       if (ok_code(ipc_get_payment_status_sign(bg_src, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: a request signs with the derived config")) {
-        ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: IPCLanguage present");
-        ok_string(s, "BG", "config_with: IPCLanguage is the derived language");
-        s = NULL;
-        ok_code(ipc_request_get(req, "Source", &s), IPC_RESULT_OK, "config_with: Source present");
-        ok_string(s, "my-shop/1.0", "config_with: Source is the derived source");
+        ok_field(req, "IPCLanguage", "BG", "config_with: IPCLanguage present", "config_with: IPCLanguage is the derived language");
+        ok_field(req, "Source", "my-shop/1.0", "config_with: Source present", "config_with: Source is the derived source");
         ipc_request_free(req);
       }
       ipc_config_free(bg_src);
@@ -274,10 +237,8 @@ static void test_config_options(ipc_config *config) {
     ipc_config_free(bg);
   }
   req = NULL;
-  s = NULL;
   if (ok_code(ipc_get_payment_status_sign(config, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: the original still signs")) {
-    ok_code(ipc_request_get(req, "IPCLanguage", &s), IPC_RESULT_OK, "config_with: original IPCLanguage present");
-    ok_string(s, "en", "config_with: the original keeps its language");
+    ok_field(req, "IPCLanguage", "en", "config_with: original IPCLanguage present", "config_with: the original keeps its language");
     ipc_request_free(req);
   }
   ok_code(ipc_config_with(config, "version", "1.4.1", &bad), IPC_RESULT_INVALID_CONFIG, "config_with: 1.4.1 without ApplicationID/PartnerID refused");
@@ -294,10 +255,8 @@ static void test_config_options(ipc_config *config) {
       ok_code(ipc_config_with(a, "partner_id", "PARTNER-1", &b), IPC_RESULT_OK, "config_with: partner_id") &&
       ok_code(ipc_config_with(b, "version", "1.4.1", &partner), IPC_RESULT_OK, "config_with: version 1.4.1 with partner ids")) {
     req = NULL;
-    s = NULL;
-    if (ok_code(ipc_get_payment_status_sign(partner, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: 1.4.1 request signs")) {
-      ok_code(ipc_request_get(req, "IPCVersion", &s), IPC_RESULT_OK, "config_with: IPCVersion present");
-      ok_string(s, "1.4.1", "config_with: IPCVersion is 1.4.1");
+      if (ok_code(ipc_get_payment_status_sign(partner, "ORDER-0001", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "config_with: 1.4.1 request signs")) {
+      ok_field(req, "IPCVersion", "1.4.1", "config_with: IPCVersion present", "config_with: IPCVersion is 1.4.1");
       ipc_request_free(req);
     }
   }
@@ -307,17 +266,8 @@ static void test_config_options(ipc_config *config) {
 }
 
 int main(void) {
-  data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  merchant_key = read_in(data, "merchant_private.pem", NULL);
-  merchant_cert = read_in(data, "merchant_cert.pem", NULL);
-  sim_key = read_in(data, "sim_mypos_private.pem", NULL);
-  sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  if (!merchant_key || !merchant_cert || !sim_key || !sim_cert) {
-    printf("Bail out! keys missing\n");
+  if ((data = test_data()) == NULL || !read_all(data, "merchant_private.pem", &merchant_key, "merchant_cert.pem", &merchant_cert,
+                                                   "sim_mypos_private.pem", &sim_key, "sim_mypos_cert.pem", &sim_cert, NULL)) {
     return 1;
   }
   ipc_config *config = NULL;
@@ -335,9 +285,6 @@ int main(void) {
     test_config_options(config);
   }
   ipc_config_free(config);
-  free(merchant_key);
-  free(merchant_cert);
-  free(sim_key);
-  free(sim_cert);
+  free_each(4, merchant_key, merchant_cert, sim_key, sim_cert);
   return tap_done();
 }

@@ -28,16 +28,10 @@ static char *name_body(size_t len) {
 }
 
 int main(void) {
-  const char *data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  char *sim_key = read_in(data, "sim_mypos_private.pem", NULL);
-  char *sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  char *merchant_key = read_in(data, "merchant_private.pem", NULL);
-  if (!sim_key || !sim_cert || !merchant_key) {
-    printf("Bail out! keys missing\n");
+  const char *data = test_data();
+  char *sim_key = NULL, *sim_cert = NULL, *merchant_key = NULL;
+  if (data == NULL || !read_all(data, "sim_mypos_private.pem", &sim_key, "sim_mypos_cert.pem", &sim_cert,
+                                "merchant_private.pem", &merchant_key, NULL)) {
     return 1;
   }
   ipc_config *config = NULL;

@@ -36,16 +36,9 @@ static void *parsing_thread(void *arg) {
 }
 
 int main(void) {
-  const char *data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  sim_key = read_in(data, "sim_mypos_private.pem", NULL);
-  sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  merchant_key = read_in(data, "merchant_private.pem", NULL);
-  if (!sim_key || !sim_cert || !merchant_key) {
-    printf("Bail out! keys missing\n");
+  const char *data = test_data();
+  if (data == NULL || !read_all(data, "sim_mypos_private.pem", &sim_key, "sim_mypos_cert.pem", &sim_cert,
+                                "merchant_private.pem", &merchant_key, NULL)) {
     return 1;
   }
 

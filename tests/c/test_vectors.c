@@ -55,7 +55,7 @@ static void test_purchase_main(void) {
     ipc_request *req = NULL;
     snprintf(name, sizeof name, "purchase_main (%s): raw generic request signs", which[c]);
     if (ok_code(ipc_generic_sign(g, configs[c], &req), IPC_RESULT_OK, name)) {
-      char *sig = NULL, *req_body = NULL, *method = NULL;
+      char *sig = NULL, *req_body = NULL;
       ipc_result r1 = ipc_request_signature(req, &sig);
       snprintf(name, sizeof name, "purchase_main (%s): Signature equals the vector", which[c]);
       ok(r1 == IPC_RESULT_OK, "request_signature");
@@ -64,8 +64,7 @@ static void test_purchase_main(void) {
       ok(r2 == IPC_RESULT_OK, "request_body");
       snprintf(name, sizeof name, "purchase_main (%s): body equals the browser body", which[c]);
       ok_string(req_body, body, name);
-      ok_code(ipc_request_get(req, "IPCmethod", &method), IPC_RESULT_OK, "request_get IPCmethod");
-      ok_string(method, "IPCPurchase", "purchase_main: IPCmethod is IPCPurchase");
+      ok_field(req, "IPCmethod", "IPCPurchase", "request_get IPCmethod", "purchase_main: IPCmethod is IPCPurchase");
       ipc_request_free(req);
     }
     ipc_generic_free(g);
@@ -84,10 +83,8 @@ static void test_public_test_pack(void) {
   ipc_config *config = NULL;
   if (ok_code(ipc_config_from_pack(pack, "test", &config), IPC_RESULT_OK, "public myPOS test pack (1024-bit key) loads")) {
     char *sid = NULL, *url = NULL;
-    ok_code(ipc_config_sid(config, &sid), IPC_RESULT_OK, "test pack: SID");
-    ok_string(sid, "000000000000010", "test pack: SID is 000000000000010");
-    ok_code(ipc_config_endpoint_url(config, &url), IPC_RESULT_OK, "test pack: endpoint url");
-    ok_string(url, "https://www.mypos.com/vmp/checkout-test", "test pack: test endpoint URL");
+    ok_out(ipc_config_sid(config, &sid), &sid, "000000000000010", "test pack: SID", "test pack: SID is 000000000000010");
+    ok_out(ipc_config_endpoint_url(config, &url), &url, "https://www.mypos.com/vmp/checkout-test", "test pack: endpoint url", "test pack: test endpoint URL");
     ipc_request *req = NULL;
     if (ok_code(ipc_get_txn_status_sign(config, "ORDER-1", IPC_OUTPUT_FORMAT_JSON, &req), IPC_RESULT_OK, "test pack: signs with the 1024-bit key")) {
       char *sig = NULL;
@@ -188,8 +185,7 @@ static void test_responses(void) {
       ok_string(status_name, "SUCCESS", "status name SUCCESS");
       if (strncmp(names[i], "gettxnstatus", 12) == 0) {
         char *trnref = NULL;
-        ok_code(ipc_response_order_status_get(r, "IPC_Trnref", &trnref), IPC_RESULT_OK, "gettxnstatus: OrderStatus IPC_Trnref present");
-        ok_string(trnref, "410227", "gettxnstatus: OrderStatus IPC_Trnref is 410227");
+        ok_out(ipc_response_order_status_get(r, "IPC_Trnref", &trnref), &trnref, "410227", "gettxnstatus: OrderStatus IPC_Trnref present", "gettxnstatus: OrderStatus IPC_Trnref is 410227");
       }
       if (strcmp(names[i], "getpaymentstatus_xml") == 0) {
         uint8_t ps = 0;
@@ -197,8 +193,7 @@ static void test_responses(void) {
       }
       if (strcmp(names[i], "refund_json") == 0) {
         char *method = NULL;
-        ok_code(ipc_response_get(r, "IPCmethod", &method), IPC_RESULT_OK, "refund_json: IPCmethod present");
-        ok_string(method, "IPCRefund", "refund_json: IPCmethod is IPCRefund");
+        ok_out(ipc_response_get(r, "IPCmethod", &method), &method, "IPCRefund", "refund_json: IPCmethod present", "refund_json: IPCmethod is IPCRefund");
         uint8_t ps = 0;
         ok_code(ipc_response_payment_status(r, &ps), IPC_RESULT_NOT_FOUND, "refund_json: no PaymentStatus");
       }
@@ -219,16 +214,8 @@ static void test_responses(void) {
 }
 
 int main(void) {
-  data = getenv("IPC_TEST_DATA");
-  if (data == NULL) {
-    printf("Bail out! IPC_TEST_DATA is not set\n");
-    return 1;
-  }
-  merchant_key = read_in(data, "merchant_private.pem", NULL);
-  mypos_cert = read_in(data, "mypos_cert.pem", NULL);
-  sim_cert = read_in(data, "sim_mypos_cert.pem", NULL);
-  if (!merchant_key || !mypos_cert || !sim_cert) {
-    printf("Bail out! keys missing\n");
+  if ((data = test_data()) == NULL || !read_all(data, "merchant_private.pem", &merchant_key, "mypos_cert.pem", &mypos_cert,
+                                                   "sim_mypos_cert.pem", &sim_cert, NULL)) {
     return 1;
   }
   test_purchase_main();

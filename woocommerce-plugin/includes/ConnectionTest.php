@@ -28,33 +28,14 @@ final class ConnectionTest
         } catch (\MyPOS\IPC\Exception $e) {
             return ['ok' => false, 'message' => $e->getMessage()];
         }
-        $http = wp_remote_post($request->actionUrl(), [
-            'body' => $request->body(),
-            'timeout' => 20,
-            'sslverify' => true,
-            'headers' => ['Content-Type' => 'application/x-www-form-urlencoded'],
-        ]);
-        if (is_wp_error($http)) {
-            return ['ok' => false, 'message' => sprintf(
-                /* translators: 1: endpoint URL, 2: transport error */
-                __('%1$s could not be reached: %2$s', 'mypos-ipc'),
-                $request->actionUrl(),
-                $http->get_error_message()
-            )];
-        }
         try {
-            $response = $config->response((string) wp_remote_retrieve_body($http), 'json');
-        } catch (\MyPOS\IPC\SignatureException $e) {
-            return ['ok' => false, 'message' => __(
+            $response = MyposApi::call($config, $request);
+        } catch (ApiError $e) {
+            $message = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID ? __(
                 'The answer is not signed by the configured myPOS certificate (wrong certificate or test/live mix-up).',
                 'mypos-ipc'
-            )];
-        } catch (\MyPOS\IPC\Exception $e) {
-            return ['ok' => false, 'message' => sprintf(
-                /* translators: %s: reason */
-                __('The answer from myPOS is not usable: %s', 'mypos-ipc'),
-                $e->getMessage()
-            )];
+            ) : $e->getMessage();
+            return ['ok' => false, 'message' => $message];
         }
         if (in_array($response->status(), [2, 3, 4], true)) {
             return ['ok' => false, 'message' => sprintf(

@@ -342,9 +342,8 @@ class Gateway extends \WC_Payment_Gateway
     }
 
     /**
-     * The auto-submitting myPOS form, shown inside the order-pay page. Not htmlForm(): that is a
-     * document of its own whose `document.forms[0].submit()` would submit the theme's first form
-     * (Storefront's product search) instead.
+     * The auto-submitting myPOS form, shown inside the order-pay page: the core's embeddable form,
+     * which submits itself by its id (a theme's own forms on the page are left alone).
      */
     public function paymentForm(\WC_Order $order): string
     {
@@ -354,20 +353,7 @@ class Gateway extends \WC_Payment_Gateway
             return esc_html__('This payment method is not configured.', 'mypos-ipc');
         }
         $request = (new PurchaseForm($settings))->build($config, $order, WC()->api_request_url(self::ID));
-        // htmlspecialchars, not esc_attr(): esc_attr() keeps existing entities, changing signed values.
-        $attr = static fn (string $v): string => htmlspecialchars($v, ENT_QUOTES | ENT_SUBSTITUTE, 'UTF-8');
-        $inputs = '';
-        foreach ($request->fields() as $name => $value) {
-            $inputs .= sprintf('<input type="hidden" name="%s" value="%s">', $attr($name), $attr((string) $value));
-        }
-        return sprintf(
-            '<form id="mypos-ipc-payment" method="post" action="%s" accept-charset="utf-8">%s'
-            . '<button type="submit" class="button alt">%s</button></form>'
-            . '<script>document.getElementById("mypos-ipc-payment").submit();</script>',
-            $attr($request->actionUrl()),
-            $inputs,
-            esc_html__('Continue to payment', 'mypos-ipc')
-        );
+        return $request->htmlFormEmbedded('mypos-ipc-payment', __('Continue to payment', 'mypos-ipc'));
     }
 
     /**
@@ -385,7 +371,11 @@ class Gateway extends \WC_Payment_Gateway
             $message = __('The order or the myPOS configuration is missing.', 'mypos-ipc');
             return new \WP_Error('mypos_ipc_refund', $message);
         }
-        $minor = Money::toMinor($amount ?? $order->get_total(), $order->get_currency());
+        try {
+            $minor = Money::toMinor($amount ?? $order->get_total(), $order->get_currency());
+        } catch (\MyPOS\IPC\Exception $e) {
+            return new \WP_Error('mypos_ipc_refund', $e->getMessage());
+        }
         return (new Refunds(new Log($settings->logLevel())))->refund($config, $order, $minor, (string) $reason);
     }
 }

@@ -49,17 +49,15 @@ final class MyposApi
         }
         try {
             return $config->response((string) wp_remote_retrieve_body($http), 'json');
-        } catch (\MyPOS\IPC\SignatureException $e) {
-            throw new ApiError(__(
-                'The answer from myPOS was refused: its signature does not verify with the configured myPOS key',
-                'mypos-ipc'
-            ));
         } catch (\MyPOS\IPC\Exception $e) {
+            $reason = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID
+                ? __('its signature does not verify with the configured myPOS key', 'mypos-ipc')
+                : $e->getMessage();
             throw new ApiError(sprintf(
                 /* translators: %s: reason given by the extension */
                 __('The answer from myPOS was refused: %s', 'mypos-ipc'),
-                $e->getMessage()
-            ));
+                $reason
+            ), $e->getCode());
         }
     }
 }

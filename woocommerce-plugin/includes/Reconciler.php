@@ -70,15 +70,14 @@ final class Reconciler
         if (!$response->isSuccess()) {
             return $this->fail($order, 'myPOS status query failed: ' . $response->statusMessage());
         }
-        $last = $response->orderStatus();
-        if ($last === null || $last === []) {
-            return __('myPOS has no payment for this order yet.', 'mypos-ipc');
-        }
         try {
-            // The nested message carries its own myPOS signature; verify it like a notify.
-            $notification = $config->notification(http_build_query($last, '', '&', PHP_QUERY_RFC1738));
+            // The nested message carries its own myPOS signature; the core verifies it as a message.
+            $notification = $response->orderStatusNotification();
         } catch (\MyPOS\IPC\Exception $e) {
             return $this->fail($order, 'myPOS status answer holds an unusable message: ' . $e->getMessage());
+        }
+        if ($notification === null) {
+            return __('myPOS has no payment for this order yet.', 'mypos-ipc');
         }
         if (!in_array($notification->kind(), ['notify', 'rollback'], true)) {
             return sprintf(__('myPOS reports %s; nothing to change.', 'mypos-ipc'), $notification->method());

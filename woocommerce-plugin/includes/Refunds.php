@@ -49,32 +49,41 @@ final class Refunds
             $this->log->warning($message);
             return new \WP_Error('mypos_ipc_refund', $message);
         }
-        $echoedAmount = $response->get('Amount');
-        $echoedCurrency = $response->get('Currency');
+        try {
+            // The core reads the transaction myPOS confirms (IPC_Trnref, Amount, Currency).
+            $confirmed = $response->transaction();
+        } catch (\MyPOS\IPC\Exception $e) {
+            $why = $e->getMessage();
+            return $this->unconfirmed($order, 'myPOS accepted the refund but its answer is unusable: ' . $why);
+        }
         if (
-            ($echoedAmount !== null && Money::toMinor($echoedAmount, $currency) !== $amountMinor)
-            || ($echoedCurrency !== null && strtoupper($echoedCurrency) !== strtoupper($currency))
+            $confirmed['amount'] !== null
+            && ($confirmed['amount'] !== $amountMinor || $confirmed['currency'] !== strtoupper($currency))
         ) {
-            $message = sprintf(
+            return $this->unconfirmed($order, sprintf(
                 'myPOS confirmed a refund of %s %s, not the requested one; check the myPOS account',
-                (string) $echoedAmount,
-                (string) $echoedCurrency
-            );
-            $this->log->error($message);
-            $order->add_order_note($message);
-            $order->save();
-            return new \WP_Error('mypos_ipc_refund', $message);
+                Money::format($confirmed['amount'], (string) $confirmed['currency']),
+                (string) $confirmed['currency']
+            ));
         }
         $order->add_order_note(sprintf(
             /* translators: 1: amount, 2: currency, 3: myPOS transaction reference, 4: reason */
             __('Refunded %1$s %2$s through myPOS (IPC_Trnref %3$s). %4$s', 'mypos-ipc'),
-            number_format($amountMinor / (10 ** Money::decimals($currency)), Money::decimals($currency), '.', ''),
+            Money::format($amountMinor, $currency),
             $currency,
-            $response->get('IPC_Trnref') ?? $trnref,
+            $confirmed['trnref'],
             $reason
         ));
         $order->save();
         $this->log->info('refund of order ' . $order->get_id() . ' accepted');
         return true;
+    }
+
+    private function unconfirmed(\WC_Order $order, string $message): \WP_Error
+    {
+        $this->log->error($message);
+        $order->add_order_note($message);
+        $order->save();
+        return new \WP_Error('mypos_ipc_refund', $message);
     }
 }

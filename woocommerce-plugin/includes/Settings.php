@@ -80,7 +80,7 @@ final class Settings
             return null;
         }
         try {
-            return self::fromPackWithLanguage($pack, $this->endpoint(), $this->language());
+            return Config::fromPack($pack, $this->endpoint(), ['language' => $this->language()]);
         } catch (\MyPOS\IPC\Exception $e) {
             return null;
         }
@@ -94,12 +94,13 @@ final class Settings
 
     /**
      * The Config built from a mode's separate fields (SID, wallet, key index, sealed private
-     * key, myPOS certificate) through the extension's Config::fromArray().
+     * key, myPOS certificate) through the extension's Config::fromArray(). With $checkKeys the
+     * keys are checked one by one first, so an error names the key (the settings form does).
      *
      * @throws \InvalidArgumentException naming the missing or malformed field (never a key)
      * @throws \MyPOS\IPC\Exception when the extension refuses the keys
      */
-    public function fieldsConfig(string $mode, string $endpoint): Config
+    public function fieldsConfig(string $mode, string $endpoint, bool $checkKeys = false): Config
     {
         $sid = trim($this->get($mode . '_sid'));
         $wallet = trim($this->get($mode . '_wallet'));
@@ -107,18 +108,16 @@ final class Settings
         $certificate = trim($this->get($mode . '_mypos_certificate'));
         $sealed = $this->get($mode . '_private_key');
         $privateKey = SecretBox::open($sealed);
-        $problem = match (true) {
-            preg_match('/^[A-Za-z0-9]{15}$/', $sid) !== 1
-                => __('the SID must be 15 letters or digits, e.g. 000000000000010', 'mypos-ipc'),
-            preg_match('/^\d{11}$/', $wallet) !== 1 => __('the wallet number must be 11 digits', 'mypos-ipc'),
-            preg_match('/^[1-9]\d{0,5}$/', $keyIndex) !== 1
-                => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
+        $problem = self::firstProblem(['sid' => $sid, 'wallet' => $wallet, 'key_index' => $keyIndex]) ?? match (true) {
             $sealed === '' => __('no merchant private key is stored: paste it in PEM form', 'mypos-ipc'),
             $privateKey === null
                 => __('the stored private key cannot be decrypted (salts changed?): paste it again', 'mypos-ipc'),
             $certificate === '' => __('the myPOS certificate is missing: paste it in PEM form', 'mypos-ipc'),
             default => null,
         };
+        if ($problem === null && $checkKeys) {
+            $problem = self::firstProblem(['private_key' => (string) $privateKey, 'mypos_certificate' => $certificate]);
+        }
         if ($problem !== null) {
             throw new \InvalidArgumentException($problem);
         }
@@ -131,6 +130,36 @@ final class Settings
             'endpoint' => $endpoint,
             'language' => $this->language(),
         ]);
+    }
+
+    /**
+     * The first field (name => text) the core refuses, said the admin's way, or null.
+     *
+     * @param array<string, string> $values
+     */
+    private static function firstProblem(array $values): ?string
+    {
+        foreach ($values as $field => $value) {
+            $reason = Config::validateField($field, $value);
+            if ($reason !== null) {
+                return self::fieldProblem($field, $reason);
+            }
+        }
+        return null;
+    }
+
+    /** What the admin reads when the core refuses one separate field (never its value). */
+    private static function fieldProblem(string $field, string $reason): string
+    {
+        return match ($field) {
+            'sid' => __('the SID must be 15 letters or digits, e.g. 000000000000010', 'mypos-ipc'),
+            'wallet' => __('the wallet number must be 11 digits', 'mypos-ipc'),
+            'key_index'
+                => __('the key index must be a whole number from 1 (see the store\'s keys in myPOS)', 'mypos-ipc'),
+            'private_key' => __('the merchant private key', 'mypos-ipc') . ': ' . $reason,
+            'mypos_certificate' => __('the myPOS certificate', 'mypos-ipc') . ': ' . $reason,
+            default => $field . ': ' . $reason,
+        };
     }
 
     /**
@@ -148,25 +177,13 @@ final class Settings
         }
         $label = $mode === 'test' ? __('Test credentials', 'mypos-ipc') : __('Live credentials', 'mypos-ipc');
         try {
-            $config = $this->fieldsConfig($mode, self::MODES[$mode] ?? 'test');
+            $this->fieldsConfig($mode, self::MODES[$mode] ?? 'test', true);
         } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
-            // The extension names the option ('private_key': ...); say it the admin's way.
-            $reason = strtr((string) preg_replace('/^Config::fromArray\(\): (\$options: )?/', '', $e->getMessage()), [
-                "'private_key'" => __('the merchant private key', 'mypos-ipc'),
-                "'mypos_certificate'" => __('the myPOS certificate', 'mypos-ipc'),
-            ]);
             return sprintf(
                 /* translators: 1: "Test credentials" or "Live credentials", 2: what is wrong */
                 __('%1$s not saved: %2$s', 'mypos-ipc'),
                 $label,
-                $reason
-            );
-        }
-        if ($config->privateKeyBits() < 1024) {
-            return sprintf(
-                /* translators: %s: "Test credentials" or "Live credentials" */
-                __('%s not saved: the private key is shorter than 1024 bits.', 'mypos-ipc'),
-                $label
+                $e->getMessage()
             );
         }
         return null;
@@ -176,30 +193,7 @@ final class Settings
     public function language(): string
     {
         $language = strtolower($this->get('language', 'en'));
-        return preg_match('/^[a-z]{2}$/', $language) === 1 ? $language : 'en';
-    }
-
-    /**
-     * Config::fromPack() has no language parameter: a JSON pack (the usual form) goes through
-     * Config::fromArray() with its own fields plus the language; anything else through fromPack.
-     */
-    private static function fromPackWithLanguage(string $pack, string $endpoint, string $language): Config
-    {
-        $config = Config::fromPack($pack, $endpoint); // validates the pack as the core reads it
-        $json = json_decode((string) base64_decode($pack, true), true);
-        $usable = is_array($json) && is_string($json['pk'] ?? null) && is_string($json['pc'] ?? null);
-        if ($language === 'en' || !$usable) {
-            return $config;
-        }
-        return Config::fromArray([
-            'sid' => $config->sid(),
-            'wallet' => $config->wallet(),
-            'key_index' => $config->keyIndex(),
-            'private_key' => $json['pk'],
-            'mypos_certificate' => $json['pc'],
-            'endpoint' => $endpoint,
-            'language' => $language,
-        ]);
+        return Config::validateField('language', $language) === null ? $language : 'en';
     }
 
     /**
@@ -211,18 +205,13 @@ final class Settings
     {
         $pack = trim($pack);
         try {
-            $config = Config::fromPack($pack, $endpoint);
+            Config::fromPack($pack, $endpoint);
         } catch (\MyPOS\IPC\Exception $e) {
             throw new \InvalidArgumentException(sprintf(
                 /* translators: %s: reason given by the extension */
                 __('The configuration pack is not usable: %s', 'mypos-ipc'),
                 $e->getMessage()
             ));
-        }
-        if ($config->privateKeyBits() < 1024) {
-            throw new \InvalidArgumentException(
-                __('The configuration pack is not usable: its private key is shorter than 1024 bits.', 'mypos-ipc')
-            );
         }
         return SecretBox::seal($pack);
     }

@@ -37,19 +37,31 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     }
 
     /**
+     * Starts a test server (a command that prints "listening on http://127.0.0.1:PORT" first),
+     * returns its base URL, and stops it by pid in tearDown. stderr goes to $stderr.
+     *
+     * @param list<string> $cmd
+     * @param array<string, string>|null $env
+     */
+    protected function startServer(array $cmd, string $stderr = '/dev/null', ?array $env = null): string
+    {
+        $process = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', $stderr, 'a']], $pipes, null, $env);
+        $this->assertIsResource($process);
+        $this->servers[] = $process;
+        $line = trim((string) fgets($pipes[1]));
+        $this->assertMatchesRegularExpression('#^listening on http://127\.0\.0\.1:\d+$#', $line);
+        return substr($line, strlen('listening on '));
+    }
+
+    /**
      * Starts tests/servers/mypos-standin.php (MYPOS_STANDIN_FAULT = $fault) and returns its
-     * checkout URL; the server is stopped by pid in tearDown.
+     * checkout URL.
      */
     protected function startMyposStandin(string $fault = ''): string
     {
         $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/servers/mypos-standin.php',
             VECTORS . '/keys/rsa2048/merchant_cert.pem', VECTORS . '/keys/rsa2048/mypos_private.pem'];
-        $process = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'a']], $pipes, null, ['MYPOS_STANDIN_FAULT' => $fault]);
-        $this->assertIsResource($process);
-        $this->servers[] = $process;
-        $line = trim((string) fgets($pipes[1]));
-        $this->assertMatchesRegularExpression('#^listening on http://127\.0\.0\.1:\d+$#', $line);
-        return substr($line, strlen('listening on ')) . '/vmp/checkout-test';
+        return $this->startServer($cmd, '/dev/null', ['MYPOS_STANDIN_FAULT' => $fault]) . '/vmp/checkout-test';
     }
 
     /** A loopback URL where nothing listens (a port just freed), for "connection refused". */

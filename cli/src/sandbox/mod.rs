@@ -10,6 +10,7 @@ mod pages;
 mod purchase;
 mod server;
 mod setup;
+mod shared;
 mod state;
 
 use std::io::Write;
@@ -49,7 +50,7 @@ pub fn run(args: &SandboxArgs) -> CliResult {
             .map_err(|e| Failure::io(format!("cannot write stdout: {e}")))?;
     }
     let cleanup = mypos.written_cert.clone().filter(|_| mypos.temporary);
-    let shared = server::Shared {
+    let shared = shared::Shared {
         identity: checks::Identity {
             sid: args.sid.clone(),
             wallet: args.wallet.clone(),

@@ -8,7 +8,7 @@ use super::checks::{self, require_all, value, Checked, Reject};
 use super::clock;
 use super::notify::{self, Delivery};
 use super::pages;
-use super::server::Shared;
+use super::shared::Shared;
 use super::state::{Order, Payment, PreAuth, Session};
 
 /// What the browser gets.

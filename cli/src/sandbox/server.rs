@@ -2,36 +2,18 @@
 
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use tiny_http::{Header, Method, Request, Response};
 
-use super::checks::{self, Identity, Reject};
-use super::state::State;
+use super::checks::{self, Reject};
+use super::shared::Shared;
 use super::{api, cron, pages, purchase};
 
 /// Largest request body read: the core's input cap, so the sandbox refuses what myPOS would.
 const MAX_BODY: u64 = ipc::limits::MAX_BODY_BYTES as u64;
 /// How often idle workers look at the stop flag.
 const POLL: Duration = Duration::from_millis(100);
-
-/// Everything the workers share.
-#[derive(Debug)]
-pub struct Shared {
-    pub identity: Identity,
-    pub state: Mutex<State>,
-    pub mypos_cert_pem: Option<String>,
-    /// Waits between tries of an unanswered rollback (`--rollback-retry`).
-    pub rollback_schedule: Vec<Duration>,
-}
-
-impl Shared {
-    /// The state (a poisoned lock is still usable: every update is a whole step).
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// Serves requests until `stop` is set.
 pub fn serve(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {

@@ -19,7 +19,7 @@ require __DIR__ . '/http-server.php';
 [$self, $certFile, $keyFile] = $argv + [null, null, null];
 $cert = (string) file_get_contents((string) $certFile);
 $key = (string) file_get_contents((string) $keyFile);
-$paid = (int) round(((float) (getenv('MYPOS_STANDIN_PAID') ?: '24.45')) * 100);
+$paid = \MyPOS\IPC\parse_amount(getenv('MYPOS_STANDIN_PAID') ?: '24.45', 'EUR');
 $fault = (string) getenv('MYPOS_STANDIN_FAULT');
 $refunded = [];
 
@@ -55,7 +55,7 @@ serve_http(static function (string $body) use ($cert, $paid, $fault, $signed, &$
     }
     if ($method === 'IPCRefund') {
         $trnref = (string) ($form['IPC_Trnref'] ?? '');
-        $amount = (int) round(((float) ($form['Amount'] ?? '0')) * 100);
+        $amount = \MyPOS\IPC\parse_amount((string) ($form['Amount'] ?? '0'), (string) ($form['Currency'] ?? 'EUR'));
         $done = $refunded[$trnref] ?? 0;
         if ($done + $amount > $paid) {
             return [200, 'application/json', $signed(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Status' => '9', 'StatusMsg' => 'Refund amount exceeds the remaining amount'])];

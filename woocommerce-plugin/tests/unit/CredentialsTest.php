@@ -93,7 +93,7 @@ final class CredentialsTest extends TestCase
             'key index zero' => [['key_index' => '0'], 'the key index must be a whole number from 1'],
             'key index text' => [['key_index' => 'one'], 'the key index must be a whole number from 1'],
             'no private key' => [['private_key' => ''], 'no merchant private key is stored'],
-            'private key not PEM' => [['private_key' => 'not a key at all'], 'the merchant private key: bad key: private key is not valid PEM'],
+            'private key not PEM' => [['private_key' => 'not a key at all'], 'the merchant private key: private key is not valid PEM'],
             'no certificate' => [['mypos_certificate' => ''], 'the myPOS certificate is missing'],
             'certificate not PEM' => [['mypos_certificate' => "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"], 'the myPOS certificate'],
             "merchant's own certificate" => [['mypos_certificate' => 'MERCHANT_CERT'], "is the merchant's own public key"],

@@ -20,8 +20,6 @@ use MyPOS\IPC\WooCommerce\Settings;
  */
 final class SandboxTest extends TestCase
 {
-    /** @var list<resource> */
-    private array $procs = [];
     private string $sandbox = '';
     private string $recorder = '';
     private string $recorded = '';
@@ -43,10 +41,7 @@ final class SandboxTest extends TestCase
 
     protected function tearDown(): void
     {
-        foreach ($this->procs as $p) {
-            proc_terminate($p, 15);
-            proc_close($p);
-        }
+        parent::tearDown();
         if ($this->recorded !== '') {
             @unlink($this->recorded);
         }
@@ -60,12 +55,7 @@ final class SandboxTest extends TestCase
         if ($art !== '' && !is_dir(dirname($err))) {
             mkdir(dirname($err), 0777, true);
         }
-        $p = proc_open($cmd, [1 => ['pipe', 'w'], 2 => ['file', $err, 'a']], $pipes);
-        $this->assertIsResource($p);
-        $this->procs[] = $p;
-        $line = trim((string) fgets($pipes[1]));
-        $this->assertMatchesRegularExpression('#^listening on http://127\.0\.0\.1:\d+$#', $line);
-        return substr($line, strlen('listening on '));
+        return $this->startServer($cmd, $err);
     }
 
     private static function post(string $url, string $body): string
