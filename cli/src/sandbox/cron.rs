@@ -16,7 +16,7 @@ use ipc::Fields;
 use serde_json::{json, Value};
 
 use super::notify::{self, Delivery};
-use super::server::Shared;
+use super::shared::Shared;
 
 /// How often the background loop looks at the queue.
 const TICK: Duration = Duration::from_millis(100);
@@ -212,10 +212,10 @@ fn record(
     state.events.push(
         event,
         &[
-            ("order_id", &pending.order_id),
-            ("answer", &delivery.describe()),
+            ("order_id", pending.order_id.as_str()),
+            ("answer", delivery.describe().as_str()),
             ("accepted", accepted_text(delivery)),
-            ("try", &tries),
+            ("try", tries.as_str()),
         ],
     );
     if let Some(order) = state.orders.get_mut(&pending.order_id) {
