@@ -137,8 +137,8 @@ test-plugin-wp:
 	@scripts/install-deps.sh wordpress
 	tests/plugin-wp/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
-# Optional: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) in headless
-# Chromium; skipped unless WP_SRC and WC_SRC name the snapshots (README, Contributing).
+# Optional: the plug-in in a real WordPress + WooCommerce store (tests/wc-e2e/store.sh) in headless
+# Chromium; skipped unless WP_SRC and WC_SRC name local checkouts of the snapshots (README, Contributing).
 test-wc-e2e:
 	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
 	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc

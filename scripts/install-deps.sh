@@ -3,7 +3,7 @@
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
 # Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
 # phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
-# playwright-core), load (wrk), wc-e2e (what ../shared/wc-e2e's WordPress + WooCommerce store needs),
+# playwright-core), load (wrk), wc-e2e (what tests/wc-e2e's WordPress + WooCommerce store needs),
 # cbindgen, fuzz (cargo-fuzz), dist (zip). No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."

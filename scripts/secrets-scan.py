@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The `secrets` suite (last in `make test`): no private key material in what the suites wrote.
 
-Key material: every PEM private key the tests use (tests/data/keys, ../shared/protocol) and the
+Key material: every PEM private key the tests use (everything under tests/data) and the
 keys suites generate at test time (target/test-artifacts/<suite>/keys/). Needles: each full
 64-character base64 body line of those PEMs, and the header text `PRIVATE KEY-----`.
 Scanned: target/test-logs/* (every suite's output, but not this suite's own log),
@@ -30,8 +30,6 @@ LINE = 64
 def key_files():
     patterns = [
         os.path.join(ROOT, "tests", "data", "**", "*"),
-        os.path.join(ROOT, "..", "shared", "protocol", "**", "*.pem"),
-        os.path.join(ROOT, "..", "shared", "protocol", "test-keys", "*.txt"),
         os.path.join(ARTIFACTS, "*", "keys", "**", "*"),
     ]
     files = set()

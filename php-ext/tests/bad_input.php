@@ -7,9 +7,9 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
-$key = shared($keys . 'mypos_private.pem');
-$cert = shared($keys . 'mypos_cert.pem');
+$keys = 'keys/';
+$key = data($keys . 'mypos_private.pem');
+$cert = data($keys . 'mypos_cert.pem');
 $ok = ['IPCmethod' => 'IPCPurchaseNotify', 'Amount' => '1.00'];
 $signedBody = IPC\sign_form('IPCmethod=IPCPurchaseNotify&Amount=1.00', $key);
 $IA = IPC\InvalidArgumentException::class;
@@ -73,7 +73,7 @@ Tap::throws(fn () => IPC\sign_form("a=\xff", $key), $MI, 'sign_form(): invalid U
 
 // Config and builders.
 $base = ['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,
-    'private_key' => shared($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert];
+    'private_key' => data($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert];
 Tap::throws(fn () => IPC\Config::fromArray(['sid' => 'x'] + $base), $CE, 'Config::fromArray(): bad sid', 'sid');
 Tap::throws(fn () => IPC\Config::fromArray(['colour' => 'red'] + $base), $IA, 'Config::fromArray(): unknown key', "'colour'");
 Tap::throws(fn () => IPC\Config::fromArray(['key_index' => '1'] + $base), $IA, 'Config::fromArray(): key_index as string', "'key_index'");

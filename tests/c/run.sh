@@ -10,7 +10,7 @@ lib="$CARGO_TARGET_DIR/release"
 cargo build --release -p mypos-ipc --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 tests/c/prepare-data.py "$root/../shared/protocol" "$work/data"
+python3 tests/c/prepare-data.py "$root/tests/data" "$work/data"
 # The library's SONAME is libipc.so.0: link and load through a private symlink farm.
 mkdir -p "$work/lib"
 ln -s "$lib/libipc.so" "$work/lib/libipc.so"

@@ -203,8 +203,8 @@ try {
     admin.on('dialog', (d) => d.accept()); // "Are you sure you wish to process this refund?"
     await step('(c) log in to wp-admin and open the paid order', async () => {
       await admin.goto(`${shop}/wp-login.php`);
-      await admin.locator('#user_login').fill('admin');
-      await admin.locator('#user_pass').fill('admin-pass-123');
+      await admin.locator('#user_login').fill(store.admin_user);
+      await admin.locator('#user_pass').fill(store.admin_password);
       await admin.locator('#wp-submit').click();
       await admin.waitForURL(/wp-admin/);
       // Ask the store, not store.json: WC 9.x reports HPOS off in the request that turned it on.

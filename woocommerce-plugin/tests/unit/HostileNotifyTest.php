@@ -52,7 +52,7 @@ final class HostileNotifyTest extends TestCase
     private function configureFor(string $certFile): void
     {
         $pack = json_decode((string) base64_decode(self::pack(), true), true);
-        $pack['pc'] = (string) file_get_contents(VECTORS . '/../test-keys/' . $certFile);
+        $pack['pc'] = (string) file_get_contents(TEST_DATA . '/test-keys/' . $certFile);
         $this->configure(['test_config_pack' => SecretBox::seal(base64_encode((string) json_encode($pack)))]);
     }
 
@@ -99,8 +99,8 @@ final class HostileNotifyTest extends TestCase
         }
         $config = \MyPOS\IPC\Config::fromArray([
             'sid' => self::SID, 'wallet' => '61938166610', 'key_index' => 1,
-            'private_key' => (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_private.pem'),
-            'mypos_certificate' => (string) file_get_contents(VECTORS . '/../test-keys/' . $case['verify_with']),
+            'private_key' => (string) file_get_contents(TEST_DATA . '/keys/merchant_private.pem'),
+            'mypos_certificate' => (string) file_get_contents(TEST_DATA . '/test-keys/' . $case['verify_with']),
         ]);
         $fields = $config->notification(self::body($case))->fields();
         $target = null;
@@ -110,7 +110,7 @@ final class HostileNotifyTest extends TestCase
                 $fields[$name] = (string) $target;
             }
         }
-        $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-private-key.pem'));
+        $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-private-key.pem'));
         $before = \Stub::$orders;
 
         $answer = (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
