@@ -12,7 +12,7 @@ export MYPOS_TEST_ARTIFACTS := $(CURDIR)/target/test-artifacts
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme self-contained fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp demo
 SUITES += e2e load wc-e2e
@@ -50,6 +50,10 @@ test-secrets:
 
 test-readme:
 	tests/readme-snippets.sh
+
+# No tracked file refers outside the repository (tests/data/README.md, README Contributing).
+test-self-contained:
+	python3 tests/self-contained.py
 
 test-rust:
 	$(CARGO) test --release -p mypos-ipc

@@ -20,6 +20,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from tap import TAP  # noqa: E402  (tests/tap.py)
 ARTIFACTS = os.environ.get("MYPOS_TEST_ARTIFACTS") or os.path.join(ROOT, "target", "test-artifacts")
 HEADER = b"PRIVATE KEY-----"
 PEM_BLOCK = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----(.*?)-----END [A-Z ]*PRIVATE KEY-----", re.S)
@@ -109,17 +111,7 @@ def scan(paths, needles):
 
 
 def main():
-    n = 0
-    failed = False
-
-    def tap(good, name, details=()):
-        nonlocal n, failed
-        n += 1
-        print(f"{'ok' if good else 'not ok'} {n} - {name}")
-        for d in details:
-            print(f"#   {d}")
-        failed |= not good
-
+    tap = TAP()
     keys = key_files()
     needles, pem_count = needles_from(keys)
     for d in sorted({os.path.relpath(os.path.dirname(p), ROOT) for p in keys if p.startswith(ARTIFACTS)}):
@@ -150,8 +142,7 @@ def main():
             f.write(b"nothing secret here: " + line[:40] + b" " + line[40:] + b"\n")
         hits, _ = scan([planted], needles)
         tap(hits == [], "self-test: a clean log (a key line cut in two) passes")
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

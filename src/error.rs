@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// The three verification outcomes of ARCHITECTURE §10, shared by every layer.
+/// The three verification outcomes (docs/architecture.md), shared by every layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// The message parsed and its signature verified.
@@ -56,7 +56,7 @@ pub enum Error {
         /// The rule it broke.
         reason: String,
     },
-    /// A verified message has a field with an impossible format (SPEC §9 item 9).
+    /// A verified message has a field with an impossible format (docs/protocol.md, "Field boundaries are not protected").
     InvalidMessage {
         /// The field name.
         field: String,

@@ -273,7 +273,7 @@ fn server_to_server_builders_use_sdk_order() {
     }
 }
 
-// ---- notify decisions (design/PLUGIN.md) ----
+// ---- notify decisions (docs/notify-decisions.md) ----
 
 fn message(pairs: &[(&str, &str)]) -> Message {
     Message::from_verified_fields(pairs.iter().copied().collect()).unwrap()

@@ -1,4 +1,4 @@
-//! Known-answer tests over every shared vector (ARCHITECTURE §10 "Known-answer vectors").
+//! Known-answer tests over every vector in tests/data (docs/architecture.md, "Known-answer vectors").
 
 mod common;
 
@@ -60,7 +60,7 @@ fn outgoing_requests_sign_byte_for_byte() {
     }
 }
 
-/// The ARCHITECTURE §10 class of every incoming vector whose verdict is "invalid".
+/// The class (docs/architecture.md, "Verification outcomes") of every incoming vector whose verdict is "invalid".
 fn expected_invalid_class(id: &str) -> &'static str {
     match id {
         "notify-missing-signature"
@@ -316,7 +316,7 @@ fn rsa2048_purchases() {
             .get("browser_body_application_x_www_form_urlencoded")
             .and_then(Value::as_str)
         {
-            // The SDK drops PHP-null values from its form while signing them as "" (SPEC §9
+            // The SDK drops PHP-null values from its form while signing them as "" (docs/protocol.md, "SDK behaviour this project does not copy";
             // item 1): our body keeps them, so it verifies; the SDK's does only when none were null.
             let nulls: Vec<&str> = v["params_in_signing_order"]
                 .as_array()

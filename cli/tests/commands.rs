@@ -24,7 +24,7 @@ fn tmpdir(name: &str) -> PathBuf {
     dir
 }
 
-/// The exit code the core's verdict calls for (ARCHITECTURE §10).
+/// The exit code the core's verdict calls for (docs/architecture.md, "Verification outcomes").
 fn expected_code(result: &Result<impl Sized, ipc::Error>) -> i32 {
     match result {
         Ok(_) => 0,

@@ -1,4 +1,4 @@
-//! The sandbox end to end over real HTTP on 127.0.0.1: the six scenarios of SPEC §8 and the
+//! The sandbox end to end over real HTTP on 127.0.0.1: the six scenarios of docs/protocol.md ("Test scenarios") and the
 //! server-to-server state (refunds, reversal, status queries, pre-authorizations, tokens).
 //! Requests come from the core's typed builders; every answer and callback is verified.
 #![allow(clippy::unwrap_used, clippy::expect_used)]

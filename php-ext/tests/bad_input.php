@@ -48,7 +48,7 @@ Tap::throws(fn () => IPC\sign($ok, $key . "\0"), $MI, 'sign(): NUL byte in the P
 Tap::throws(fn () => IPC\verify_form($signedBody, 'garbage'), $MI, 'verify_form(): bad certificate PEM', 'publicKeyOrCertificatePem');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => 'AAAA'], $key . 'x'), $MI, 'verify(): unparsable key', 'publicKeyOrCertificatePem');
 
-// verify(): malformed per ARCHITECTURE §10.
+// verify(): malformed per docs/architecture.md ("Verification outcomes").
 Tap::throws(fn () => IPC\verify($ok, $cert), $MI, 'verify(): no Signature', 'Signature');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => ''], $cert), $MI, 'verify(): empty Signature', 'Signature');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => 'ab-_cd'], $cert), $MI, 'verify(): URL-safe Signature', 'URL-safe');

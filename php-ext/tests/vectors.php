@@ -1,7 +1,7 @@
 <?php
 
 // Every vector of tests/data through the extension: outgoing signatures via sign(), incoming
-// notifications via verify_form() with the class ARCHITECTURE §10 gives them, API answers via
+// notifications via verify_form() with the class docs/architecture.md ("Verification outcomes") gives them, API answers via
 // Config::response().
 declare(strict_types=1);
 
@@ -146,7 +146,7 @@ $mock = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166
 foreach (['refund_json', 'refund_xml', 'reversal_xml', 'getpaymentstatus_xml', 'gettxnstatus_json', 'gettxnstatus_xml'] as $name) {
     $v = $golden($name);
     Tap::ok(IPC\verify_form($v['request']['raw_body'], $merchantCert), "rsa2048 $name: the SDK's request body verifies with the merchant certificate");
-    // ARCHITECTURE §10: every answer here is valid (gettxnstatus_xml verified depth-first).
+    // docs/architecture.md ("Verification outcomes"): every answer here is valid (gettxnstatus_xml verified depth-first).
     $resp = $mock->response($v['response']['raw_body'], $v['response']['format']);
     Tap::ok($resp->isSuccess(), "rsa2048 $name: Config::response() verifies the answer (Status 0)");
 }

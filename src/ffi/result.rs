@@ -5,7 +5,7 @@ use crate::error::Error;
 /// The result of every fallible `ipc_*` function. Numbers are explicit and never reused.
 /// `IPC_RESULT_OK` (0) is success; `IPC_RESULT_SIGNATURE_INVALID` (1) is the verification
 /// outcome "signature invalid"; every other code is a specific "malformed" or usage error
-/// (ARCHITECTURE §10). `ipc_last_error_message()` gives the detail of the last failure.
+/// (docs/architecture.md, "Verification outcomes"). `ipc_last_error_message()` gives the detail of the last failure.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

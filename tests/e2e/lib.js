@@ -1,4 +1,4 @@
-// Shared by the browser suites: launches Debian's chromium as ARCHITECTURE §10 says, keeps every
+// Shared by the browser suites: launches Debian's chromium as docs/architecture.md ("Tests") says, keeps every
 // request on 127.0.0.1, watches for page errors and 5xx answers, takes numbered screenshots and
 // prints TAP. Plain CommonJS, no build step.
 'use strict';

@@ -185,7 +185,7 @@ try {
       expect(payable > 0, 'the myPOS method offered again on the pay-for-order page');
       return buyer.url().replace(shop, '');
     });
-    await step('(b) cancelled order stays pending (payable) with a note, never paid (PLUGIN.md)', async () => {
+    await step('(b) cancelled order stays pending (payable) with a note, never paid (docs/notify-decisions.md)', async () => {
       const o = order(cid);
       expect(o.status === 'pending', `pending, got ${o.status}`);
       expect(o.transaction_id === '' && o.date_paid === '', `unpaid, got ${o.transaction_id} ${o.date_paid}`);

@@ -83,7 +83,7 @@ final class HostileNotifyTest extends TestCase
      * The validly signed cases again, aimed at real orders of this shop: the table's shop orders
      * (ORDER-0001, ...) become WooCommerce orders 101..., the verified fields are re-signed with
      * the myPOS key with OrderID replaced, and the plug-in must answer and change the order as
-     * the table's decision and PLUGIN.md say.
+     * the table's decision and docs/notify-decisions.md say.
      *
      * @dataProvider signedCases
      */
@@ -130,7 +130,7 @@ final class HostileNotifyTest extends TestCase
                 $this->assertEquals($old, $new, "order $id unchanged");
                 continue;
             }
-            // PLUGIN.md's table: what each decision does to the order it names.
+            // docs/notify-decisions.md: what each decision does to the order it names.
             [$status, $notes, $stock] = match ($action) {
                 'mark_paid' => ['processing', 1, 1],
                 'hold_mismatch' => ['on-hold', 1, 0],
