@@ -18,7 +18,7 @@ for g in "${groups[@]}"; do
   case "$g" in
     php) for p in php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl libclang-dev clang; do want "$p"; done ;;
     c) for p in valgrind gcc g++ binutils pkg-config python3; do want "$p"; done ;;
-    phptools) for p in phpunit php-codesniffer php8.2-cli; do want "$p"; done ;;
+    phptools) for p in phpunit php-codesniffer php8.2-cli gettext; do want "$p"; done ;;
     dist) for p in zip unzip; do want "$p"; done ;;
     mariadb) for p in mariadb-server php8.2-mysql; do want "$p"; done ;;
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
