@@ -15,6 +15,7 @@ wp_site_install() {
   url="http://127.0.0.1:$port/?wc-api=mypos_ipc"
   wp_config "$wp" "$port" <<PHP
 define('WP_DEBUG', false);
+define('DISABLE_WP_CRON', true);
 define('MYPOS_WP_TEST_WC_LOG', '$tmp/wc.log');
 define('MYPOS_WP_TEST_PLUGIN', '$wp_lib/../../woocommerce-plugin/mypos-ipc-woocommerce.php');
 PHP

@@ -31,7 +31,7 @@ wp_db_start() {
 }
 
 # wp_config DIR PORT: wp-config.php for the private database, the site at http://127.0.0.1:PORT,
-# no outbound HTTP, no cron or updates. Extra PHP lines (define(...);) come on stdin.
+# no outbound HTTP, no automatic updates. Extra PHP lines (define(...);) come on stdin.
 wp_config() {
   local dir="$1" port="$2" salt
   salt="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')"
@@ -50,7 +50,6 @@ foreach (['AUTH_KEY', 'SECURE_AUTH_KEY', 'LOGGED_IN_KEY', 'NONCE_KEY', 'AUTH_SAL
 }
 define('WP_HOME', 'http://127.0.0.1:$port');
 define('WP_SITEURL', 'http://127.0.0.1:$port');
-define('DISABLE_WP_CRON', true);
 define('AUTOMATIC_UPDATER_DISABLED', true);
 define('WP_HTTP_BLOCK_EXTERNAL', true);
 define('MYPOS_WP_TEST_EVENTS', '$tmp/events.log');
