@@ -20,10 +20,7 @@ struct Keys {
 
 fn keys() -> Vec<Keys> {
     [
-        (
-            1024,
-            "test-keys/mypos-test-merchant-private-key.pem",
-        ),
+        (1024, "test-keys/mypos-test-merchant-private-key.pem"),
         (2048, "test-keys/simulated-mypos-private-key.pem"),
     ]
     .into_iter()

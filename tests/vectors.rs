@@ -250,10 +250,7 @@ fn config_packages_load_as_the_sdk_reads_them() {
 
 #[test]
 fn public_test_pack_loads_and_signs_like_the_docs() {
-    let pack = ConfigPack::decode(&read(
-        "test-keys/test_config_pack.b64",
-    ))
-    .unwrap();
+    let pack = ConfigPack::decode(&read("test-keys/test_config_pack.b64")).unwrap();
     assert_eq!(pack.sid, "000000000000010");
     assert_eq!(pack.wallet, "61938166610");
     let config = ipc::Config::from_pack(&pack, Endpoint::Test).unwrap();

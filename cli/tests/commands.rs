@@ -566,9 +566,8 @@ fn usage_errors_exit_64() {
 
 #[test]
 fn verify_response_keeps_repeated_xml_elements() {
-    let key =
-        ipc::PrivateKey::from_pem(&read(&data("test-keys/simulated-mypos-private-key.pem")))
-            .unwrap();
+    let key = ipc::PrivateKey::from_pem(&read(&data("test-keys/simulated-mypos-private-key.pem")))
+        .unwrap();
     let item = |action: &str| {
         ipc::Node::Branch(vec![
             ("time".into(), ipc::Node::Leaf("2026-01-15 14:49:48".into())),
