@@ -34,6 +34,7 @@ store_up() {
   store_extract && wp_db_start || return 1
   wp_config "$wp" "$port" <<PHP || { WP_ERROR="writing wp-config.php failed"; return 1; }
 define('WP_ENVIRONMENT_TYPE', 'local');
+define('DISABLE_WP_CRON', true);
 define('WP_DEBUG', true);
 define('WP_DEBUG_LOG', '$tmp/debug.log');
 define('WP_DEBUG_DISPLAY', false);

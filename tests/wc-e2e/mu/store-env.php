@@ -5,7 +5,9 @@
  * Description: The e2e store has no mail server and no internet: e-mails are appended to the
  *              file MYPOS_WC_E2E_MAIL_LOG instead of sent; update checks and WooCommerce's
  *              remote inbox are off; the "first order" overlay of WooCommerce 10+ (it takes
- *              every click on the order screen) is off.
+ *              every click on the order screen) is off. No background work either (WP-Cron is
+ *              off in wp-config.php, Action Scheduler's loopback runner here): each would hold
+ *              one of php -S's 4 workers, and the concurrent notifies need all four at once.
  */
 
 // phpcs:ignoreFile -- test fixture.
@@ -32,3 +34,4 @@ add_action('init', static function (): void {
 }, 0);
 add_filter('woocommerce_admin_remote_inbox_notifications_enabled', '__return_false');
 add_filter('wc_order_milestone_egg_enabled', '__return_false');
+add_filter('action_scheduler_allow_async_request_runner', '__return_false');
