@@ -12,7 +12,7 @@ export MYPOS_TEST_ARTIFACTS := $(CURDIR)/target/test-artifacts
 VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head -1)
 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
-SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme fuzz-smoke
+SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme self-contained fuzz-smoke
 SUITES += plugin-lint plugin
 SUITES += plugin-wp notify-fpm demo
 SUITES += e2e load wc-e2e
@@ -50,6 +50,10 @@ test-secrets:
 
 test-readme:
 	tests/readme-snippets.sh
+
+# No tracked file refers outside the repository (tests/data/README.md, README Contributing).
+test-self-contained:
+	python3 tests/self-contained.py
 
 test-rust:
 	$(CARGO) test --release -p mypos-ipc
@@ -142,8 +146,8 @@ test-notify-fpm:
 	@scripts/install-deps.sh fpm
 	tests/notify-fpm/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
-# Optional: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) in headless
-# Chromium; skipped unless WP_SRC and WC_SRC name the snapshots (README, Contributing).
+# Optional: the plug-in in a real WordPress + WooCommerce store (tests/wc-e2e/store.sh) in headless
+# Chromium; skipped unless WP_SRC and WC_SRC name local checkouts of the snapshots (README, Contributing).
 test-wc-e2e:
 	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
 	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc

@@ -13,8 +13,8 @@ use sha2::Sha256;
 #[path = "../tests/common/bodies.rs"]
 mod bodies;
 
-fn shared(rel: &str) -> String {
-    std::fs::read_to_string(format!("{}/../shared/{rel}", env!("CARGO_MANIFEST_DIR"))).expect(rel)
+fn data(rel: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/data/{rel}", env!("CARGO_MANIFEST_DIR"))).expect(rel)
 }
 
 struct Keys {
@@ -26,15 +26,12 @@ struct Keys {
 
 fn keys() -> Vec<Keys> {
     [
-        (
-            1024,
-            "protocol/test-keys/mypos-test-merchant-private-key.pem",
-        ),
-        (2048, "protocol/test-keys/simulated-mypos-private-key.pem"),
+        (1024, "test-keys/mypos-test-merchant-private-key.pem"),
+        (2048, "test-keys/simulated-mypos-private-key.pem"),
     ]
     .into_iter()
     .map(|(bits, path)| {
-        let private = ipc::PrivateKey::from_pem(&shared(path)).expect("key");
+        let private = ipc::PrivateKey::from_pem(&data(path)).expect("key");
         let public = private.public_key().clone();
         let mut fields: ipc::Fields = [
             ("IPCmethod", "IPCPurchaseNotify"),

@@ -39,7 +39,7 @@ demo_start() {
     if [ "${MYPOS:-}" = test ]; then
         # The public test pack (SID, wallet, KeyIndex 1, the published 1024-bit merchant key,
         # myPOS's test certificate) from the myPOS docs; shared by every myPOS developer.
-        export DEMO_CONFIG_PACK="$ROOT/demo/mypos-test-pack.txt" DEMO_ENDPOINT=$MYPOS_TEST_URL
+        export DEMO_CONFIG_PACK="$ROOT/tests/data/test-keys/test_config_pack.b64" DEMO_ENDPOINT=$MYPOS_TEST_URL
         export DEMO_SHOP_URL=${PUBLIC_URL:-$SHOP}
     else
         export DEMO_SID=$SID DEMO_WALLET=$WALLET DEMO_KEY_INDEX=1 DEMO_MERCHANT_KEY="$TMP/keys/merchant_private_key.pem"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Seeds fuzz/corpus/<target>/ from the shared vectors (bodies, answers, packs, keys).
+"""Seeds fuzz/corpus/<target>/ from the vectors and keys in tests/data (bodies, answers, packs, keys).
 
-Usage: fuzz/seed.py [SHARED_DIR]   (default: ../shared relative to the repository root)
+Usage: fuzz/seed.py [DATA_DIR]   (default: tests/data of the repository)
 The corpus folders are gitignored; re-running is idempotent (files are named by content hash).
 """
 import base64
@@ -13,8 +13,7 @@ import sys
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SHARED = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "..", "shared"))
-PROTOCOL = os.path.join(SHARED, "protocol")
+DATA = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "tests", "data"))
 CORPUS = os.path.join(ROOT, "fuzz", "corpus")
 
 FORM_TARGETS = ["parse_urlencoded", "notify_verify", "verify_form"]
@@ -92,14 +91,14 @@ def pem_seeds(path):
 
 
 def main():
-    if not os.path.isdir(PROTOCOL):
-        sys.exit(f"seed: {PROTOCOL} not found (pass the shared folder as the first argument)")
-    for path in sorted(glob.glob(os.path.join(PROTOCOL, "vectors", "**", "*.json"), recursive=True)):
+    if not os.path.isdir(DATA):
+        sys.exit(f"seed: {DATA} not found (pass the data folder as the first argument)")
+    for path in sorted(glob.glob(os.path.join(DATA, "vectors", "**", "*.json"), recursive=True)):
         with open(path, encoding="utf-8") as f:
             walk(json.load(f))
-    for path in sorted(glob.glob(os.path.join(PROTOCOL, "**", "*.pem"), recursive=True)):
+    for path in sorted(glob.glob(os.path.join(DATA, "**", "*.pem"), recursive=True)):
         pem_seeds(path)
-    for path in sorted(glob.glob(os.path.join(PROTOCOL, "**", "*config*pack*.*"), recursive=True)):
+    for path in sorted(glob.glob(os.path.join(DATA, "**", "*config*pack*.*"), recursive=True)):
         if path.endswith((".txt", ".b64")):
             add("config_pack", open(path, "rb").read())
     # request_builders takes `arbitrary` bytes: a few structured-looking starts.

@@ -27,7 +27,7 @@
  * The result of every fallible `ipc_*` function. Numbers are explicit and never reused.
  * `IPC_RESULT_OK` (0) is success; `IPC_RESULT_SIGNATURE_INVALID` (1) is the verification
  * outcome "signature invalid"; every other code is a specific "malformed" or usage error
- * (ARCHITECTURE §10). `ipc_last_error_message()` gives the detail of the last failure.
+ * (docs/architecture.md, "Verification outcomes"). `ipc_last_error_message()` gives the detail of the last failure.
  */
 enum ipc_result
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -673,7 +673,7 @@ ipc_result ipc_sign_form(const uint8_t *body,
 /**
  * Verifies a urlencoded body holding a Signature with a myPOS certificate or public key PEM.
  * `IPC_RESULT_OK`: valid. `IPC_RESULT_SIGNATURE_INVALID`: parsed but the RSA check failed.
- * Any other code: malformed input (see ARCHITECTURE §10).
+ * Any other code: malformed input (docs/architecture.md, "Verification outcomes").
  *
  * # Safety
  * `body` must be valid for `body_len` bytes; the PEM must be NUL-terminated.

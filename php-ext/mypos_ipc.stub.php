@@ -30,7 +30,7 @@ function sign(array $fields, #[\SensitiveParameter] string $privateKeyPem): stri
 
 /**
  * True when $fields (holding 'Signature' in any letter case and position) verifies; false when
- * the signature is invalid; MalformedInputException for malformed input (ARCHITECTURE §10).
+ * the signature is invalid; MalformedInputException for malformed input (docs/architecture.md, "Verification outcomes").
  */
 function verify(array $fields, string $publicKeyOrCertificatePem): bool {}
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The `secrets` suite (last in `make test`): no private key material in what the suites wrote.
 
-Key material: every PEM private key the tests use (tests/data/keys, ../shared/protocol) and the
+Key material: every PEM private key the tests use (everything under tests/data) and the
 keys suites generate at test time (target/test-artifacts/<suite>/keys/). Needles: each full
 64-character base64 body line of those PEMs, and the header text `PRIVATE KEY-----`.
 Scanned: target/test-logs/* (every suite's output, but not this suite's own log),
@@ -20,6 +20,8 @@ import sys
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+from tap import TAP  # noqa: E402  (tests/tap.py)
 ARTIFACTS = os.environ.get("MYPOS_TEST_ARTIFACTS") or os.path.join(ROOT, "target", "test-artifacts")
 HEADER = b"PRIVATE KEY-----"
 PEM_BLOCK = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY-----(.*?)-----END [A-Z ]*PRIVATE KEY-----", re.S)
@@ -30,8 +32,6 @@ LINE = 64
 def key_files():
     patterns = [
         os.path.join(ROOT, "tests", "data", "**", "*"),
-        os.path.join(ROOT, "..", "shared", "protocol", "**", "*.pem"),
-        os.path.join(ROOT, "..", "shared", "protocol", "test-keys", "*.txt"),
         os.path.join(ARTIFACTS, "*", "keys", "**", "*"),
     ]
     files = set()
@@ -111,17 +111,7 @@ def scan(paths, needles):
 
 
 def main():
-    n = 0
-    failed = False
-
-    def tap(good, name, details=()):
-        nonlocal n, failed
-        n += 1
-        print(f"{'ok' if good else 'not ok'} {n} - {name}")
-        for d in details:
-            print(f"#   {d}")
-        failed |= not good
-
+    tap = TAP()
     keys = key_files()
     needles, pem_count = needles_from(keys)
     for d in sorted({os.path.relpath(os.path.dirname(p), ROOT) for p in keys if p.startswith(ARTIFACTS)}):
@@ -152,8 +142,7 @@ def main():
             f.write(b"nothing secret here: " + line[:40] + b" " + line[40:] + b"\n")
         hits, _ = scan([planted], needles)
         tap(hits == [], "self-test: a clean log (a key line cut in two) passes")
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-//! Money as integer minor units with an ISO 4217 currency (ARCHITECTURE §1.4). Wire text is
+//! Money as integer minor units with an ISO 4217 currency (docs/architecture.md, "Principles"). Wire text is
 //! made in one place ([`Money::wire`]) and amounts echoed by myPOS are parsed and compared
 //! numerically ([`parse_decimal`]), never as strings.
 

@@ -1,4 +1,4 @@
-//! The one canonical signing string (SPEC §1.1): `base64(join("-", values))`.
+//! The one canonical signing string (docs/protocol.md, "Signing"): `base64(join("-", values))`.
 //! Signing and verification both call [`signing_input`]; nothing else builds it.
 
 use base64::engine::general_purpose::STANDARD;

@@ -8,9 +8,9 @@ use crate::error::{Error, Result};
 use crate::keys::{same_key, PrivateKey, PublicKey};
 use crate::urls;
 
-/// Production endpoint (SPEC §6).
+/// Production endpoint (docs/protocol.md, "Endpoints").
 pub const PRODUCTION_URL: &str = "https://www.mypos.com/vmp/checkout";
-/// Test (sandbox) endpoint (SPEC §6).
+/// Test (sandbox) endpoint (docs/protocol.md, "Endpoints").
 pub const TEST_URL: &str = "https://www.mypos.com/vmp/checkout-test";
 /// Default `Source` sent with every request.
 pub const DEFAULT_SOURCE: &str = concat!("mypos-ipc-rs ", env!("CARGO_PKG_VERSION"));

@@ -1,4 +1,4 @@
-//! Configuration packs (SPEC §5): base64 of a JSON object with `sid`, `cn`, `pk`, `pc`, `idx`
+//! Configuration packs (docs/protocol.md, "Configuration packs"): base64 of a JSON object with `sid`, `cn`, `pk`, `pc`, `idx`
 //! and optional `appid`, `pid`. Any other key is an error, as in the official SDK.
 
 use std::fmt;

@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-/// The three verification outcomes of ARCHITECTURE §10, shared by every layer.
+/// The three verification outcomes (docs/architecture.md), shared by every layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// The message parsed and its signature verified.
@@ -18,7 +18,7 @@ pub enum Outcome {
 /// The result of every fallible `ipc_*` function. Numbers are explicit and never reused.
 /// `IPC_RESULT_OK` (0) is success; `IPC_RESULT_SIGNATURE_INVALID` (1) is the verification
 /// outcome "signature invalid"; every other code is a specific "malformed" or usage error
-/// (ARCHITECTURE §10). `ipc_last_error_message()` gives the detail of the last failure.
+/// (docs/architecture.md, "Verification outcomes"). `ipc_last_error_message()` gives the detail of the last failure.
 #[allow(non_camel_case_types)]
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +182,7 @@ pub enum Error {
         /// The rule it broke.
         reason: String,
     },
-    /// A verified message has a field with an impossible format (SPEC §9 item 9).
+    /// A verified message has a field with an impossible format (docs/protocol.md, "Field boundaries are not protected").
     InvalidMessage {
         /// The field name.
         field: String,

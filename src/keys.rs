@@ -1,4 +1,4 @@
-//! RSA keys and certificates, and the crypto backend behind them (ARCHITECTURE §3).
+//! RSA keys and certificates, and the crypto backend behind them (docs/architecture.md, "Crypto backend").
 //!
 //! Parsing always uses the RustCrypto `pkcs1`/`pkcs8`/`x509-cert` family. Signing and
 //! verification use `aws-lc-rs` (constant time, OpenSSL speed) when the `aws-lc` feature is on

@@ -1,6 +1,6 @@
 //! Incoming form messages from myPOS (notify, OK, cancel, rollback, signature probe):
 //! parsed from the raw body, verified, then checked field by field, because the signature
-//! does not protect field boundaries (SPEC §9 item 9).
+//! does not protect field boundaries (docs/protocol.md, "Field boundaries are not protected").
 
 use crate::amount::{parse_decimal, shorten, Currency, Money};
 use crate::error::{Error, Result};

@@ -1,4 +1,4 @@
-//! Notify decisions (design/PLUGIN.md "Notify decisions"): what a verified message means for
+//! Notify decisions (docs/notify-decisions.md): what a verified message means for
 //! an order, and exactly what to answer myPOS. Integrations load the order, apply the action,
 //! save, and only then send the reply.
 
@@ -614,7 +614,7 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
             mismatch_params(None, message, order),
         ),
         // A rollback names its payment only sometimes; when it names another one, the
-        // payment that completed this order stands (PLUGIN.md goal 9).
+        // payment that completed this order stands (docs/notify-decisions.md: a late cancel or rollback never undoes a payment it does not belong to).
         OrderState::Paid { trnref: paid } if message.trnref().is_some_and(|t| t != paid) => {
             Decision::new(
                 Action::NoteOnly,

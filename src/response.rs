@@ -1,4 +1,4 @@
-//! Server-to-server answers (SPEC §1.4, §2.4): JSON or XML documents whose Signature covers
+//! Server-to-server answers (docs/protocol.md, "What is signed in an answer", "Server answers"): JSON or XML documents whose Signature covers
 //! every leaf, depth-first in document order, nested Signatures included; only the top-level
 //! Signature is removed. An unsigned answer is reported as such and never trusted.
 

@@ -1,4 +1,4 @@
-//! Signing: `Signature = base64(RSA-SHA256(signing_input(values)))` (SPEC §1.1).
+//! Signing: `Signature = base64(RSA-SHA256(signing_input(values)))` (docs/protocol.md, "Signing").
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;

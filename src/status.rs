@@ -1,4 +1,4 @@
-//! myPOS `Status` codes (SPEC §4) with their names and usual causes.
+//! myPOS `Status` codes (docs/protocol.md, "Status codes") with their names and usual causes.
 
 /// A `Status` value from an API answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

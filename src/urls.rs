@@ -1,4 +1,4 @@
-//! URL rules (ARCHITECTURE §10): https only, except on loopback hosts.
+//! URL rules (docs/architecture.md, "URLs"): https only, except on loopback hosts.
 
 use crate::error::{Error, Result};
 

@@ -1,4 +1,4 @@
-//! Verification with the three outcomes of ARCHITECTURE §10.
+//! Verification with the three outcomes of docs/architecture.md.
 
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
 use base64::engine::DecodePaddingMode;

@@ -6,11 +6,11 @@ use common::*;
 use ipc::{ConfigPack, Error, Message, PrivateKey, PublicKey, Response};
 
 fn mypos() -> PublicKey {
-    public_key("protocol/test-keys/simulated-mypos-cert.pem")
+    public_key("test-keys/simulated-mypos-cert.pem")
 }
 
 fn valid_notify() -> String {
-    let doc = json("protocol/vectors/incoming-notifications.json");
+    let doc = json("vectors/incoming-notifications.json");
     doc["vectors"][0]["raw_body"].as_str().unwrap().to_string()
 }
 
@@ -172,9 +172,9 @@ fn malformed_notify_bodies() {
 
 #[test]
 fn bad_keys_and_certificates() {
-    let cert = read("protocol/test-keys/simulated-mypos-cert.pem");
-    let key = read("protocol/test-keys/merchant-sim-private-key.pem");
-    let pkcs8 = read("protocol/test-keys/merchant-sim-private-key.pkcs8.pem");
+    let cert = read("test-keys/simulated-mypos-cert.pem");
+    let key = read("test-keys/merchant-sim-private-key.pem");
+    let pkcs8 = read("test-keys/merchant-sim-private-key.pkcs8.pem");
     let privates = [
         ("empty", String::new()),
         ("garbage", "not a key".to_string()),
@@ -278,9 +278,9 @@ fn malformed_config_packs() {
 
 #[test]
 fn config_fields_are_validated_with_named_errors() {
-    let key = read("protocol/vectors/keys/rsa2048/merchant_private.pem");
-    let cert = read("protocol/vectors/keys/rsa2048/mypos_cert.pem");
-    let own = read("protocol/vectors/keys/rsa2048/merchant_cert.pem");
+    let key = read("keys/merchant_private.pem");
+    let cert = read("keys/mypos_cert.pem");
+    let own = read("keys/merchant_cert.pem");
     let base = || {
         ipc::Config::builder()
             .sid("000000000000010")
@@ -324,7 +324,7 @@ fn config_fields_are_validated_with_named_errors() {
 
 #[test]
 fn secrets_stay_out_of_debug_and_errors() {
-    let pem = read("protocol/vectors/keys/rsa2048/merchant_private.pem");
+    let pem = read("keys/merchant_private.pem");
     let key = PrivateKey::from_pem(&pem).unwrap();
     let body: String = pem.lines().nth(1).unwrap().to_string();
     assert!(!format!("{key:?}").contains(&body[..20]));

@@ -10,15 +10,15 @@ fn config() -> Config {
         .sid("000000000000010")
         .wallet("61938166610")
         .key_index(1)
-        .private_key_pem(&read("protocol/vectors/keys/rsa2048/merchant_private.pem"))
-        .mypos_public_key_pem(&read("protocol/vectors/keys/rsa2048/mypos_cert.pem"))
+        .private_key_pem(&read("keys/merchant_private.pem"))
+        .mypos_public_key_pem(&read("keys/mypos_cert.pem"))
         .source("SDK_PHP_1.3.1")
         .build()
         .unwrap()
 }
 
 fn merchant_pub() -> PublicKey {
-    public_key("protocol/vectors/keys/rsa2048/merchant_cert.pem")
+    public_key("keys/merchant_cert.pem")
 }
 
 fn urls() -> ReturnUrls {
@@ -35,7 +35,7 @@ fn eur(minor: i64) -> Money {
 
 #[test]
 fn purchase_matches_the_sdk_field_order_with_two_decimals() {
-    let main = json("protocol/vectors/rsa2048/purchase_main.json");
+    let main = json("vectors/rsa2048/purchase_main.json");
     let sdk: Vec<String> = main["params_in_signing_order"]
         .as_array()
         .unwrap()
@@ -304,7 +304,7 @@ fn server_to_server_builders_use_sdk_order() {
     }
 }
 
-// ---- notify decisions (design/PLUGIN.md) ----
+// ---- notify decisions (docs/notify-decisions.md) ----
 
 fn message(pairs: &[(&str, &str)]) -> Message {
     Message::from_verified_fields(pairs.iter().copied().collect()).unwrap()

@@ -10,8 +10,8 @@ use proptest::prelude::*;
 fn keys() -> &'static (ipc::PrivateKey, ipc::PublicKey) {
     static KEYS: OnceLock<(ipc::PrivateKey, ipc::PublicKey)> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let private = common::private_key("protocol/vectors/keys/rsa2048/mypos_private.pem");
-        let public = common::public_key("protocol/vectors/keys/rsa2048/mypos_cert.pem");
+        let private = common::private_key("keys/mypos_private.pem");
+        let public = common::public_key("keys/mypos_cert.pem");
         (private, public)
     })
 }

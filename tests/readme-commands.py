@@ -25,6 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tap import TAP
+
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 TABLE = ROOT / "tests" / "readme-commands.tsv"
@@ -32,21 +34,7 @@ COUNTS = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target")) / "test-logs"
 COMMAND_WORDS = ("make", "cargo", "php", "ipc", "phpenmod", "npm", "node", "bash", "sudo")
 RUN_TIMEOUT = 900
 
-n = 0
-failed = 0
-
-
-def tap(good, name, detail=""):
-    global n, failed
-    n += 1
-    if good is None:
-        print(f"ok {n} - {name} # SKIP {detail}")
-        return
-    print(f"{'ok' if good else 'not ok'} {n} - {name}")
-    if not good:
-        failed += 1
-        for line in detail.strip().splitlines()[-15:]:
-            print(f"#   {line}")
+tap = TAP()
 
 
 def readme_commands(text):
@@ -235,8 +223,7 @@ def main():
             tap(False, f"`{cmd}`: known kind", f"unknown kind {kind!r}")
     for cmd in rows:
         tap(cmd in commands, f"table row `{cmd}` is still in README.md", "remove the stale row")
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return tap.plan()
 
 
 if __name__ == "__main__":

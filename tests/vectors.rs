@@ -1,4 +1,4 @@
-//! Known-answer tests over every shared vector (ARCHITECTURE §10 "Known-answer vectors").
+//! Known-answer tests over every vector in tests/data (docs/architecture.md, "Known-answer vectors").
 
 mod common;
 
@@ -13,19 +13,13 @@ fn hex(bytes: &[u8]) -> String {
 
 #[test]
 fn outgoing_requests_sign_byte_for_byte() {
-    let doc = json("protocol/vectors/outgoing-requests.json");
+    let doc = json("vectors/outgoing-requests.json");
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 40);
     for v in vectors {
         let id = s(v, "id");
-        let key = private_key(&format!(
-            "protocol/{}",
-            s(v, "signing_key").trim_start_matches("protocol/")
-        ));
-        let public = public_key(&format!(
-            "protocol/{}",
-            s(v, "verify_with").trim_start_matches("protocol/")
-        ));
+        let key = private_key(s(v, "signing_key"));
+        let public = public_key(s(v, "verify_with"));
         let fields = pairs(&v["params"]);
         assert_eq!(
             canonical::joined(fields.values()),
@@ -66,7 +60,7 @@ fn outgoing_requests_sign_byte_for_byte() {
     }
 }
 
-/// The ARCHITECTURE §10 class of every incoming vector whose verdict is "invalid".
+/// The class (docs/architecture.md, "Verification outcomes") of every incoming vector whose verdict is "invalid".
 fn expected_invalid_class(id: &str) -> &'static str {
     match id {
         "notify-missing-signature"
@@ -85,16 +79,13 @@ fn expected_invalid_class(id: &str) -> &'static str {
 
 #[test]
 fn incoming_notifications_get_their_verdicts() {
-    let doc = json("protocol/vectors/incoming-notifications.json");
+    let doc = json("vectors/incoming-notifications.json");
     let vectors = doc["vectors"].as_array().unwrap();
     assert_eq!(vectors.len(), 39);
     let (mut valid, mut invalid) = (0, 0);
     for v in vectors {
         let id = s(v, "id");
-        let key = public_key(&format!(
-            "protocol/{}",
-            s(v, "verify_with").trim_start_matches("protocol/")
-        ));
+        let key = public_key(s(v, "verify_with"));
         let body = v
             .get("raw_body")
             .or_else(|| v.get("raw_query"))
@@ -127,13 +118,10 @@ fn incoming_notifications_get_their_verdicts() {
 
 #[test]
 fn api_responses_get_their_verdicts() {
-    let doc = json("protocol/vectors/api-responses.json");
+    let doc = json("vectors/api-responses.json");
     for v in doc["vectors"].as_array().unwrap() {
         let id = s(v, "id");
-        let key = public_key(&format!(
-            "protocol/{}",
-            s(v, "verify_with").trim_start_matches("protocol/")
-        ));
+        let key = public_key(s(v, "verify_with"));
         let format = OutputFormat::parse(s(v, "format"));
         let detected = Response::parse_and_verify(s(v, "raw").as_bytes(), None, &key);
         let result = Response::parse_and_verify(s(v, "raw").as_bytes(), format, &key);
@@ -170,8 +158,8 @@ fn api_responses_get_their_verdicts() {
 
 #[test]
 fn api_response_statuses_and_nesting() {
-    let doc = json("protocol/vectors/api-responses.json");
-    let key = public_key("protocol/test-keys/simulated-mypos-cert.pem");
+    let doc = json("vectors/api-responses.json");
+    let key = public_key("test-keys/simulated-mypos-cert.pem");
     let find = |id: &str| {
         let v = doc["vectors"]
             .as_array()
@@ -217,7 +205,7 @@ fn api_response_statuses_and_nesting() {
 
 #[test]
 fn config_packages_load_as_the_sdk_reads_them() {
-    let doc = json("protocol/vectors/config-packages.json");
+    let doc = json("vectors/config-packages.json");
     for v in doc["vectors"].as_array().unwrap() {
         let id = s(v, "id");
         let decoded = ConfigPack::decode(s(v, "package"));
@@ -272,10 +260,7 @@ fn config_packages_load_as_the_sdk_reads_them() {
 
 #[test]
 fn public_test_pack_loads_and_signs_like_the_docs() {
-    let pack = ConfigPack::decode(&read(
-        "protocol/vectors/keys/mypos_public_test/test_config_pack.b64",
-    ))
-    .unwrap();
+    let pack = ConfigPack::decode(&read("test-keys/test_config_pack.b64")).unwrap();
     assert_eq!(pack.sid, "000000000000010");
     assert_eq!(pack.wallet, "61938166610");
     let config = ipc::Config::from_pack(&pack, Endpoint::Test).unwrap();
@@ -287,8 +272,8 @@ fn public_test_pack_loads_and_signs_like_the_docs() {
 
 #[test]
 fn legacy_2013_certificate_loads_its_key_only() {
-    let legacy = public_key("protocol/test-keys/mypos-test-public-cert-legacy-ipay-2013.pem");
-    let current = public_key("protocol/test-keys/mypos-test-public-cert.pem");
+    let legacy = public_key("test-keys/mypos-test-public-cert-legacy-ipay-2013.pem");
+    let current = public_key("test-keys/mypos-test-public-cert.pem");
     assert!(legacy.from_nonconforming_certificate());
     assert!(!current.from_nonconforming_certificate());
     assert_eq!(legacy.fingerprint(), current.fingerprint());
@@ -297,10 +282,10 @@ fn legacy_2013_certificate_loads_its_key_only() {
 // ---- the rsa2048 set ----
 
 fn rsa_key(name: &str) -> ipc::PrivateKey {
-    private_key(&format!("protocol/vectors/keys/rsa2048/{name}"))
+    private_key(&format!("keys/{name}"))
 }
 fn rsa_pub(name: &str) -> ipc::PublicKey {
-    public_key(&format!("protocol/vectors/keys/rsa2048/{name}"))
+    public_key(&format!("keys/{name}"))
 }
 
 fn check_sign_steps(id: &str, fields: &ipc::Fields, steps: &Value, key: &ipc::PrivateKey) {
@@ -328,7 +313,7 @@ fn rsa2048_purchases() {
     let key = rsa_key("merchant_private.pem");
     let public = rsa_pub("merchant_cert.pem");
     for name in ["purchase_main", "purchase_edge", "purchase_v141_partner"] {
-        let v = json(&format!("protocol/vectors/rsa2048/{name}.json"));
+        let v = json(&format!("vectors/rsa2048/{name}.json"));
         let all = pairs(&v["params_in_signing_order"]);
         let (fields, sig) = all.clone().split_signature().unwrap();
         check_sign_steps(name, &fields, &v["sign_steps"], &key);
@@ -338,7 +323,7 @@ fn rsa2048_purchases() {
             .get("browser_body_application_x_www_form_urlencoded")
             .and_then(Value::as_str)
         {
-            // The SDK drops PHP-null values from its form while signing them as "" (SPEC §9
+            // The SDK drops PHP-null values from its form while signing them as "" (docs/protocol.md, "SDK behaviour this project does not copy";
             // item 1): our body keeps them, so it verifies; the SDK's does only when none were null.
             let nulls: Vec<&str> = v["params_in_signing_order"]
                 .as_array()
@@ -378,7 +363,7 @@ fn rsa2048_callbacks() {
         ("callback_notify_tampered_amount", "signature_invalid"),
         ("callback_notify_reordered", "signature_invalid"),
     ] {
-        let v = json(&format!("protocol/vectors/rsa2048/{name}.json"));
+        let v = json(&format!("vectors/rsa2048/{name}.json"));
         let signed = pairs(&v["fields_signed_in_order"]);
         check_sign_steps(name, &signed, &v["sign_steps"], &key);
         let result = Message::parse_and_verify(s(&v, "wire_body").as_bytes(), &public);
@@ -400,7 +385,7 @@ fn rsa2048_server_to_server() {
         "gettxnstatus_json",
         "gettxnstatus_xml",
     ] {
-        let v = json(&format!("protocol/vectors/rsa2048/{name}.json"));
+        let v = json(&format!("vectors/rsa2048/{name}.json"));
         let req = &v["request"];
         let all = pairs(&req["post_pairs_in_received_order"]);
         let (fields, sig) = all.clone().split_signature().unwrap();
@@ -437,11 +422,11 @@ fn rsa2048_server_to_server() {
 
 #[test]
 fn rsa2048_config_pack_and_scenarios() {
-    let v = json("protocol/vectors/rsa2048/config_pack.json");
+    let v = json("vectors/rsa2048/config_pack.json");
     let pack = ConfigPack::decode(s(&v, "base64")).unwrap();
     assert_eq!(pack.key_index, 1);
     let config = ipc::Config::from_pack(&pack, Endpoint::Test).unwrap();
-    let main = json("protocol/vectors/rsa2048/purchase_main.json");
+    let main = json("vectors/rsa2048/purchase_main.json");
     let (fields, _) = pairs(&main["params_in_signing_order"])
         .split_signature()
         .unwrap();
@@ -450,7 +435,7 @@ fn rsa2048_config_pack_and_scenarios() {
         s(&v, "purchase_main_signature_with_pack")
     );
 
-    let sc = json("protocol/vectors/rsa2048/scenarios.json");
+    let sc = json("vectors/rsa2048/scenarios.json");
     let mypos_pub = rsa_pub("mypos_cert.pem");
     let answer = |k: &str| s(&sc[k]["capture"]["response"], "raw_body").to_string();
     let wrong = Response::parse_and_verify(
@@ -480,7 +465,7 @@ fn rsa2048_config_pack_and_scenarios() {
 
 #[test]
 fn rsa2048_pitfalls() {
-    let v = json("protocol/vectors/rsa2048/pitfalls.json");
+    let v = json("vectors/rsa2048/pitfalls.json");
     let public = rsa_pub("mypos_cert.pem");
     let d = &v["dash_separator_ambiguity"];
     let sig = s(d, "signature");

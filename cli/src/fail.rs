@@ -2,7 +2,7 @@
 
 use std::fmt::Display;
 
-/// Signature invalid (ARCHITECTURE §10).
+/// Signature invalid (docs/architecture.md, "Verification outcomes").
 pub const EXIT_INVALID: u8 = 1;
 /// Malformed body, key or certificate.
 pub const EXIT_MALFORMED: u8 = 2;

@@ -1,4 +1,4 @@
-//! `ipc` subcommands against the shared vectors, through the built binary.
+//! `ipc` subcommands against the vectors in tests/data, through the built binary.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -14,7 +14,7 @@ fn path(p: &Path) -> &str {
 }
 
 fn mypos_cert() -> PathBuf {
-    shared("test-keys/simulated-mypos-cert.pem")
+    data("test-keys/simulated-mypos-cert.pem")
 }
 
 fn tmpdir(name: &str) -> PathBuf {
@@ -24,7 +24,7 @@ fn tmpdir(name: &str) -> PathBuf {
     dir
 }
 
-/// The exit code the core's verdict calls for (ARCHITECTURE §10).
+/// The exit code the core's verdict calls for (docs/architecture.md, "Verification outcomes").
 fn expected_code(result: &Result<impl Sized, ipc::Error>) -> i32 {
     match result {
         Ok(_) => 0,
@@ -51,7 +51,7 @@ fn sign_reproduces_every_outgoing_vector() {
     let mut checked = 0;
     for v in vectors("outgoing-requests.json") {
         let id = v["id"].as_str().unwrap();
-        let key = shared(
+        let key = data(
             v["signing_key"]
                 .as_str()
                 .unwrap()
@@ -141,7 +141,7 @@ fn verify_classifies_every_incoming_vector() {
 fn verify_accepts_spki_and_ignores_one_trailing_newline() {
     let v = &vectors("incoming-notifications.json")[0];
     let body = v["raw_body"].as_str().unwrap();
-    let spki = shared("test-keys/simulated-mypos-public-key.pem");
+    let spki = data("test-keys/simulated-mypos-public-key.pem");
     for input in [format!("{body}\r\n"), format!("{body}\n"), body.to_string()] {
         let out = ipc(&["verify", "--cert", path(&spki)], input.as_bytes());
         assert_eq!(code(&out), 0, "{}", stderr(&out));
@@ -331,7 +331,7 @@ fn explain_shows_every_step() {
         .map(|b| format!("{b:02x}"))
         .collect();
     let cert = mypos_cert();
-    let key = shared("test-keys/simulated-mypos-private-key.pem");
+    let key = data("test-keys/simulated-mypos-private-key.pem");
     for args in [
         ["explain", "--cert", path(&cert)],
         ["explain", "--key", path(&key)],
@@ -596,9 +596,8 @@ fn usage_errors_exit_64() {
 
 #[test]
 fn verify_response_keeps_repeated_xml_elements() {
-    let key =
-        ipc::PrivateKey::from_pem(&read(&shared("test-keys/simulated-mypos-private-key.pem")))
-            .unwrap();
+    let key = ipc::PrivateKey::from_pem(&read(&data("test-keys/simulated-mypos-private-key.pem")))
+        .unwrap();
     let item = |action: &str| {
         ipc::Node::Branch(vec![
             ("time".into(), ipc::Node::Leaf("2026-01-15 14:49:48".into())),

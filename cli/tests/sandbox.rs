@@ -1,4 +1,4 @@
-//! The sandbox end to end over real HTTP on 127.0.0.1: the six scenarios of SPEC §8 and the
+//! The sandbox end to end over real HTTP on 127.0.0.1: the six scenarios of docs/protocol.md ("Test scenarios") and the
 //! server-to-server state (refunds, reversal, status queries, pre-authorizations, tokens).
 //! Requests come from the core's typed builders; every answer and callback is verified.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -1157,7 +1157,7 @@ fn a_rollback_never_answered_ok_is_abandoned_after_the_last_try() {
     assert_eq!(w.merchant.received().len(), 2);
 }
 
-/// SPEC §8 scenario 6 with attempts: the notify of attempt 1 is answered 500, myPOS reverses it
+/// Scenario 6 of docs/protocol.md (a reversed payment, paid again) with attempts: the notify of attempt 1 is answered 500, myPOS reverses it
 /// and its rollback is held by the cron; the buyer pays attempt 2; the late rollback of
 /// attempt 1 arrives after that payment.
 #[test]

@@ -5,14 +5,14 @@ use std::sync::OnceLock;
 
 use ipc::{Config, Endpoint, PrivateKey, PublicKey};
 
-/// The simulated myPOS certificate (`shared/protocol/test-keys/simulated-mypos-cert.pem`).
+/// The simulated myPOS certificate (`tests/data/test-keys/simulated-mypos-cert.pem`).
 pub const SIMULATED_MYPOS_CERT: &str =
-    include_str!("../../../shared/protocol/test-keys/simulated-mypos-cert.pem");
+    include_str!("../../tests/data/test-keys/simulated-mypos-cert.pem");
 /// The mock myPOS certificate of the golden vectors (`tests/data/keys/mypos_cert.pem`).
 pub const VECTOR_MYPOS_CERT: &str = include_str!("../../tests/data/keys/mypos_cert.pem");
 /// The 1024-bit public myPOS test merchant key (fast to sign with).
 pub const TEST_MERCHANT_KEY: &str =
-    include_str!("../../../shared/protocol/test-keys/mypos-test-merchant-private-key.pem");
+    include_str!("../../tests/data/test-keys/mypos-test-merchant-private-key.pem");
 
 fn must<T>(r: ipc::Result<T>, what: &str) -> T {
     match r {

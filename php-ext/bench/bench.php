@@ -15,18 +15,18 @@ if (!extension_loaded('mypos_ipc') || !extension_loaded('openssl')) {
     exit(2);
 }
 
-$shared = getenv('MYPOS_SHARED') ?: dirname(__DIR__, 3) . '/shared';
-$read = static function (string $rel) use ($shared): string {
-    $t = file_get_contents("$shared/$rel");
+$data = dirname(__DIR__, 2) . '/tests/data';
+$read = static function (string $rel) use ($data): string {
+    $t = file_get_contents("$data/$rel");
     if ($t === false) {
-        fwrite(STDERR, "cannot read $shared/$rel\n");
+        fwrite(STDERR, "cannot read $data/$rel\n");
         exit(2);
     }
     return $t;
 };
-$cert = $read('protocol/test-keys/simulated-mypos-cert.pem');
-$privateKey = $read('protocol/test-keys/merchant-sim-private-key.pem');
-$vectors = json_decode($read('protocol/vectors/incoming-notifications.json'), true)['vectors'];
+$cert = $read('test-keys/simulated-mypos-cert.pem');
+$privateKey = $read('test-keys/merchant-sim-private-key.pem');
+$vectors = json_decode($read('vectors/incoming-notifications.json'), true)['vectors'];
 $body = null;
 foreach ($vectors as $v) {
     if ($v['id'] === 'notify-valid') {

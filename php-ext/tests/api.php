@@ -7,11 +7,11 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
-$merchantKey = shared($keys . 'merchant_private.pem');
-$merchantCert = shared($keys . 'merchant_cert.pem');
-$myposKey = shared($keys . 'mypos_private.pem');
-$myposCert = shared($keys . 'mypos_cert.pem');
+$keys = 'keys/';
+$merchantKey = data($keys . 'merchant_private.pem');
+$merchantCert = data($keys . 'merchant_cert.pem');
+$myposKey = data($keys . 'mypos_private.pem');
+$myposCert = data($keys . 'mypos_cert.pem');
 
 // --- functions
 $fields = ['IPCmethod' => 'IPCPurchaseNotify', 'SID' => '000000000000010', 'Amount' => '10.00', 'KeyIndex' => 1];
@@ -26,7 +26,7 @@ Tap::ok(IPC\verify($mid, $myposCert), 'verify() finds SIGNATURE in the middle');
 Tap::is(IPC\verify(['Amount' => '10.01'] + $fields + ['Signature' => $sig], $myposCert), false, 'verify() is false for a tampered value');
 Tap::is(IPC\verify(array_reverse($fields, true) + ['Signature' => $sig], $myposCert), false, 'verify() is false for reordered fields');
 Tap::is(IPC\verify($fields + ['Signature' => $sig], $merchantCert), false, 'verify() is false with the wrong certificate');
-Tap::ok(IPC\verify($fields + ['Signature' => $sig], shared($keys . 'mypos_public.pem')), 'verify() takes a bare public key');
+Tap::ok(IPC\verify($fields + ['Signature' => $sig], data($keys . 'mypos_public.pem')), 'verify() takes a bare public key');
 
 $body = 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=10.00&Note=a+b%26c';
 $signed = IPC\sign_form($body, $myposKey);
@@ -54,7 +54,7 @@ Tap::is(
     ['000000000000010', '61938166610', 1, 'http://127.0.0.1:9/vmp/checkout-test', 2048],
     'Config::fromArray() getters'
 );
-$pack = json_decode(shared('protocol/vectors/rsa2048/config_pack.json'), true);
+$pack = json_decode(data('vectors/rsa2048/config_pack.json'), true);
 $packText = $pack['base64'] ?? null;
 if (is_string($packText)) {
     $pc = IPC\Config::fromPack($packText, 'production');
@@ -134,7 +134,7 @@ $vec = [];
 foreach (vectors('api-responses.json') as $v) {
     $vec[$v['id']] = $v;
 }
-$sim = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $merchantKey, 'mypos_certificate' => shared('protocol/test-keys/simulated-mypos-cert.pem')]);
+$sim = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $merchantKey, 'mypos_certificate' => data('test-keys/simulated-mypos-cert.pem')]);
 $resp = $sim->response($vec['refund-json-valid']['raw']);
 Tap::is([$resp->status(), $resp->isSuccess(), $resp->method(), $resp->get('amount'), $resp->statusMessage()], [0, true, 'IPCRefund', '12.50', 'Success'], 'Response getters (refund JSON)');
 Tap::ok($resp->statusName() !== '' && $resp->statusMeaning() !== '', 'Response status name and meaning');

@@ -7,9 +7,9 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
-$key = shared($keys . 'mypos_private.pem');
-$cert = shared($keys . 'mypos_cert.pem');
+$keys = 'keys/';
+$key = data($keys . 'mypos_private.pem');
+$cert = data($keys . 'mypos_cert.pem');
 $ok = ['IPCmethod' => 'IPCPurchaseNotify', 'Amount' => '1.00'];
 $signedBody = IPC\sign_form('IPCmethod=IPCPurchaseNotify&Amount=1.00', $key);
 $IA = IPC\InvalidArgumentException::class;
@@ -48,7 +48,7 @@ Tap::throws(fn () => IPC\sign($ok, $key . "\0"), $MI, 'sign(): NUL byte in the P
 Tap::throws(fn () => IPC\verify_form($signedBody, 'garbage'), $MI, 'verify_form(): bad certificate PEM', 'publicKeyOrCertificatePem');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => 'AAAA'], $key . 'x'), $MI, 'verify(): unparsable key', 'publicKeyOrCertificatePem');
 
-// verify(): malformed per ARCHITECTURE §10.
+// verify(): malformed per docs/architecture.md ("Verification outcomes").
 Tap::throws(fn () => IPC\verify($ok, $cert), $MI, 'verify(): no Signature', 'Signature');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => ''], $cert), $MI, 'verify(): empty Signature', 'Signature');
 Tap::throws(fn () => IPC\verify($ok + ['Signature' => 'ab-_cd'], $cert), $MI, 'verify(): URL-safe Signature', 'URL-safe');
@@ -73,7 +73,7 @@ Tap::throws(fn () => IPC\sign_form("a=\xff", $key), $MI, 'sign_form(): invalid U
 
 // Config and builders.
 $base = ['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,
-    'private_key' => shared($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert];
+    'private_key' => data($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert];
 Tap::throws(fn () => IPC\Config::fromArray(['sid' => 'x'] + $base), $CE, 'Config::fromArray(): bad sid', 'sid');
 Tap::throws(fn () => IPC\Config::fromArray(['colour' => 'red'] + $base), $IA, 'Config::fromArray(): unknown key', "'colour'");
 Tap::throws(fn () => IPC\Config::fromArray(['key_index' => '1'] + $base), $IA, 'Config::fromArray(): key_index as string', "'key_index'");

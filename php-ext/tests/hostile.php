@@ -54,11 +54,11 @@ foreach ($doc['shop']['orders'] as $o) {
 $actions = ['MarkPaid' => 'mark_paid', 'Duplicate' => 'duplicate', 'HoldMismatch' => 'hold_mismatch', 'AlreadyPaidOtherwise' => 'already_paid_otherwise', 'MarkFailed' => 'mark_failed', 'NoteOnly' => 'note_only', 'KeepPayable' => 'keep_payable', 'ShowReceived' => 'show_received', 'Acknowledge' => 'acknowledge', 'UnknownOrder' => 'unknown_order', 'Ignore' => 'ignore'];
 $replies = ['Ok' => 'ok', 'NotOk' => 'not_ok', 'BadRequest' => 'bad_request', 'RedirectToReceived' => 'redirect_received', 'RedirectToPayment' => 'redirect_payment'];
 
-$merchantKey = shared('protocol/vectors/keys/rsa2048/merchant_private.pem');
+$merchantKey = data('keys/merchant_private.pem');
 $configs = [];
 $certs = [];
 foreach (['simulated-mypos-cert.pem', 'mypos-test-public-cert.pem'] as $file) {
-    $certs[$file] = shared('protocol/test-keys/' . $file);
+    $certs[$file] = data('test-keys/' . $file);
     $configs[$file] = IPC\Config::fromArray(['sid' => $doc['shop']['store_sid'], 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $merchantKey, 'mypos_certificate' => $certs[$file]]);
 }
 

@@ -8,9 +8,9 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$key = shared('protocol/vectors/keys/rsa2048/merchant_private.pem');
-$cert = shared('protocol/vectors/keys/rsa2048/mypos_cert.pem');
-$pack = json_decode(shared('protocol/vectors/rsa2048/config_pack.json'), true)['base64'];
+$key = data('keys/merchant_private.pem');
+$cert = data('keys/mypos_cert.pem');
+$pack = json_decode(data('vectors/rsa2048/config_pack.json'), true)['base64'];
 // Distinctive pieces of the secrets: a line from the middle of the key, and of the pack.
 $keyLines = explode("\n", trim($key));
 $needles = [$keyLines[5], $keyLines[count($keyLines) - 3], substr($pack, 200, 40), 'PRIVATE KEY'];

@@ -48,11 +48,13 @@ final class Tap
     }
 }
 
-/** Reads a file under shared/ (the repository's ../shared). */
-function shared(string $rel): string
+/**
+ * Reads a file under the repository's tests/data (provenance in its README). Vector files name
+ * their keys "protocol/test-keys/...": read as "test-keys/...".
+ */
+function data(string $rel): string
 {
-    $root = getenv('MYPOS_SHARED') ?: dirname(__DIR__, 3) . '/shared';
-    $path = $root . '/' . $rel;
+    $path = dirname(__DIR__, 2) . '/tests/data/' . preg_replace('#^protocol/#', '', $rel);
     $text = file_get_contents($path);
     if ($text === false) {
         throw new RuntimeException("cannot read $path");
@@ -62,7 +64,7 @@ function shared(string $rel): string
 
 function vectors(string $file): array
 {
-    return json_decode(shared('protocol/vectors/' . $file), true, 512, JSON_THROW_ON_ERROR)['vectors'];
+    return json_decode(data('vectors/' . $file), true, 512, JSON_THROW_ON_ERROR)['vectors'];
 }
 
 if (!extension_loaded('mypos_ipc')) {

@@ -1,7 +1,7 @@
 <?php
 
-// Every shared vector through the extension: outgoing signatures via sign(), incoming
-// notifications via verify_form() with the class ARCHITECTURE §10 gives them, API answers via
+// Every vector of tests/data through the extension: outgoing signatures via sign(), incoming
+// notifications via verify_form() with the class docs/architecture.md ("Verification outcomes") gives them, API answers via
 // Config::response().
 declare(strict_types=1);
 
@@ -33,7 +33,7 @@ function outcome(callable $fn): string
 // Outgoing requests: sign() over the params gives the vector's Signature; sign_form() over the
 // browser body gives the vector's body; verify() accepts the signed fields.
 foreach (vectors('outgoing-requests.json') as $v) {
-    $key = shared($v['signing_key']);
+    $key = data($v['signing_key']);
     $fields = [];
     $dup = false;
     foreach ($v['params'] as [$n, $val]) {
@@ -46,7 +46,7 @@ foreach (vectors('outgoing-requests.json') as $v) {
     }
     $sig = IPC\sign($fields, $key);
     Tap::is($sig, $v['signature'], "outgoing {$v['id']}: sign() equals the vector Signature");
-    $pub = shared($v['verify_with']);
+    $pub = data($v['verify_with']);
     Tap::ok(IPC\verify($fields + ['Signature' => $sig], $pub), "outgoing {$v['id']}: verify() accepts it");
     $body = $v['browser_submission']['body_as_browser_submits'] ?? null;
     if ($body !== null && $v['browser_submission']['mismatches_between_signed_and_submitted'] !== []) {
@@ -62,15 +62,15 @@ foreach (vectors('outgoing-requests.json') as $v) {
 foreach (vectors('incoming-notifications.json') as $v) {
     $want = $v['recommended_verdict'] === 'valid' ? 'valid'
         : (in_array($v['id'], MALFORMED_INCOMING, true) ? 'malformed' : 'invalid');
-    $cert = shared($v['verify_with']);
+    $cert = data($v['verify_with']);
     $got = outcome(fn () => IPC\verify_form($v['raw_body'] ?? $v['raw_query'], $cert));
     Tap::is($got, $want, "incoming {$v['id']}: verify_form() is $want");
 }
 
-$simCert = shared('protocol/test-keys/simulated-mypos-cert.pem');
+$simCert = data('test-keys/simulated-mypos-cert.pem');
 $config = IPC\Config::fromArray([
     'sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,
-    'private_key' => shared('protocol/test-keys/merchant-sim-private-key.pem'),
+    'private_key' => data('test-keys/merchant-sim-private-key.pem'),
     'mypos_certificate' => $simCert,
 ]);
 foreach (vectors('api-responses.json') as $v) {
@@ -110,11 +110,11 @@ foreach (vectors('config-packages.json') as $v) {
 }
 
 // The rsa2048 golden vectors (mock merchant and myPOS keys).
-$rsa = 'protocol/vectors/keys/rsa2048/';
-$merchantKey = shared($rsa . 'merchant_private.pem');
-$merchantCert = shared($rsa . 'merchant_cert.pem');
-$myposCert = shared($rsa . 'mypos_cert.pem');
-$golden = fn (string $name) => json_decode(shared("protocol/vectors/rsa2048/$name.json"), true, 512, JSON_THROW_ON_ERROR);
+$rsa = 'keys/';
+$merchantKey = data($rsa . 'merchant_private.pem');
+$merchantCert = data($rsa . 'merchant_cert.pem');
+$myposCert = data($rsa . 'mypos_cert.pem');
+$golden = fn (string $name) => json_decode(data("vectors/rsa2048/$name.json"), true, 512, JSON_THROW_ON_ERROR);
 foreach (['purchase_main', 'purchase_edge', 'purchase_v141_partner'] as $name) {
     $v = $golden($name);
     $fields = [];
@@ -146,7 +146,7 @@ $mock = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166
 foreach (['refund_json', 'refund_xml', 'reversal_xml', 'getpaymentstatus_xml', 'gettxnstatus_json', 'gettxnstatus_xml'] as $name) {
     $v = $golden($name);
     Tap::ok(IPC\verify_form($v['request']['raw_body'], $merchantCert), "rsa2048 $name: the SDK's request body verifies with the merchant certificate");
-    // ARCHITECTURE §10: every answer here is valid (gettxnstatus_xml verified depth-first).
+    // docs/architecture.md ("Verification outcomes"): every answer here is valid (gettxnstatus_xml verified depth-first).
     $resp = $mock->response($v['response']['raw_body'], $v['response']['format']);
     Tap::ok($resp->isSuccess(), "rsa2048 $name: Config::response() verifies the answer (Status 0)");
 }

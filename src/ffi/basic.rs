@@ -74,7 +74,7 @@ pub unsafe extern "C" fn ipc_sign_form(
 
 /// Verifies a urlencoded body holding a Signature with a myPOS certificate or public key PEM.
 /// `IPC_RESULT_OK`: valid. `IPC_RESULT_SIGNATURE_INVALID`: parsed but the RSA check failed.
-/// Any other code: malformed input (see ARCHITECTURE §10).
+/// Any other code: malformed input (docs/architecture.md, "Verification outcomes").
 ///
 /// # Safety
 /// `body` must be valid for `body_len` bytes; the PEM must be NUL-terminated.

@@ -1,4 +1,4 @@
-//! The C ABI `libipc` (ARCHITECTURE §4, modelled on rustls-ffi).
+//! The C ABI `libipc` (docs/architecture.md, "C ABI").
 //!
 //! Conventions: every fallible function returns an `ipc_result` (`IPC_RESULT_OK` is 0) and
 //! runs behind one panic boundary with one set of NULL / UTF-8 / size checks; inputs come

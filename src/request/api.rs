@@ -1,4 +1,4 @@
-//! Server-to-server methods (SDK field order, SPEC §2.2). Each yields a signed body to POST.
+//! Server-to-server methods (SDK field order, docs/protocol.md "Requests and field order"). Each yields a signed body to POST.
 
 use super::purchase::push_cart;
 use super::{check_id, clean_text, finish, prefix, CartItem, OutputFormat, SignedRequest};

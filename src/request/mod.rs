@@ -256,7 +256,7 @@ impl GenericRequest {
     }
 }
 
-/// The standard prefix P (SPEC §2.1) the SDK sends first.
+/// The standard prefix P (docs/protocol.md, "Requests and field order") the SDK sends first.
 pub(crate) fn prefix(config: &Config, method: &str) -> Fields {
     let mut f = Fields::new();
     f.push("IPCmethod", method);

@@ -1,4 +1,4 @@
-//! Browser methods: IPCPurchase and IPCPreAuthorization (SDK field order, SPEC §2.2).
+//! Browser methods: IPCPurchase and IPCPreAuthorization (SDK field order, docs/protocol.md "Requests and field order").
 
 use super::{check_id, clean_text, finish, prefix, SignedRequest};
 use crate::amount::{Currency, Money};

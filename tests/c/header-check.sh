@@ -13,30 +13,18 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 lib="$CARGO_TARGET_DIR/release"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-n=0
-status=0
-check() { # check NAME COMMAND...
-  local name=$1; shift
-  n=$((n + 1))
-  if "$@" > "$work/out" 2>&1; then
-    echo "ok $n - $name"
-  else
-    sed 's/^/# /' "$work/out" | head -40
-    echo "not ok $n - $name"
-    status=1
-  fi
-}
+source tests/tap.sh
 
-cargo build --release -p mypos-ipc --quiet || { echo "not ok 1 - cargo build"; exit 1; }
+cargo build --release -p mypos-ipc --quiet || bail "cargo build failed"
 
-check "include/ipc.h equals a fresh cbindgen 0.29.4 run" \
+check_quiet "include/ipc.h equals a fresh cbindgen 0.29.4 run" \
   bash -c "scripts/gen-header.sh '$work/ipc.h' && diff -u include/ipc.h '$work/ipc.h'"
 
 nm -D --defined-only "$lib/libipc.so" | awk '$2 == "T" && $3 ~ /^ipc_/ {print $3}' | sort -u > "$work/exported"
 grep -oE '\bipc_[a-z0-9_]+\(' include/ipc.h | tr -d '(' | sort -u > "$work/declared"
-check "libipc.so exports ipc_* functions" test -s "$work/exported"
-check "every exported ipc_* symbol is declared in ipc.h" bash -c "comm -23 '$work/exported' '$work/declared' | tee /dev/stderr | wc -l | grep -qx 0"
-check "every function declared in ipc.h is exported" bash -c "comm -13 '$work/exported' '$work/declared' | tee /dev/stderr | wc -l | grep -qx 0"
+check_quiet "libipc.so exports ipc_* functions" test -s "$work/exported"
+check_quiet "every exported ipc_* symbol is declared in ipc.h" bash -c "comm -23 '$work/exported' '$work/declared' | tee /dev/stderr | wc -l | grep -qx 0"
+check_quiet "every function declared in ipc.h is exported" bash -c "comm -13 '$work/exported' '$work/declared' | tee /dev/stderr | wc -l | grep -qx 0"
 
 cat > "$work/use.c" <<'C'
 #include "ipc.h"
@@ -51,15 +39,15 @@ int main(void) {
   return r == IPC_RESULT_BAD_KEY ? 0 : 1;
 }
 C
-check "ipc.h compiles as C99 with -Wall -Wextra -Werror -pedantic" \
+check_quiet "ipc.h compiles as C99 with -Wall -Wextra -Werror -pedantic" \
   gcc -std=c99 -Wall -Wextra -Werror -pedantic -Iinclude -c "$work/use.c" -o "$work/use_c99.o"
-check "ipc.h compiles as C11 with -Wall -Wextra -Werror -pedantic" \
+check_quiet "ipc.h compiles as C11 with -Wall -Wextra -Werror -pedantic" \
   gcc -std=c11 -Wall -Wextra -Werror -pedantic -Iinclude -c "$work/use.c" -o "$work/use_c11.o"
-check "ipc.h compiles as C++11 with -Wall -Wextra -Werror -pedantic" \
+check_quiet "ipc.h compiles as C++11 with -Wall -Wextra -Werror -pedantic" \
   g++ -x c++ -std=c++11 -Wall -Wextra -Werror -pedantic -Iinclude -c "$work/use.c" -o "$work/use_cxx11.o"
-check "ipc.h compiles as C++17 with -Wall -Wextra -Werror -pedantic" \
+check_quiet "ipc.h compiles as C++17 with -Wall -Wextra -Werror -pedantic" \
   g++ -x c++ -std=c++17 -Wall -Wextra -Werror -pedantic -Iinclude -c "$work/use.c" -o "$work/use_cxx17.o"
-check "C++ sees extern \"C\" declarations (links against libipc.so)" \
+check_quiet "C++ sees extern \"C\" declarations (links against libipc.so)" \
   bash -c "ln -sf '$lib/libipc.so' '$work/libipc.so.0' && g++ '$work/use_cxx17.o' -L'$lib' -Wl,-rpath,'$work' -lipc -o '$work/use_cxx' && '$work/use_cxx'"
 
 cat > "$work/unused.c" <<'C'
@@ -69,20 +57,20 @@ int main(void) {
   return 0;
 }
 C
-check "ignoring ipc_verify_form's result does not compile (warn_unused_result)" \
+check_quiet "ignoring ipc_verify_form's result does not compile (warn_unused_result)" \
   bash -c "! gcc -std=c99 -Wall -Werror -Iinclude -c '$work/unused.c' -o '$work/unused.o'"
 
 prefix="$work/prefix"
-check "make install-lib PREFIX=... installs the library, header and ipc.pc" \
+check_quiet "make install-lib PREFIX=... installs the library, header and ipc.pc" \
   bash -c "make --no-print-directory -s install-lib PREFIX='$prefix' && test -f '$prefix/lib/libipc.a' && test -L '$prefix/lib/libipc.so.0' && test -f '$prefix/include/ipc.h' && test -f '$prefix/lib/pkgconfig/ipc.pc'"
-check "installed libipc.so has SONAME libipc.so.0" \
+check_quiet "installed libipc.so has SONAME libipc.so.0" \
   bash -c "readelf -d '$prefix/lib/libipc.so' | grep -q 'SONAME.*\\[libipc.so.0\\]'"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 version=$(sed -n 's/^version = "\([0-9][0-9.]*\)"$/\1/p' Cargo.toml | head -1)
-check "pkg-config reports version $version" bash -c "test \"\$(pkg-config --modversion ipc)\" = '$version'"
-check "a program built with pkg-config runs against the installed libipc.so" \
+check_quiet "pkg-config reports version $version" bash -c "test \"\$(pkg-config --modversion ipc)\" = '$version'"
+check_quiet "a program built with pkg-config runs against the installed libipc.so" \
   bash -c "gcc -std=c99 -Wall -Werror \$(pkg-config --cflags ipc) '$work/use.c' \$(pkg-config --libs ipc) -Wl,-rpath,'$prefix/lib' -o '$work/use_dyn' && '$work/use_dyn' | grep -q '^$version bad key or certificate $version 0\$'"
-check "a program links statically with libipc.a and pkg-config --static" \
+check_quiet "a program links statically with libipc.a and pkg-config --static" \
   bash -c "gcc -std=c99 -Wall -Werror \$(pkg-config --cflags ipc) '$work/use.c' '$prefix/lib/libipc.a' \$(pkg-config --static --libs-only-l ipc | sed 's/-lipc//') -o '$work/use_static' && ! readelf -d '$work/use_static' | grep -q 'libipc' && '$work/use_static'"
-echo "1..$n"
-exit "$status"
+tap_plan
+exit "$failed"

@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Writes the shared vectors and keys as plain files the C tests can read.
-Usage: prepare-data.py SHARED_PROTOCOL_DIR OUT_DIR"""
+"""Writes the vectors and keys of tests/data as plain files the C tests can read.
+Usage: prepare-data.py DATA_DIR OUT_DIR   (DATA_DIR: the repository's tests/data)"""
 import json
 import os
 import shutil
 import sys
 
-proto, out = sys.argv[1], sys.argv[2]
-vec = os.path.join(proto, "vectors")
+data, out = sys.argv[1], sys.argv[2]
+vec = os.path.join(data, "vectors")
 os.makedirs(os.path.join(out, "incoming"), exist_ok=True)
 
 
@@ -21,10 +21,10 @@ def write(name, text):
         f.write(text)
 
 
-keys = os.path.join(vec, "keys", "rsa2048")
+keys = os.path.join(data, "keys")
 for k in ("merchant_private.pem", "merchant_cert.pem", "mypos_private.pem", "mypos_cert.pem"):
     shutil.copy(os.path.join(keys, k), os.path.join(out, k))
-tk = os.path.join(proto, "test-keys")
+tk = os.path.join(data, "test-keys")
 shutil.copy(os.path.join(tk, "simulated-mypos-private-key.pem"), os.path.join(out, "sim_mypos_private.pem"))
 shutil.copy(os.path.join(tk, "simulated-mypos-cert.pem"), os.path.join(out, "sim_mypos_cert.pem"))
 shutil.copy(os.path.join(tk, "mypos-test-merchant-private-key.pem"), os.path.join(out, "test_merchant_1024.pem"))
@@ -32,8 +32,7 @@ shutil.copy(os.path.join(tk, "mypos-test-config-package.txt"), os.path.join(out,
 # The hostile-notify table (tests/data/hostile-notifies.tsv) and the certificates it names.
 for k in ("simulated-mypos-cert.pem", "mypos-test-public-cert.pem"):
     shutil.copy(os.path.join(tk, k), os.path.join(out, k))
-repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-shutil.copy(os.path.join(repo, "tests", "data", "hostile-notifies.tsv"), os.path.join(out, "hostile-notifies.tsv"))
+shutil.copy(os.path.join(data, "hostile-notifies.tsv"), os.path.join(out, "hostile-notifies.tsv"))
 
 main = load("rsa2048/purchase_main.json")
 write("purchase_main.body", main["browser_body_application_x_www_form_urlencoded"])

@@ -10,23 +10,20 @@ lib="$CARGO_TARGET_DIR/release"
 cargo build --release -p mypos-ipc --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 tests/c/prepare-data.py "$root/../shared/protocol" "$work/data"
+python3 tests/c/prepare-data.py "$root/tests/data" "$work/data"
 # The library's SONAME is libipc.so.0: link and load through a private symlink farm.
 mkdir -p "$work/lib"
 ln -s "$lib/libipc.so" "$work/lib/libipc.so"
 ln -s "$lib/libipc.so" "$work/lib/libipc.so.0"
 version=$(sed -n 's/^version = "\([0-9][0-9.]*\)"$/\1/p' Cargo.toml | head -1)
 
-status=0
-n=0
+source tests/tap.sh
 for src in tests/c/test_*.c; do
   name=$(basename "$src" .c)
-  n=$((n + 1))
   if ! gcc -std=c99 -Wall -Wextra -Werror -pedantic -g -pthread -Iinclude -Itests/c "$src" \
       -L"$work/lib" -Wl,-rpath,"$work/lib" -lipc -o "$work/$name" 2> "$work/$name.cc"; then
     cat "$work/$name.cc"
-    echo "not ok $n - $name compiles with -Wall -Wextra -Werror"
-    status=1
+    not_ok "$name compiles with -Wall -Wextra -Werror"
     continue
   fi
   echo "# $name"
@@ -39,13 +36,11 @@ for src in tests/c/test_*.c; do
   fi
   if [ "$rc" -eq 99 ] || [ -s "$work/$name.vg" ]; then
     sed 's/^/# /' "$work/$name.vg"
-    echo "not ok $n - $name is valgrind clean"
-    status=1
+    not_ok "$name is valgrind clean"
   elif [ "$rc" -ne 0 ]; then
-    echo "not ok $n - $name exits 0 (exit $rc)"
-    status=1
+    not_ok "$name exits 0 (exit $rc)"
   else
-    echo "ok $n - $name is valgrind clean and exits 0"
+    ok "$name is valgrind clean and exits 0"
   fi
 done
-exit "$status"
+exit "$failed"

@@ -109,7 +109,7 @@ static void test_refund_request(void) {
   free(raw);
 }
 
-/* Vectors whose "invalid" verdict is the malformed class (ARCHITECTURE §10); every other
+/* Vectors whose "invalid" verdict is the malformed class (docs/architecture.md, "Verification outcomes"); every other
  * invalid vector must be IPC_RESULT_SIGNATURE_INVALID. */
 static const char *const MALFORMED[] = {
     "notify-missing-signature", "notify-empty-signature", "notify-bad-base64-urlsafe",

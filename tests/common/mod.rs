@@ -1,4 +1,5 @@
-//! Helpers shared by the integration tests: paths to the shared vectors and keys.
+//! Helpers shared by the integration tests: the vectors and keys under `tests/data/`
+//! (provenance in `tests/data/README.md`).
 #![allow(dead_code)]
 
 use std::path::PathBuf;
@@ -7,19 +8,13 @@ use serde_json::Value;
 
 pub mod bodies;
 
-/// `../shared` beside the repository (CI clones the repo with shared/ next to it).
-pub fn shared() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
-    assert!(
-        p.is_dir(),
-        "shared/ not found beside the repository at {}",
-        p.display()
-    );
-    p
+/// `tests/data/`; vector files name their keys `protocol/test-keys/...`, read as `test-keys/...`.
+pub fn data() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
 pub fn read(rel: &str) -> String {
-    let path = shared().join(rel);
+    let path = data().join(rel.trim_start_matches("protocol/"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 

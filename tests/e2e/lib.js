@@ -1,4 +1,4 @@
-// Shared by the browser suites: launches Debian's chromium as ARCHITECTURE §10 says, keeps every
+// Shared by the browser suites: launches Debian's chromium as docs/architecture.md ("Tests") says, keeps every
 // request on 127.0.0.1, watches for page errors and 5xx answers, takes numbered screenshots and
 // prints TAP. Plain CommonJS, no build step.
 'use strict';
@@ -15,7 +15,8 @@ const TIMEOUT = 15000; // every single wait, in ms
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run'];
 
-let count = 0;
+// TAP_START: a suite that printed lines before this process (tests/wc-e2e/run.sh) goes on from there.
+let count = Number(process.env.TAP_START || 0);
 let failures = 0;
 
 /** One TAP line; `detail` lines become diagnostics. */
@@ -156,4 +157,9 @@ function watchdog(ms, closeFn) {
   return timer;
 }
 
-module.exports = { ROOT, TARGET, SHOTS, TIMEOUT, FLAGS, tap, step, check, launch, capture, parseForm, finish, watchdog };
+/** Lines printed so far (the last TAP number) and how many failed. */
+function tapState() {
+  return { count, failures };
+}
+
+module.exports = { ROOT, TARGET, SHOTS, TIMEOUT, FLAGS, tap, tapState, step, check, launch, capture, parseForm, finish, watchdog };

@@ -12,7 +12,7 @@ const { ROOT, TARGET, SHOTS, step, check, launch, capture, parseForm, finish, wa
 const SHOP = process.env.SHOP;
 const PUBLIC_URL = (process.env.PUBLIC_URL || '').replace(/\/$/, '');
 const MYPOS_TEST = 'https://www.mypos.com/vmp/checkout-test';
-const TEST_KEY = path.join(ROOT, 'tests/data/keys/mypos_test_merchant_public.pem');
+const TEST_KEY = path.join(ROOT, 'tests/data/test-keys/mypos-test-merchant-public-key.pem');
 
 /** `ipc verify` of a urlencoded body with the public test merchant key: its exit code. */
 function ipcVerify(body) {

@@ -15,17 +15,13 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
-keys="$root/../shared/protocol/test-keys"
+keys="$root/tests/data/test-keys"
 secs=${LOAD_SECONDS:-5} orders=${LOAD_ORDERS:-50} untouched=${LOAD_UNTOUCHED:-10}
 max_socket_errors=${LOAD_MAX_SOCKET_ERRORS:-0}
 SID=000000000000010 WALLET=61938166610
 kinds=(valid duplicate bad-signature tampered-amount other-signature)
 declare -A conns=([valid]=2 [duplicate]=2 [bad-signature]=2 [tampered-amount]=1 [other-signature]=1)
-n=0; failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-bail() { echo "Bail out! $*"; exit 1; }
+source "$root/tests/tap.sh"
 command -v wrk >/dev/null || bail "wrk missing (scripts/install-deps.sh load)"
 [ -e "$ext" ] && [ -e "$ipc" ] || bail "missing $ext or $ipc (make build)"
 
@@ -235,5 +231,5 @@ if [ -n "${LOAD_TABLE:-}" ]; then
     printf '%s\n' "${rows[@]}" | awk -F'|' '{printf "| %s | %s | %d | %.0f | %.2f | %.2f |\n", $1, $2, $3, $4, $5, $6}'
     echo; printf -- '- %s\n' "${ratios[@]}"; } >"$LOAD_TABLE"
 fi
-echo "1..$n"
+tap_plan
 exit "$failed"

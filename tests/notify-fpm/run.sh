@@ -14,13 +14,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
-keys="$root/../shared/protocol/test-keys"
+keys="$root/tests/data/test-keys"
 bench=${NOTIFY_FPM_BENCH:-0} gap_ms=${NOTIFY_FPM_GAP_MS:-500} mail_ms=3000
-n=0; failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-bail() { echo "Bail out! $*"; exit 1; }
+source "$root/tests/tap.sh"
 
 for f in "$ext" "$ipc" /usr/sbin/mariadbd /usr/sbin/php-fpm8.2 /usr/sbin/nginx /usr/share/wordpress/wp-settings.php; do
   [ -e "$f" ] || bail "missing $f (make build; scripts/install-deps.sh fpm)"

@@ -7,14 +7,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
-keys="$root/../shared/protocol/test-keys"
+keys="$root/tests/data/test-keys"
 concurrent=${PLUGIN_WP_CONCURRENT:-3}
 hold_ms=${PLUGIN_WP_HOLD_MS:-500} # long enough that all requests enter before the first leaves, also on a loaded machine
-n=0; failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-bail() { echo "Bail out! $*"; exit 1; }
+source "$root/tests/tap.sh"
 
 for f in "$ext" "$ipc" /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/share/wordpress/wp-settings.php; do
   [ -e "$f" ] || bail "missing $f (make build; scripts/install-deps.sh wordpress)"
@@ -197,5 +193,5 @@ if [ "$failed" -ne 0 ]; then
   echo "# web log:"; sed 's/^/#   /' "$tmp/web.log" | tail -20
   echo "# plug-in log:"; sed 's/^/#   /' "$tmp/wc.log" 2>/dev/null | tail -20
 fi
-echo "1..$n"
+tap_plan
 exit "$failed"

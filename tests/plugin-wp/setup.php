@@ -13,7 +13,7 @@ update_option(\MyPOS\IPC\WooCommerce\Settings::OPTION, [
     'test_config_pack' => \MyPOS\IPC\WooCommerce\Settings::sealPack($pack, 'test'),
     'logging' => 'info',
 ]);
-update_option('mypos_wp_test_hold_ms', (int) $argv[3]);
+update_option('mypos_test_hold_ms', (int) $argv[3]);
 if ((new \MyPOS\IPC\WooCommerce\Settings())->config() === null) {
     fwrite(STDERR, "the stored settings give no usable configuration\n");
     exit(1);

@@ -13,23 +13,14 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(join(here, '../e2e/package.json'));
 const { chromium } = require('playwright-core');
+const { tap, tapState } = require('../e2e/lib.js'); // the TAP emitter of the browser suites
 
 const env = process.env;
 const store = JSON.parse(readFileSync(env.STORE_JSON, 'utf8'));
 const shop = store.url.replace(/\/$/, '');
 const classic = env.WC_CHECKOUT === 'classic';
 const checkoutUrl = classic ? store.classic_checkout_url : store.checkout_url;
-let n = Number(env.TAP_START || 0);
-let failures = 0;
 let shotNo = 0;
-
-function tap(ok, name, detail = '') {
-  n += 1;
-  if (!ok) failures += 1;
-  console.log(`${ok ? 'ok' : 'not ok'} ${n} - ${name}`);
-  if (!ok && detail) console.log(String(detail).split('\n').map((l) => `# ${l}`).join('\n'));
-  return ok;
-}
 const wp = (...args) => execFileSync('php', [env.WP_PHP, env.SITE, store.url, ...args], { encoding: 'utf8' }).trim();
 const order = (id) => JSON.parse(wp('order', String(id)));
 const sandboxEvents = async () => (await fetch(`${env.SANDBOX}/sandbox/events`)).json();
@@ -45,9 +36,11 @@ async function step(name, fn) {
   const t0 = Date.now();
   try {
     const detail = await fn();
-    return tap(true, `${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}`);
+    tap(true, `${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)${detail ? `: ${detail}` : ''}`);
+    return true;
   } catch (e) {
-    return tap(false, name, e.stack || e);
+    tap(false, name, e.stack || e);
+    return false;
   }
 }
 function expect(cond, what) {
@@ -185,7 +178,7 @@ try {
       expect(payable > 0, 'the myPOS method offered again on the pay-for-order page');
       return buyer.url().replace(shop, '');
     });
-    await step('(b) cancelled order stays pending (payable) with a note, never paid (PLUGIN.md)', async () => {
+    await step('(b) cancelled order stays pending (payable) with a note, never paid (docs/notify-decisions.md)', async () => {
       const o = order(cid);
       expect(o.status === 'pending', `pending, got ${o.status}`);
       expect(o.transaction_id === '' && o.date_paid === '', `unpaid, got ${o.transaction_id} ${o.date_paid}`);
@@ -203,8 +196,8 @@ try {
     admin.on('dialog', (d) => d.accept()); // "Are you sure you wish to process this refund?"
     await step('(c) log in to wp-admin and open the paid order', async () => {
       await admin.goto(`${shop}/wp-login.php`);
-      await admin.locator('#user_login').fill('admin');
-      await admin.locator('#user_pass').fill('admin-pass-123');
+      await admin.locator('#user_login').fill(store.admin_user);
+      await admin.locator('#user_pass').fill(store.admin_password);
       await admin.locator('#wp-submit').click();
       await admin.waitForURL(/wp-admin/);
       // Ask the store, not store.json: WC 9.x reports HPOS off in the request that turned it on.
@@ -250,6 +243,6 @@ try {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });
   if (blocked.size) console.log(`# aborted requests to: ${[...blocked].sort().join(', ')}`);
-  writeFileSync(env.TAP_LAST_FILE, String(n));
+  writeFileSync(env.TAP_LAST_FILE, String(tapState().count));
 }
-process.exitCode = failures ? 1 : 0;
+process.exitCode = tapState().failures ? 1 : 0;

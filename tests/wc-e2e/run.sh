@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Optional suite: the plug-in in a real WordPress + WooCommerce store (../shared/wc-e2e) with the
-# local myPOS sandbox. Skipped unless WP_SRC (johnpbloch/wordpress-core) and WC_SRC
-# (bitpoke/stack-example-wordpress) name the snapshots. Headless Chromium pays, cancels and
+# Optional suite: the plug-in in a real WordPress + WooCommerce store (store.sh) with the local
+# myPOS sandbox. Skipped unless WP_SRC and WC_SRC name local checkouts of the public snapshots
+# johnpbloch/wordpress-core and bitpoke/stack-example-wordpress. Headless Chromium pays, cancels and
 # refunds (browser.mjs); then concurrent duplicate notifies under the order lock pay once (HPOS),
 # answered exactly `OK` although another plug-in's payment hook prints noise and throws.
 # TAP output; screenshots in target/e2e/wc-NN-*.png. Usage: tests/wc-e2e/run.sh [EXT.so] [IPC_BIN]
 # Env: WC_CHECKOUT=block|classic (default block), WC_E2E_CONCURRENT (default 4), WC_E2E_BROWSER=0
-# (skip the browser flows), and the harness's WP_REF, WC_REF, WC_HPOS.
+# (skip the browser flows), WP_REF (WordPress tag, default 7.0.4), WC_REF (snapshot commit, default
+# HEAD), WC_HPOS (1|0; default: WooCommerce's choice for a new store).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -17,34 +18,33 @@ if [ -z "${WP_SRC:-}" ] || [ -z "${WC_SRC:-}" ]; then
 fi
 ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
-harness="$(realpath "$root/../shared/wc-e2e")"
-keys="$(realpath "$root/../shared/protocol/test-keys")"
+keys="$root/tests/data/test-keys"
 shots="$root/target/e2e"
 checkout="${WC_CHECKOUT:-block}"
 concurrent=${WC_E2E_CONCURRENT:-4}
 hold_ms=200
-n=0; failed=0
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; [ $# -lt 2 ] || printf '%s\n' "$2" | sed 's/^/# /'; }
-check() { local name="$1"; shift; if "$@"; then ok "$name"; else not_ok "$name"; fi; }
-bail() { echo "Bail out! $*"; exit 1; }
+source "$root/tests/tap.sh"
 since() { printf '%.1f s' "$(echo "$(date +%s.%N) - $1" | bc)"; }
 
-for f in "$ext" "$ipc" "$harness/bringup.sh" /usr/bin/chromium "$root/tests/e2e/node_modules/playwright-core/package.json"; do
+for f in "$ext" "$ipc" /usr/sbin/mariadbd /usr/bin/chromium "$root/tests/e2e/node_modules/playwright-core/package.json"; do
   [ -e "$f" ] || bail "missing $f (make build; scripts/install-deps.sh wc-e2e browser)"
 done
 
 tmp="$(mktemp -d /tmp/mypos-wc-e2e.XXXXXX)"
-export RUN_DIR="$tmp/store"
+wp="$tmp/site"
+source "$root/tests/wp/lib.sh"
+source "$here/store.sh"
+port="$(free_port)"
+# browser.mjs runs wp.php too: every php process loads the extension.
+export PHP_INI_SCAN_DIR=":$tmp/php.d"
 sandbox_pid=""
 cleanup() {
-  [ ! -d "$RUN_DIR" ] || "$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
+  wp_cleanup
   [ -z "$sandbox_pid" ] || { kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; }
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 mkdir -p "$shots"
 if [ "$checkout" = classic ]; then rm -f "$shots"/wc-*-classic-*.png; else find "$shots" -name 'wc-*.png' ! -name '*-classic-*' -delete; fi
 T0=$(date +%s.%N)
@@ -65,23 +65,18 @@ sandbox="$(sed -n 's/^listening on //p' "$tmp/sandbox.out" | head -1)"
   || bail "ipc config-pack encode failed"
 ok "sandbox at $sandbox, config pack for SID 000000000000010 ($(since "$t"))"
 
-# --- The store: WordPress + WooCommerce + the plug-in, the extension loaded by every php process.
+# --- The store: WordPress + WooCommerce + Storefront + the plug-in (store.sh).
 t=$(date +%s.%N)
-web_port="$(free_port)"; db_port="$(free_port)"
-WEB_PORT="$web_port" DB_PORT="$db_port" WC_CHECKOUT="$checkout" SKIP_NPM=1 PHP_EXTENSIONS="$ext" \
-  "$harness/bringup.sh" "$WC_SRC" "$root/woocommerce-plugin" >"$tmp/bringup.log" 2>&1 \
-  || bail "bringup.sh failed: $(tail -5 "$tmp/bringup.log")"
-url="http://127.0.0.1:$web_port"
-site="$RUN_DIR/site"
-export PHP_INI_SCAN_DIR=":$RUN_DIR/php.d"
+store_up "$checkout" "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" || bail "the store did not come up: $WP_ERROR"
+url="http://127.0.0.1:$port"
+site="$wp"
 wp() { timeout 60 php "$here/wp.php" "$site" "$url" "$@"; }
 jq_() { php -r '$s = json_decode(stream_get_contents(STDIN), true); echo '"$1"';'; }
-versions="$(jq_ '"WordPress " . $s["wp_version"] . ", WooCommerce " . $s["wc_version"]' <"$RUN_DIR/store.json"), HPOS $(wp hpos)"
+versions="$(jq_ '"WordPress " . $s["wp_version"] . ", WooCommerce " . $s["wc_version"]' <"$tmp/store.json"), HPOS $(wp hpos)"
 ok "store up at $url: $versions ($(since "$t"))"
 check "the store's checkout page is the $checkout checkout" \
-  test "$(jq_ '$s["checkout_is_block"] ? "block" : "classic"' <"$RUN_DIR/store.json")" = "$checkout"
+  test "$(jq_ '$s["checkout_is_block"] ? "block" : "classic"' <"$tmp/store.json")" = "$checkout"
 
-cp "$here/mu/"*.php "$site/wp-content/mu-plugins/"
 rules="$(wp rewrite)"
 check "rewrite rules rebuilt with WooCommerce's endpoints ($rules order-pay rules)" test "${rules:-0}" -gt 0
 out="$(wp configure "$tmp/pack.txt" "$sandbox/vmp/checkout-test" 2>&1)"
@@ -93,7 +88,7 @@ t=$(date +%s.%N)
 if [ "${WC_E2E_BROWSER:-1}" = 0 ]; then
   ok "(a)-(c) browser flows # SKIP WC_E2E_BROWSER=0"
 else
-STORE_JSON="$RUN_DIR/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" \
+STORE_JSON="$tmp/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" \
   WC_CHECKOUT="$checkout" TAP_START="$n" TAP_LAST_FILE="$tmp/tap-last" timeout 600 node "$here/browser.mjs" \
   || failed=1
 n="$(cat "$tmp/tap-last" 2>/dev/null || echo "$n")"
@@ -110,7 +105,7 @@ check "(d) order $order is pending, stored in $(jq_ '$s["hpos"] ? "HPOS tables" 
 printf 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=%s&Currency=EUR&OrderID=%s&IPC_Trnref=710001&RequestSTAN=083107&RequestDateTime=2026-11-23+10%%3A15%%3A00' \
   "$(jq_ '$s["total"]' <<<"$before")" "$order" | "$ipc" sign --key "$keys/simulated-mypos-private-key.pem" >"$tmp/notify.txt" \
   || bail "ipc sign failed"
-events="$site/wp-content/mypos-e2e-events.log"
+events="$tmp/events.log"
 : >"$events"
 pids=()
 for i in $(seq "$concurrent"); do
@@ -149,22 +144,21 @@ wp hold 0 >/dev/null
 echo "# concurrency: $(since "$t")"
 
 if [ "$failed" -ne 0 ]; then
-  echo "# WordPress debug.log:"; tail -15 "$RUN_DIR/debug.log" 2>/dev/null | cut -c1-300 | sed 's/^/#   /'
+  echo "# WordPress debug.log:"; tail -15 "$tmp/debug.log" 2>/dev/null | cut -c1-300 | sed 's/^/#   /'
   echo "# plug-in log:"; tail -15 "$site"/wp-content/uploads/wc-logs/mypos-ipc-*.log 2>/dev/null | sed 's/^/#   /'
 fi
 
 # --- Stop everything, by pid; nothing may be left listening.
 t=$(date +%s.%N)
-"$harness/teardown.sh" >"$tmp/teardown.log" 2>&1
-sed 's/^/# teardown: /' "$tmp/teardown.log"
+wp_cleanup
 ts=$(date +%s.%N)
 kill -TERM "$sandbox_pid" 2>/dev/null; wait "$sandbox_pid" 2>/dev/null; sandbox_pid=""
 echo "# sandbox stopped in $(since "$ts")"
-check "store (php -S, MariaDB) and sandbox stopped, ports $web_port/$db_port free ($(since "$t"))" \
-  bash -c "[ ! -d '$RUN_DIR' ] && ! ss -ltnH | grep -qE ':($web_port|$db_port|${sandbox##*:})\\b'"
+check "store (php -S, MariaDB) and sandbox stopped, port $port free, database socket gone ($(since "$t"))" \
+  bash -c "[ ! -S '$sock' ] && ! ss -ltnH | grep -qE ':($port|${sandbox##*:})\\b'"
 if [ "$failed" -ne 0 ]; then
   echo "# sandbox events:"; grep '^sandbox event' "$tmp/sandbox.err" | tail -10 | sed 's/^/#   /'
 fi
 echo "# total: $(since "$T0")"
-echo "1..$n"
+tap_plan
 exit "$failed"

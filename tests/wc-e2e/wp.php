@@ -6,9 +6,14 @@
 //   new-order                         a pending myPOS order for TEST-1 (prints its ID)
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
-//   hold MS                           the test hook's lock hold time (0: off)
+//   hold MS                           the test hooks' lock hold time (0: off)
 //   hpos                              on or off (order storage in use now)
 //   rewrite                           rebuilds the rewrite rules; prints how many order-pay rules
+//   activate [--theme=SLUG] PLUGIN... activates plug-ins as wp-admin does (activation hooks run)
+//   store-setup STORE_JSON            what WooCommerce's onboarding and a merchant would do, then
+//                                     writes the store's facts for run.sh and browser.mjs
+// Env for store-setup: WC_CHECKOUT (block|classic), WC_HPOS (1|0; unset: WooCommerce's default for
+// a new store), ADMIN_PASSWORD (copied into STORE_JSON for browser.mjs).
 [, $site, $url, $command] = $argv;
 $args = array_slice($argv, 4);
 $_SERVER['HTTP_HOST'] = parse_url($url, PHP_URL_HOST) . ':' . parse_url($url, PHP_URL_PORT);
@@ -72,7 +77,7 @@ switch ($command) {
         ], JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE), "\n";
         break;
     case 'hold':
-        update_option('mypos_e2e_hold_ms', (int) $args[0]);
+        update_option('mypos_test_hold_ms', (int) $args[0]);
         echo "hold {$args[0]} ms\n";
         break;
     case 'hpos':
@@ -86,7 +91,105 @@ switch ($command) {
         flush_rewrite_rules(false);
         echo count(array_filter((array) get_option('rewrite_rules'), static fn ($v) => strpos($v, '&order-pay=') !== false)), "\n";
         break;
+    case 'activate':
+        require_once ABSPATH . 'wp-admin/includes/plugin.php';
+        foreach ($args as $arg) {
+            if (str_starts_with($arg, '--theme=')) {
+                switch_theme(substr($arg, 8));
+                continue;
+            }
+            $result = activate_plugin($arg);
+            if (is_wp_error($result)) {
+                fwrite(STDERR, "{$arg}: {$result->get_error_message()}\n");
+                exit(1);
+            }
+        }
+        echo "activated\n";
+        break;
+    case 'store-setup':
+        echo json_encode(mypos_e2e_store_setup($args[0]), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
+        break;
     default:
         fwrite(STDERR, "unknown command {$command}\n");
         exit(64);
+}
+
+/** Sets the fresh store up for the tests and writes its facts to $file. */
+function mypos_e2e_store_setup(string $file): array
+{
+    // The first wp-admin visit of a new store runs this (HPOS default, coming-soon mode, ...).
+    if (method_exists('WC_Install', 'newly_installed')) {
+        WC_Install::newly_installed();
+    }
+    $hpos = (string) getenv('WC_HPOS') === '' ? version_compare(WC()->version, '8.2', '>=') : getenv('WC_HPOS') === '1';
+    if ($hpos) {
+        $sync = wc_get_container()->get(\Automattic\WooCommerce\Internal\DataStores\Orders\DataSynchronizer::class);
+        if (!$sync->check_orders_table_exists()) {
+            $sync->create_database_tables();
+        }
+    }
+    $features = wc_get_container()->get(\Automattic\WooCommerce\Internal\Features\FeaturesController::class);
+    if (method_exists($features, 'change_feature_enable')) {
+        $features->change_feature_enable('custom_order_tables', $hpos);
+    }
+    update_option('woocommerce_custom_orders_table_enabled', $hpos ? 'yes' : 'no');
+
+    foreach ([
+        'woocommerce_coming_soon' => 'no', // a new store hides the shop from guests
+        'woocommerce_store_pages_only' => 'no',
+        'woocommerce_default_country' => 'BG',
+        'woocommerce_currency' => 'EUR',
+        'woocommerce_store_address' => '1 Test Street',
+        'woocommerce_store_city' => 'Sofia',
+        'woocommerce_store_postcode' => '1000',
+        'woocommerce_calc_taxes' => 'no',
+        'woocommerce_enable_guest_checkout' => 'yes',
+        'woocommerce_allow_tracking' => 'no',
+        'woocommerce_show_marketplace_suggestions' => 'no',
+        'woocommerce_task_list_hidden' => 'yes',
+        'woocommerce_task_list_complete' => 'yes',
+        'woocommerce_admin_install_timestamp' => time(),
+        'woocommerce_onboarding_profile' => ['skipped' => true, 'completed' => true],
+    ] as $name => $value) {
+        update_option($name, $value);
+    }
+    $GLOBALS['wp_rewrite']->set_permalink_structure('/%postname%/'); // tests/wp/router.php serves these
+    flush_rewrite_rules(false);
+
+    // Shortcode cart and checkout pages beside the block ones; WC_CHECKOUT=classic makes them the store's.
+    $page = static function (string $slug, string $title, string $shortcode): int {
+        $existing = get_page_by_path($slug);
+        return $existing ? $existing->ID : (int) wp_insert_post(['post_type' => 'page', 'post_status' => 'publish',
+            'post_title' => $title, 'post_name' => $slug, 'post_content' => "<!-- wp:shortcode -->[{$shortcode}]<!-- /wp:shortcode -->"]);
+    };
+    $classicCheckout = $page('classic-checkout', 'Classic Checkout', 'woocommerce_checkout');
+    $classicCart = $page('classic-cart', 'Classic Cart', 'woocommerce_cart');
+    if (getenv('WC_CHECKOUT') === 'classic') {
+        update_option('woocommerce_checkout_page_id', $classicCheckout);
+        update_option('woocommerce_cart_page_id', $classicCart);
+    }
+
+    // Virtual (no shipping), not downloadable: a paid order goes to "processing".
+    $product = new WC_Product_Simple();
+    $product->set_name('Test Product');
+    $product->set_sku('TEST-1');
+    $product->set_regular_price('12.34');
+    $product->set_virtual(true);
+    $product->set_status('publish');
+    $product->save();
+
+    $checkoutId = (int) get_option('woocommerce_checkout_page_id');
+    $facts = [
+        'url' => home_url('/'),
+        'wp_version' => $GLOBALS['wp_version'],
+        'wc_version' => WC()->version,
+        'product_url' => get_permalink($product->get_id()),
+        'checkout_url' => wc_get_checkout_url(),
+        'checkout_is_block' => has_block('woocommerce/checkout', $checkoutId),
+        'classic_checkout_url' => get_permalink($classicCheckout),
+        'admin_user' => 'admin',
+        'admin_password' => (string) getenv('ADMIN_PASSWORD'),
+    ];
+    file_put_contents($file, json_encode($facts, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES) . "\n");
+    return $facts;
 }

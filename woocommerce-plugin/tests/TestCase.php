@@ -60,7 +60,7 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     protected function startMyposStandin(string $fault = ''): string
     {
         $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/servers/mypos-standin.php',
-            VECTORS . '/keys/rsa2048/merchant_cert.pem', VECTORS . '/keys/rsa2048/mypos_private.pem'];
+            TEST_DATA . '/keys/merchant_cert.pem', TEST_DATA . '/keys/mypos_private.pem'];
         return $this->startServer($cmd, '/dev/null', ['MYPOS_STANDIN_FAULT' => $fault]) . '/vmp/checkout-test';
     }
 
@@ -75,17 +75,17 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
 
     protected static function pack(): string
     {
-        return json_decode((string) file_get_contents(VECTORS . '/rsa2048/config_pack.json'), true)['base64'];
+        return json_decode((string) file_get_contents(TEST_DATA . '/vectors/rsa2048/config_pack.json'), true)['base64'];
     }
 
     protected static function myposKey(): string
     {
-        return (string) file_get_contents(VECTORS . '/keys/rsa2048/mypos_private.pem');
+        return (string) file_get_contents(TEST_DATA . '/keys/mypos_private.pem');
     }
 
     protected static function merchantCert(): string
     {
-        return (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_cert.pem');
+        return (string) file_get_contents(TEST_DATA . '/keys/merchant_cert.pem');
     }
 
     /** Stores settings as the admin form would after pasting the test pack. */

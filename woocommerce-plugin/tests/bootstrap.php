@@ -16,5 +16,6 @@ if (getenv('MYPOS_TEST_ARTIFACTS')) {
     @unlink(getenv('MYPOS_TEST_ARTIFACTS') . '/plugin/logs/wc.log');
 }
 
-const VECTORS = __DIR__ . '/../../../shared/protocol/vectors';
+// Vectors and keys (provenance in tests/data/README.md).
+const TEST_DATA = __DIR__ . '/../../tests/data';
 require __DIR__ . '/TestCase.php';

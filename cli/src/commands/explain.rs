@@ -8,7 +8,7 @@ use crate::args::ExplainArgs;
 use crate::fail::{CliResult, Failure};
 use crate::input;
 
-/// The usual causes of a failed check (SPEC §1, §4 code 2, §9).
+/// The usual causes of a failed check (docs/protocol.md: "Signing", "Status codes", "Field boundaries are not protected").
 const CAUSES: &[&str] = &[
     "wrong key or certificate (or a KeyIndex that points at another certificate)",
     "fields reordered, added or removed after signing (order is signed, names are not)",

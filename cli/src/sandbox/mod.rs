@@ -1,4 +1,4 @@
-//! `ipc sandbox`: a local myPOS (ARCHITECTURE §7) on 127.0.0.1.
+//! `ipc sandbox`: a local myPOS (docs/architecture.md, "Local sandbox") on 127.0.0.1.
 
 mod api;
 mod checks;

@@ -1,4 +1,4 @@
-//! Messages myPOS sends to the merchant (SPEC §7): Notify, OK, Cancel, Rollback, signed with
+//! Messages myPOS sends to the merchant (docs/protocol.md, "Notify flow"): Notify, OK, Cancel, Rollback, signed with
 //! the sandbox's myPOS key; and their server-to-server delivery to URL_Notify.
 
 use std::time::Duration;

@@ -303,7 +303,7 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
     Ok(html(pages::reversed(req(session, "URL_Cancel"), &cancel)))
 }
 
-/// The notify fields in the order of the real notify (SPEC §7).
+/// The notify fields in the order of the real notify (docs/protocol.md, "Notify flow").
 fn notify_body(method: &str, s: &Session, trnref: &str, stan: &str, token: Option<&str>) -> Fields {
     let mut f = Fields::new();
     f.push("IPCmethod", method);

@@ -14,10 +14,10 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_ipc");
 pub const SID: &str = "000000000000010";
 pub const WALLET: &str = "61938166610";
 
-/// `../shared/protocol/...` from the repository root.
-pub fn shared(rel: &str) -> PathBuf {
+/// `tests/data/...` of the core crate (vectors, test keys; see its README).
+pub fn data(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/protocol")
+        .join("../tests/data")
         .join(rel)
 }
 
@@ -34,7 +34,7 @@ pub fn read(path: &Path) -> String {
 
 pub fn vectors(file: &str) -> Vec<serde_json::Value> {
     let v: serde_json::Value =
-        serde_json::from_str(&read(&shared(&format!("vectors/{file}")))).unwrap();
+        serde_json::from_str(&read(&data(&format!("vectors/{file}")))).unwrap();
     v["vectors"].as_array().unwrap().clone()
 }
 
@@ -118,10 +118,10 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// With the simulated myPOS key from ../shared.
+    /// With the simulated myPOS key from tests/data/test-keys.
     pub fn start() -> Self {
-        let key = shared("test-keys/simulated-mypos-private-key.pem");
-        let cert = shared("test-keys/simulated-mypos-cert.pem");
+        let key = data("test-keys/simulated-mypos-private-key.pem");
+        let cert = data("test-keys/simulated-mypos-cert.pem");
         Self::spawn(
             &[
                 "--mypos-key",
@@ -181,7 +181,7 @@ impl Sandbox {
             Some(l) => read(&PathBuf::from(
                 l.strip_prefix("mypos certificate: ").unwrap(),
             )),
-            None => read(&shared("test-keys/simulated-mypos-cert.pem")),
+            None => read(&data("test-keys/simulated-mypos-cert.pem")),
         };
         Sandbox {
             child: Some(child),

@@ -16,7 +16,7 @@ final class CredentialsTest extends TestCase
 
     private static function key(string $name): string
     {
-        return (string) file_get_contents(VECTORS . '/keys/' . $name);
+        return (string) file_get_contents(TEST_DATA . '/' . $name);
     }
 
     /** The admin form as posted, for one mode's separate fields. */
@@ -33,7 +33,7 @@ final class CredentialsTest extends TestCase
     {
         return [
             'credentials' => 'fields', 'sid' => self::SID, 'wallet' => self::WALLET, 'key_index' => '1',
-            'private_key' => self::key('rsa2048/merchant_private.pem'), 'mypos_certificate' => self::key('rsa2048/mypos_cert.pem'),
+            'private_key' => self::key('keys/merchant_private.pem'), 'mypos_certificate' => self::key('keys/mypos_cert.pem'),
         ];
     }
 
@@ -58,7 +58,7 @@ final class CredentialsTest extends TestCase
         $this->assertSame('fields', $stored['test_credentials']);
         $this->assertSame(self::WALLET, $stored['test_wallet']);
         $this->assertTrue(SecretBox::isSealed($stored['test_private_key']));
-        $this->assertSame(self::key('rsa2048/merchant_private.pem'), SecretBox::open($stored['test_private_key']) . "\n");
+        $this->assertSame(self::key('keys/merchant_private.pem'), SecretBox::open($stored['test_private_key']) . "\n");
         $this->assertStringNotContainsString('PRIVATE KEY', serialize($stored), 'the key is not stored in clear');
         $this->assertSame('', $stored['test_config_pack'], 'no pack needed');
         $config = (new Settings())->config();
@@ -85,7 +85,7 @@ final class CredentialsTest extends TestCase
     /** @return array<string, array{array<string, string>, string}> */
     public static function badFields(): array
     {
-        $merchantCert = fn () => self::key('rsa2048/merchant_cert.pem');
+        $merchantCert = fn () => self::key('keys/merchant_cert.pem');
         return [
             'SID too short' => [['sid' => '12345'], 'the SID must be 15 letters or digits'],
             'SID with a dash' => [['sid' => '00000000000-010'], 'the SID must be 15 letters or digits'],
@@ -105,7 +105,7 @@ final class CredentialsTest extends TestCase
     {
         $this->configure(); // a working pack, pack mode
         $before = self::stored();
-        $bad = array_map(fn ($v) => $v === 'MERCHANT_CERT' ? self::key('rsa2048/merchant_cert.pem') : $v, $bad);
+        $bad = array_map(fn ($v) => $v === 'MERCHANT_CERT' ? self::key('keys/merchant_cert.pem') : $v, $bad);
         $this->save(self::post('test', $bad + self::validFields()));
         $this->assertCount(1, \Stub::$adminErrors);
         $this->assertStringStartsWith('Test credentials not saved: ', \Stub::$adminErrors[0]);
@@ -134,8 +134,8 @@ final class CredentialsTest extends TestCase
         \Stub::$adminErrors = [];
         $this->save(self::post('live', [
             'credentials' => 'fields', 'sid' => self::SID, 'wallet' => self::WALLET, 'key_index' => '1',
-            'private_key' => self::key('mypos_public_test/merchant_test_private_key_from_docs.pem'),
-            'mypos_certificate' => self::key('mypos_public_test/mypos_test_cert_2018_from_test_config_pack.pem'),
+            'private_key' => self::key('test-keys/merchant_test_private_key_from_docs.pem'),
+            'mypos_certificate' => self::key('test-keys/mypos_test_cert_2018_from_test_config_pack.pem'),
         ]));
         $this->assertCount(1, \Stub::$adminErrors);
         $this->assertStringStartsWith('Live credentials not saved: ', \Stub::$adminErrors[0]);

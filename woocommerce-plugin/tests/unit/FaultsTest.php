@@ -15,7 +15,7 @@ use MyPOS\IPC\WooCommerce\Settings;
 /**
  * Faults (issue #9): the database failing while a notify is saved, myPOS unreachable or
  * answering garbage during refunds and status checks, the notify and the buyer's return in
- * either order, and a rollback for a refunded order. Expected outcomes: PLUGIN.md's table.
+ * either order, and a rollback for a refunded order. Expected outcomes: docs/notify-decisions.md.
  */
 final class FaultsTest extends TestCase
 {
@@ -251,7 +251,7 @@ final class FaultsTest extends TestCase
         $this->assertCount(1, $refundNotes);
 
         $answer = $this->handle(self::rollback(95));
-        $this->assertSame([200, 'OK'], [$answer->status, $answer->body], 'PLUGIN.md: unchanged, with a note, OK');
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body], 'docs/notify-decisions.md: unchanged, with a note, OK');
         $order = self::saved(95);
         $this->assertSame('refunded', $order->get_status());
         $this->assertSame('410227', $order->get_meta('_mypos_ipc_trnref'));

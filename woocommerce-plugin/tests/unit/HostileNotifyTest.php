@@ -52,7 +52,7 @@ final class HostileNotifyTest extends TestCase
     private function configureFor(string $certFile): void
     {
         $pack = json_decode((string) base64_decode(self::pack(), true), true);
-        $pack['pc'] = (string) file_get_contents(VECTORS . '/../test-keys/' . $certFile);
+        $pack['pc'] = (string) file_get_contents(TEST_DATA . '/test-keys/' . $certFile);
         $this->configure(['test_config_pack' => SecretBox::seal(base64_encode((string) json_encode($pack)))]);
     }
 
@@ -83,7 +83,7 @@ final class HostileNotifyTest extends TestCase
      * The validly signed cases again, aimed at real orders of this shop: the table's shop orders
      * (ORDER-0001, ...) become WooCommerce orders 101..., the verified fields are re-signed with
      * the myPOS key with OrderID replaced, and the plug-in must answer and change the order as
-     * the table's decision and PLUGIN.md say.
+     * the table's decision and docs/notify-decisions.md say.
      *
      * @dataProvider signedCases
      */
@@ -99,8 +99,8 @@ final class HostileNotifyTest extends TestCase
         }
         $config = \MyPOS\IPC\Config::fromArray([
             'sid' => self::SID, 'wallet' => '61938166610', 'key_index' => 1,
-            'private_key' => (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_private.pem'),
-            'mypos_certificate' => (string) file_get_contents(VECTORS . '/../test-keys/' . $case['verify_with']),
+            'private_key' => (string) file_get_contents(TEST_DATA . '/keys/merchant_private.pem'),
+            'mypos_certificate' => (string) file_get_contents(TEST_DATA . '/test-keys/' . $case['verify_with']),
         ]);
         $fields = $config->notification(self::body($case))->fields();
         $target = null;
@@ -110,7 +110,7 @@ final class HostileNotifyTest extends TestCase
                 $fields[$name] = (string) $target;
             }
         }
-        $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-private-key.pem'));
+        $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-private-key.pem'));
         $before = \Stub::$orders;
 
         $answer = (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
@@ -130,7 +130,7 @@ final class HostileNotifyTest extends TestCase
                 $this->assertEquals($old, $new, "order $id unchanged");
                 continue;
             }
-            // PLUGIN.md's table: what each decision does to the order it names.
+            // docs/notify-decisions.md: what each decision does to the order it names.
             [$status, $notes, $stock] = match ($action) {
                 'mark_paid' => ['processing', 1, 1],
                 'hold_mismatch' => ['on-hold', 1, 0],

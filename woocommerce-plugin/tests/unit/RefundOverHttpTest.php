@@ -39,7 +39,7 @@ final class RefundOverHttpTest extends TestCase
     public function testConnectionTestReportsWrongMerchantKey(): void
     {
         $json = json_decode(base64_decode(self::pack()), true);
-        $json['pk'] = (string) file_get_contents(VECTORS . '/../test-keys/merchant-sim-private-key.pem');
+        $json['pk'] = (string) file_get_contents(TEST_DATA . '/test-keys/merchant-sim-private-key.pem');
         $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
         $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
         $this->assertFalse($result['ok']);
@@ -49,7 +49,7 @@ final class RefundOverHttpTest extends TestCase
     public function testConnectionTestReportsWrongMyposCertificate(): void
     {
         $json = json_decode(base64_decode(self::pack()), true);
-        $json['pc'] = (string) file_get_contents(VECTORS . '/../test-keys/simulated-mypos-cert.pem');
+        $json['pc'] = (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-cert.pem');
         $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
         $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
         $this->assertFalse($result['ok']);

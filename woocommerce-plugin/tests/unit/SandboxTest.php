@@ -31,7 +31,7 @@ final class SandboxTest extends TestCase
         if ($bin === '' || !is_executable($bin)) {
             $this->markTestSkipped('the ipc binary is not built (cargo build --release -p mypos-ipc-cli; IPC_BIN=...)');
         }
-        $keys = VECTORS . '/keys/rsa2048/';
+        $keys = TEST_DATA . '/keys/';
         $this->sandbox = $this->start([$bin, 'sandbox', '--listen', '127.0.0.1:0', '--sid', self::SID, '--wallet', '61938166610',
             '--merchant-cert', '1=' . $keys . 'merchant_cert.pem', '--mypos-key', $keys . 'mypos_private.pem', '--mypos-cert', $keys . 'mypos_cert.pem']);
         $this->recorded = tempnam(sys_get_temp_dir(), 'mypos-ipc-notify-');
