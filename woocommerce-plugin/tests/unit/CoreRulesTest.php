@@ -66,7 +66,7 @@ final class CoreRulesTest extends TestCase
         self::order(72);
         // The outer answer verifies; the nested message was signed by someone else.
         $last = ['IPCmethod' => 'IPCPurchaseNotify', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '72', 'IPC_Trnref' => '777'];
-        $last['Signature'] = \MyPOS\IPC\sign($last, (string) file_get_contents(VECTORS . '/keys/rsa2048/merchant_private.pem'));
+        $last['Signature'] = \MyPOS\IPC\sign($last, (string) file_get_contents(TEST_DATA . '/keys/merchant_private.pem'));
         $outer = ['IPCMethod' => 'IPCGetTxnStatus', 'OrderID' => '72', 'OrderStatus' => $last, 'Status' => 0, 'StatusMsg' => 'Success'];
         $leaves = [];
         array_walk_recursive($outer, function ($v) use (&$leaves) {
