@@ -5,6 +5,11 @@
 declare(strict_types=1);
 
 use MyPOS\IPC\Config;
+use MyPOS\IPC\WooCommerce\OrderState;
+
+// The plug-in's map between WooCommerce order statuses and the core's order states: the shop
+// keeps WooCommerce's status names (pending, processing, on-hold, failed, refunded).
+require_once __DIR__ . '/../../woocommerce-plugin/includes/OrderState.php';
 
 const PRODUCTS = [
     'mug' => ['name' => 'myPOS mug', 'price' => 1250],
@@ -82,32 +87,19 @@ function load_orders(): array
     return $orders;
 }
 
-/** The order snapshot Notification::decide() expects (WooCommerce processing = paid). */
+/** The order snapshot Notification::decide() expects, mapped as the plug-in maps it. */
 function snapshot(array $order): array
 {
-    $state = match ($order['state']) {
-        'processing' => 'paid',
-        'failed', 'cancelled', 'on-hold', 'refunded' => $order['state'],
-        default => 'pending',
-    };
-    return ['amount' => $order['amount'], 'currency' => $order['currency'], 'state' => $state, 'trnref' => $order['trnref']];
+    return OrderState::snapshot($order['amount'], $order['currency'], $order['state'], $order['trnref']);
 }
 
 /** Applies a decision to an order, as the plug-in does (NotifyHandler::apply). */
 function apply_decision(array $order, \MyPOS\IPC\Decision $decision): array
 {
     $order['notes'][] = $decision->note();
-    switch ($decision->action()) {
-        case 'mark_paid':
-            $order['state'] = 'processing';
-            $order['trnref'] = $decision->trnref();
-            break;
-        case 'hold_mismatch':
-            $order['state'] = 'on-hold';
-            break;
-        case 'mark_failed':
-            $order['state'] = 'failed';
-            break;
+    $order['state'] = OrderState::after($decision->action()) ?? $order['state'];
+    if ($decision->action() === 'mark_paid') {
+        $order['trnref'] = $decision->trnref();
     }
     return $order;
 }

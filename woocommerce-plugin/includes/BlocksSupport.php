@@ -12,6 +12,13 @@ final class BlocksSupport extends AbstractPaymentMethodType
     /** @var string */
     protected $name = Gateway::ID;
 
+    /**
+     * @param string $pluginFile the plug-in's main file (for the script's URL)
+     */
+    public function __construct(private string $pluginFile)
+    {
+    }
+
     public function initialize(): void
     {
         $this->settings = (array) get_option(Settings::OPTION, []);
@@ -20,7 +27,7 @@ final class BlocksSupport extends AbstractPaymentMethodType
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce Blocks API name
     public function is_active(): bool
     {
-        return ($this->settings['enabled'] ?? 'no') === 'yes' && Plugin::extensionProblem() === null;
+        return ($this->settings['enabled'] ?? 'no') === 'yes' && Extension::problem() === null;
     }
 
     /**
@@ -31,7 +38,7 @@ final class BlocksSupport extends AbstractPaymentMethodType
     {
         wp_register_script(
             'mypos-ipc-blocks',
-            plugins_url('assets/js/blocks.js', Plugin::file()),
+            plugins_url('assets/js/blocks.js', $this->pluginFile),
             ['wc-blocks-registry', 'wc-settings', 'wp-element', 'wp-html-entities'],
             Plugin::VERSION,
             true

@@ -11,6 +11,44 @@ use MyPOS\IPC\Config;
  */
 final class ConnectionTest
 {
+    /** The admin-post action (and nonce action) of the "Test connection" button. */
+    public const ACTION = 'mypos_ipc_test_connection';
+    /** Where the result waits for the next admin page (shown once by Notices). */
+    public const RESULT = 'mypos_ipc_connection_test';
+
+    /** @var \Closure(): Settings */
+    private \Closure $settings;
+
+    /**
+     * @param callable(): Settings $settings reads the saved settings when the test runs
+     */
+    public function __construct(callable $settings)
+    {
+        $this->settings = \Closure::fromCallable($settings);
+    }
+
+    /** The "Test connection" link of the settings page (admin-post.php, nonce-protected). */
+    public static function url(): string
+    {
+        return wp_nonce_url(admin_url('admin-post.php?action=' . self::ACTION), self::ACTION);
+    }
+
+    /** The admin-post action: runs the test and shows its result on the settings page. */
+    public function handleAdminPost(): void
+    {
+        if (!current_user_can('manage_woocommerce')) {
+            wp_die(esc_html__('You are not allowed to do this.', 'mypos-ipc'), '', ['response' => 403]);
+        }
+        check_admin_referer(self::ACTION);
+        $problem = Extension::problem();
+        $result = $problem === null
+            ? self::run(($this->settings)()->config())
+            : ['ok' => false, 'message' => $problem];
+        set_transient(self::RESULT, $result, 300);
+        wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=' . Gateway::ID));
+        exit;
+    }
+
     /**
      * @return array{ok: bool, message: string}
      */

@@ -3,13 +3,15 @@
 namespace MyPOS\IPC\WooCommerce;
 
 /**
- * The WooCommerce payment gateway `mypos_ipc`: settings form, payment redirect and refunds.
- * Protocol work is delegated to the mypos_ipc extension through the classes in includes/.
+ * The WooCommerce payment gateway `mypos_ipc`: availability, the payment redirect and refunds.
+ * Its settings page is SettingsPage (the Settings API's calls are forwarded there); protocol
+ * work is delegated to the mypos_ipc extension through the classes in includes/.
  */
 class Gateway extends \WC_Payment_Gateway
 {
     public const ID = 'mypos_ipc';
-    private const PACK_FIELDS = ['test_config_pack' => 'test', 'live_config_pack' => 'production'];
+
+    private ?SettingsPage $settingsPage = null;
 
     public function __construct()
     {
@@ -33,248 +35,64 @@ class Gateway extends \WC_Payment_Gateway
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function init_form_fields(): void
     {
-        $secret = __('It is stored encrypted and never shown again.', 'mypos-ipc');
-        $this->form_fields = [
-            'enabled' => [
-                'title' => __('Enable', 'mypos-ipc'),
-                'type' => 'checkbox',
-                'label' => __('Enable myPOS IPC payments', 'mypos-ipc'),
-                'default' => 'no',
-            ],
-            'title' => [
-                'title' => __('Title', 'mypos-ipc'),
-                'type' => 'text',
-                'default' => __('Card payment (myPOS)', 'mypos-ipc'),
-            ],
-            'description' => [
-                'title' => __('Description', 'mypos-ipc'),
-                'type' => 'textarea',
-                'default' => __('Pay securely by card on the myPOS payment page.', 'mypos-ipc'),
-            ],
-            'testmode' => [
-                'title' => __('Test mode', 'mypos-ipc'),
-                'type' => 'checkbox',
-                'label' => __('Use the myPOS test environment', 'mypos-ipc'),
-                'default' => 'yes',
-            ],
-            'test_credentials' => self::credentialsField(__('Test credentials', 'mypos-ipc')),
-            'test_config_pack' => [
-                'title' => __('Test configuration pack', 'mypos-ipc'),
-                'type' => 'mypos_secret',
-                'description' => __('Paste the configuration pack of your myPOS test account.', 'mypos-ipc')
-                    . ' ' . $secret,
-            ],
-        ] + self::separateFields('test', $secret) + [
-            'test_endpoint_url' => [
-                'title' => __('Test endpoint URL', 'mypos-ipc'),
-                'type' => 'text',
-                'default' => '',
-                'description' => __('Empty: the myPOS test endpoint. Development: a local sandbox URL.', 'mypos-ipc'),
-            ],
-            'live_credentials' => self::credentialsField(__('Live credentials', 'mypos-ipc')),
-            'live_config_pack' => [
-                'title' => __('Live configuration pack', 'mypos-ipc'),
-                'type' => 'mypos_secret',
-                'description' => __('Paste the configuration pack of your myPOS account.', 'mypos-ipc') . ' ' . $secret,
-            ],
-        ] + self::separateFields('live', $secret) + [
-            'connection' => [
-                'title' => __('Connection', 'mypos-ipc'),
-                'type' => 'mypos_connection',
-                'description' => __('Save the settings first, then test them against myPOS.', 'mypos-ipc'),
-            ],
-            'payment_page' => [
-                'title' => __('Payment page', 'mypos-ipc'),
-                'type' => 'select',
-                'default' => '1',
-                'options' => [
-                    '1' => __('Full payment form', 'mypos-ipc'),
-                    '2' => __('Simplified form', 'mypos-ipc'),
-                    '3' => __('Card details only', 'mypos-ipc'),
-                ],
-            ],
-            'payment_methods' => [
-                'title' => __('Payment methods', 'mypos-ipc'),
-                'type' => 'select',
-                'default' => '1',
-                'options' => [
-                    '1' => __('Card', 'mypos-ipc'),
-                    '2' => __('iDEAL', 'mypos-ipc'),
-                    '3' => __('Card and iDEAL', 'mypos-ipc'),
-                ],
-            ],
-            'language' => [
-                'title' => __('Payment page language', 'mypos-ipc'),
-                'type' => 'select',
-                'default' => 'en',
-                'options' => [
-                    'en' => 'English', 'bg' => 'Български', 'de' => 'Deutsch', 'fr' => 'Français',
-                    'it' => 'Italiano', 'es' => 'Español', 'nl' => 'Nederlands', 'ro' => 'Română',
-                ],
-            ],
-            'logging' => [
-                'title' => __('Logging level', 'mypos-ipc'),
-                'type' => 'select',
-                'default' => 'error',
-                'options' => [
-                    'error' => __('Errors', 'mypos-ipc'),
-                    'warning' => __('Warnings', 'mypos-ipc'),
-                    'info' => __('Info', 'mypos-ipc'),
-                    'debug' => __('Debug', 'mypos-ipc'),
-                ],
-            ],
-        ];
+        $this->form_fields = $this->settingsPage()->fields();
     }
 
     /**
-     * @return array<string, mixed>
+     * The settings page (built on first use: WooCommerce builds the gateway on every request).
      */
-    private static function credentialsField(string $title): array
+    private function settingsPage(): SettingsPage
     {
-        return [
-            'title' => $title,
-            'type' => 'select',
-            'default' => 'pack',
-            'options' => [
-                'pack' => __('Configuration pack', 'mypos-ipc'),
-                'fields' => __('Separate fields (SID, wallet, key index, keys)', 'mypos-ipc'),
-            ],
-        ];
+        return $this->settingsPage ??= new SettingsPage($this);
     }
 
     /**
-     * The separate-field credentials of one mode ('test' or 'live').
-     *
-     * @return array<string, array<string, mixed>>
-     */
-    private static function separateFields(string $mode, string $secret): array
-    {
-        $label = $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc');
-        $field = static fn (string $title, string $type, string $description = ''): array => [
-            /* translators: 1: "Test" or "Live", 2: field name */
-            'title' => sprintf(__('%1$s: %2$s', 'mypos-ipc'), $label, $title),
-            'type' => $type,
-            'default' => '',
-            'description' => $description,
-        ];
-        return [
-            $mode . '_sid' => $field(__('SID', 'mypos-ipc'), 'text', __('Store ID, 15 characters.', 'mypos-ipc')),
-            $mode . '_wallet' => $field(__('Wallet number', 'mypos-ipc'), 'text', __('11 digits.', 'mypos-ipc')),
-            $mode . '_key_index' => $field(__('Key index', 'mypos-ipc'), 'text'),
-            $mode . '_private_key' => $field(
-                __('Merchant private key (PEM)', 'mypos-ipc'),
-                'mypos_private_key',
-                $secret
-            ),
-            $mode . '_mypos_certificate' => $field(__('myPOS certificate (PEM)', 'mypos-ipc'), 'textarea'),
-        ];
-    }
-
-    /**
-     * A private key field: an empty textarea; only whether a key is stored is shown.
-     *
-     * @param array<string, mixed> $data
-     */
-    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
-    public function generate_mypos_private_key_html(string $key, array $data): string
-    {
-        $stored = (string) ($this->settings[$key] ?? '') !== '';
-        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . ($stored
-            ? __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc')
-            : __('No private key stored.', 'mypos-ipc')));
-        return $this->secretTextarea($key, $data, '');
-    }
-
-    /**
-     * Empty input keeps the stored private key; a new one is sealed. The set is checked as a
-     * whole in process_admin_options().
-     */
-    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
-    public function validate_mypos_private_key_field(string $key, ?string $value): string
-    {
-        $value = trim(wp_unslash((string) $value));
-        return $value === '' ? (string) ($this->settings[$key] ?? '') : SecretBox::seal($value);
-    }
-
-    /**
-     * Saves the form, then refuses (keeps the previous values of) each mode's separate-field
-     * credentials that do not make a usable configuration, with an error saying why.
+     * Saves the form, then refuses the separate-field credentials that make no usable
+     * configuration (SettingsPage::refuseUnusableFields()).
      */
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function process_admin_options(): bool
     {
         $before = get_option($this->get_option_key(), []);
-        $before = is_array($before) ? $before : [];
         $saved = parent::process_admin_options();
-        $refused = false;
-        foreach (array_keys(Settings::MODES) as $mode) {
-            $problem = (new Settings($this->settings))->fieldsProblem($mode);
-            if ($problem === null) {
-                continue;
-            }
-            \WC_Admin_Settings::add_error($problem);
-            foreach (array_merge(['credentials'], Settings::FIELDS) as $field) {
-                $this->settings[$mode . '_' . $field] = $before[$mode . '_' . $field] ?? '';
-            }
-            $refused = true;
-        }
-        return $refused ? update_option($this->get_option_key(), $this->settings) : $saved;
+        return $this->settingsPage()->refuseUnusableFields(is_array($before) ? $before : [])
+            ? update_option($this->get_option_key(), $this->settings)
+            : $saved;
+    }
+
+    // The Settings API calls generate_{type}_html() and validate_{key}_field() on the gateway.
+
+    /**
+     * @param array<string, mixed> $data
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function generate_mypos_private_key_html(string $key, array $data): string
+    {
+        return $this->settingsPage()->privateKeyHtml($key, $data);
+    }
+
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_mypos_private_key_field(string $key, ?string $value): string
+    {
+        return $this->settingsPage()->privateKeyValue($key, $value);
     }
 
     /**
-     * A secret field: an empty textarea (the stored value is never rendered back).
-     *
      * @param array<string, mixed> $data
      */
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function generate_mypos_secret_html(string $key, array $data): string
     {
-        $info = (new Settings($this->settings))->packInfo($key);
-        $status = $info === null
-            ? __('No configuration stored.', 'mypos-ipc')
-            : sprintf(
-                /* translators: 1: SID, 2: wallet number, 3: key index */
-                __('Stored: SID %1$s, wallet %2$s, key index %3$s. Paste a new pack to replace it.', 'mypos-ipc'),
-                (string) $info['sid'],
-                (string) $info['wallet'],
-                (string) $info['key_index']
-            );
-        return $this->secretTextarea($key, $data, $status);
+        return $this->settingsPage()->packHtml($key, $data);
     }
 
     /**
-     * @param array<string, mixed> $data
-     */
-    private function secretTextarea(string $key, array $data, string $status): string
-    {
-        $field = $this->get_field_key($key);
-        return sprintf(
-            '<tr valign="top"><th scope="row" class="titledesc"><label for="%1$s">%2$s</label></th>'
-            . '<td class="forminp"><textarea id="%1$s" name="%1$s" rows="4" cols="60" autocomplete="off"></textarea>'
-            . '<p class="description">%3$s</p><p class="description">%4$s</p></td></tr>',
-            esc_attr($field),
-            esc_html((string) ($data['title'] ?? '')),
-            esc_html((string) ($data['description'] ?? '')),
-            esc_html($status)
-        );
-    }
-
-    /**
-     * The "Test connection" button (a link to admin-post.php; nothing is stored).
-     *
      * @param array<string, mixed> $data
      */
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function generate_mypos_connection_html(string $key, array $data): string
     {
-        return sprintf(
-            '<tr valign="top"><th scope="row" class="titledesc">%1$s</th><td class="forminp">'
-            . '<a class="button" href="%2$s">%3$s</a><p class="description">%4$s</p></td></tr>',
-            esc_html((string) ($data['title'] ?? '')),
-            esc_url(Plugin::testConnectionUrl()),
-            esc_html__('Test connection', 'mypos-ipc'),
-            esc_html((string) ($data['description'] ?? ''))
-        );
+        return $this->settingsPage()->connectionHtml($key, $data);
     }
 
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
@@ -286,37 +104,20 @@ class Gateway extends \WC_Payment_Gateway
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function validate_test_config_pack_field(string $key, ?string $value): string
     {
-        return $this->validatePack($key, $value);
+        return $this->settingsPage()->packValue($key, $value);
     }
 
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function validate_live_config_pack_field(string $key, ?string $value): string
     {
-        return $this->validatePack($key, $value);
-    }
-
-    /** Empty input keeps the stored pack; a new one is validated and sealed, or refused. */
-    private function validatePack(string $key, ?string $value): string
-    {
-        $stored = (string) ($this->settings[$key] ?? '');
-        $value = trim(wp_unslash((string) $value));
-        if ($value === '') {
-            return $stored;
-        }
-        $endpoint = self::PACK_FIELDS[$key] ?? 'test';
-        try {
-            return Settings::sealPack($value, $endpoint);
-        } catch (\InvalidArgumentException $e) {
-            \WC_Admin_Settings::add_error($e->getMessage());
-            return $stored;
-        }
+        return $this->settingsPage()->packValue($key, $value);
     }
 
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function is_available(): bool
     {
         return parent::is_available()
-            && Plugin::extensionProblem() === null
+            && Extension::problem() === null
             && Money::isSupported(get_woocommerce_currency())
             && (new Settings($this->settings))->config() !== null;
     }

@@ -3,17 +3,53 @@
 namespace MyPOS\IPC\WooCommerce;
 
 /**
- * The admin warnings about the gateway's setup, as plain sentences.
+ * The admin warnings about the gateway's setup, as plain sentences, and the result of the last
+ * connection test.
  */
 final class Notices
 {
+    /** @var \Closure(): Settings */
+    private \Closure $settings;
+
+    /**
+     * @param callable(): Settings $settings reads the saved settings when notices are shown
+     */
+    public function __construct(callable $settings)
+    {
+        $this->settings = \Closure::fromCallable($settings);
+    }
+
+    /** The admin_notices action: prints the notices for users who manage WooCommerce. */
+    public function show(): void
+    {
+        if (!current_user_can('manage_woocommerce')) {
+            return;
+        }
+        $test = get_transient(ConnectionTest::RESULT);
+        if (is_array($test)) {
+            delete_transient(ConnectionTest::RESULT);
+            printf(
+                '<div class="notice notice-%s"><p>%s</p></div>',
+                $test['ok'] ? 'success' : 'error',
+                esc_html((string) $test['message'])
+            );
+        }
+        foreach (self::collect(($this->settings)(), is_ssl()) as $notice) {
+            printf(
+                '<div class="notice notice-%s"><p>%s</p></div>',
+                esc_attr($notice['level']),
+                esc_html($notice['text'])
+            );
+        }
+    }
+
     /**
      * @return list<array{level: string, text: string}>
      */
     public static function collect(Settings $settings, bool $https): array
     {
         $notices = [];
-        $problem = Plugin::extensionProblem();
+        $problem = Extension::problem();
         if ($problem !== null) {
             return [[
                 'level' => 'error',

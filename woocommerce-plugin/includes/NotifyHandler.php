@@ -165,11 +165,8 @@ final class NotifyHandler
                 $order->save();
                 break;
             case 'hold_mismatch':
-                $order->update_status('on-hold', $note);
-                $order->save();
-                break;
             case 'mark_failed':
-                $order->update_status('failed', $note);
+                $order->update_status((string) OrderState::after($decision->action()), $note);
                 $order->save();
                 break;
             case 'already_paid_otherwise':
@@ -179,7 +176,7 @@ final class NotifyHandler
                 $order->save();
                 break;
             case 'show_received':
-                if ($order->get_status() === 'pending') {
+                if ($order->get_status() === OrderState::PENDING) {
                     // The buyer is back before the notify: ask myPOS soon in case it never comes.
                     Reconciler::scheduleOrder($order->get_id());
                 }
@@ -196,13 +193,8 @@ final class NotifyHandler
      */
     private static function notPersisted(Decision $decision, string $ipcOrderId, bool $threw): ?string
     {
-        $expected = match ($decision->action()) {
-            // Every status WooCommerce counts as paid (other plug-ins extend the list).
-            'mark_paid' => Orders::paidStatuses(),
-            'hold_mismatch' => ['on-hold'],
-            'mark_failed' => ['failed'],
-            default => null,
-        };
+        // A payment: every status WooCommerce counts as paid (other plug-ins extend the list).
+        $expected = OrderState::recorded($decision->action(), Orders::paidStatuses());
         if ($expected === null) {
             // Only a note to write: nothing to read back, so an exception means not done.
             return $threw ? 'an exception escaped before the change was complete' : null;

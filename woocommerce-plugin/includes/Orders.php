@@ -71,27 +71,18 @@ final class Orders
     }
 
     /**
-     * The snapshot Notification::decide() expects.
+     * The snapshot Notification::decide() expects (the status mapped by OrderState).
      *
      * @return array{amount: int, currency: string, state: string, trnref: ?string}
      */
     public static function snapshot(\WC_Order $order): array
     {
-        $trnref = (string) $order->get_meta(self::META_TRNREF);
-        $status = $order->get_status();
-        $state = match ($status) {
-            'refunded' => 'refunded',
-            'failed' => 'failed',
-            'cancelled' => 'cancelled',
-            'on-hold' => 'on-hold',
-            // A custom status that another plug-in counts as paid ("shipped") is paid, too.
-            default => in_array($status, self::paidStatuses(), true) ? 'paid' : 'pending',
-        };
-        return [
-            'amount' => Money::toMinor($order->get_total(), $order->get_currency()),
-            'currency' => $order->get_currency(),
-            'state' => $state,
-            'trnref' => $trnref === '' ? null : $trnref,
-        ];
+        return OrderState::snapshot(
+            Money::toMinor($order->get_total(), $order->get_currency()),
+            $order->get_currency(),
+            $order->get_status(),
+            (string) $order->get_meta(self::META_TRNREF),
+            self::paidStatuses()
+        );
     }
 }

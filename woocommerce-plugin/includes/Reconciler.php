@@ -34,7 +34,7 @@ final class Reconciler
     public function checkPending(): int
     {
         $orders = wc_get_orders([
-            'status' => ['pending', 'on-hold'],
+            'status' => OrderState::UNSETTLED,
             'payment_method' => Gateway::ID,
             'date_created' => '>' . (time() - 2 * DAY_IN_SECONDS),
             'limit' => 50,

@@ -11,9 +11,9 @@ final class BlocksTest extends TestCase
     public function testCheckoutBlockRegistration(): void
     {
         $this->configure(['title' => 'Pay by card', 'description' => 'Secure & fast']);
-        Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
+        $plugin = Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
         $registry = new PaymentMethodRegistry();
-        Plugin::registerBlocks($registry);
+        $plugin->registerBlocks($registry);
         $this->assertArrayHasKey('mypos_ipc', $registry->registered);
         $method = $registry->registered['mypos_ipc'];
         $method->initialize();
@@ -29,7 +29,7 @@ final class BlocksTest extends TestCase
     public function testInactiveWhenDisabled(): void
     {
         $this->configure(['enabled' => 'no']);
-        $method = new \MyPOS\IPC\WooCommerce\BlocksSupport();
+        $method = new \MyPOS\IPC\WooCommerce\BlocksSupport(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
         $method->initialize();
         $this->assertFalse($method->is_active());
     }

@@ -32,4 +32,30 @@ final class BootTest extends TestCase
     {
         $this->assertSame('woocommerce_api_' . Gateway::ID, Plugin::NOTIFY_HOOK);
     }
+
+    /** One place builds and wires the objects: each hook goes to an object, once, under its public name. */
+    public function testEveryHookGoesToAnObjectBuiltByPlugin(): void
+    {
+        \Stub::reset();
+        $plugin = Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
+        $expected = [
+            'before_woocommerce_init' => [$plugin, 'declareCompatibility'],
+            'plugins_loaded' => [$plugin, 'loadTextDomain'],
+            'woocommerce_payment_gateways' => [$plugin, 'registerGateway'],
+            'woocommerce_blocks_payment_method_type_registration' => [$plugin, 'registerBlocks'],
+            'woocommerce_api_mypos_ipc' => [$plugin->notifyEndpoint(), 'handle'],
+            'mypos_ipc_reconcile_pending' => [$plugin->statusChecks(), 'checkPending'],
+            'mypos_ipc_reconcile_order' => [$plugin->statusChecks(), 'checkOrder'],
+            'woocommerce_order_actions' => [$plugin->statusChecks(), 'orderActions'],
+            'woocommerce_order_action_mypos_ipc_check_status' => [$plugin->statusChecks(), 'runOrderAction'],
+            'admin_post_mypos_ipc_test_connection' => [$plugin->connectionTest(), 'handleAdminPost'],
+            'admin_notices' => [$plugin->notices(), 'show'],
+        ];
+        foreach ($expected as $hook => $callback) {
+            $this->assertSame([$callback], \Stub::$actions[$hook] ?? null, $hook);
+            $this->assertTrue(is_callable($callback), $hook);
+        }
+        $this->assertSame([[\MyPOS\IPC\WooCommerce\Reconciler::class, 'schedule']], \Stub::$actions['init']);
+        $this->assertSame($plugin->notifyEndpoint(), $plugin->notifyEndpoint(), 'built once');
+    }
 }

@@ -168,7 +168,7 @@ final class FaultsTest extends TestCase
     {
         self::order(81);
         $this->misbehavingMypos($fault);
-        Plugin::orderActionCheck(self::saved(81)); // the admin's "Check payment status with myPOS"
+        (new Plugin('x'))->statusChecks()->runOrderAction(self::saved(81)); // the admin's "Check payment status with myPOS"
         $order = self::saved(81);
         $this->assertSame('pending', $order->get_status());
         $this->assertSame('', $order->get_meta('_mypos_ipc_trnref'));
@@ -214,7 +214,7 @@ final class FaultsTest extends TestCase
         // The scheduled status check runs later and finds the same payment: nothing changes.
         $notes = self::saved(91)->notes;
         \Stub::$httpHandler = fn () => ['body' => self::txnStatus('91', ['IPCmethod' => 'IPCPurchaseNotify', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '91', 'IPC_Trnref' => '410227'])];
-        Plugin::reconcileOrder(91);
+        (new Plugin('x'))->statusChecks()->checkOrder(91);
         $this->assertCount(1, \Stub::$http, 'the status check asked myPOS');
         $this->handle(self::purchaseOk(91)); // the buyer reloads the return page
         $order = self::saved(91);

@@ -16,8 +16,8 @@ final class NoticesTest extends TestCase
 
     public function testExtensionIsFoundAndGatewayRegistered(): void
     {
-        $this->assertNull(Plugin::extensionProblem());
-        $this->assertContains(\MyPOS\IPC\WooCommerce\Gateway::class, Plugin::registerGateway([]));
+        $this->assertNull(\MyPOS\IPC\WooCommerce\Extension::problem());
+        $this->assertContains(\MyPOS\IPC\WooCommerce\Gateway::class, (new Plugin('x'))->registerGateway([]));
     }
 
     public function testDisabledGatewayIsQuiet(): void
@@ -63,7 +63,7 @@ final class NoticesTest extends TestCase
         $this->assertStringContainsString('_wpnonce=', $html);
         set_transient('mypos_ipc_connection_test', ['ok' => false, 'message' => 'myPOS refused <x>'], 300);
         ob_start();
-        Plugin::adminNotices();
+        (new Plugin('x'))->notices()->show();
         $out = (string) ob_get_clean();
         $this->assertStringContainsString('notice-error', $out);
         $this->assertStringContainsString('myPOS refused &lt;x&gt;', $out);

@@ -8,6 +8,7 @@ use MyPOS\IPC\WooCommerce\Log;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Orders;
+use MyPOS\IPC\WooCommerce\NotifyEndpoint;
 use MyPOS\IPC\WooCommerce\Plugin;
 use MyPOS\IPC\WooCommerce\Settings;
 
@@ -214,7 +215,7 @@ final class NotifyPersistedTest extends TestCase
             . 'require ' . var_export(dirname(__DIR__, 2) . '/includes/autoload.php', true) . ';'
             . 'ob_start(); echo "\xEF\xBB\xBF  \n"; ob_start(); echo "<b>Notice</b>: Undefined index\n"; ob_start();'
             . 'register_shutdown_function(static function () { echo " late output"; });'
-            . '\MyPOS\IPC\WooCommerce\Plugin::send(new \MyPOS\IPC\WooCommerce\Answer(200, "OK"));'
+            . '(new \MyPOS\IPC\WooCommerce\Plugin("x"))->notifyEndpoint()->send(new \MyPOS\IPC\WooCommerce\Answer(200, "OK"));'
             . 'echo "\n";';
         $cmd = escapeshellarg(PHP_BINARY) . ' -n -d extension=' . escapeshellarg(self::extensionPath())
             . ' -d output_buffering=4096 -r ' . escapeshellarg($script) . ' 2>&1';
@@ -228,17 +229,17 @@ final class NotifyPersistedTest extends TestCase
     public function testEmailsAreDeferredOnlyForTheNotifyEndpoint(): void
     {
         $_GET = ['wc-api' => 'mypos_ipc'];
-        $this->assertTrue(Plugin::isNotifyRequest());
+        $this->assertTrue(NotifyEndpoint::isRequest());
         Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
         $this->assertTrue(apply_filters('woocommerce_defer_transactional_emails', false));
         \Stub::reset();
         $_GET = [];
         $_SERVER['REQUEST_URI'] = '/shop/';
-        $this->assertFalse(Plugin::isNotifyRequest());
+        $this->assertFalse(NotifyEndpoint::isRequest());
         Plugin::boot(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php');
         $this->assertFalse(apply_filters('woocommerce_defer_transactional_emails', false));
         $_SERVER['REQUEST_URI'] = '/wc-api/mypos_ipc/';
-        $this->assertTrue(Plugin::isNotifyRequest());
+        $this->assertTrue(NotifyEndpoint::isRequest());
         unset($_SERVER['REQUEST_URI']);
     }
 }

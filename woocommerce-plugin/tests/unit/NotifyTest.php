@@ -221,9 +221,9 @@ final class NotifyTest extends TestCase
     {
         self::order(7);
         $ok = self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '7', 'IPC_Trnref' => '1']);
-        $this->assertStringContainsString('order-received/7', (string) \MyPOS\IPC\WooCommerce\Plugin::notifyAnswer('', 'wc-api=mypos_ipc&' . $ok)->redirect);
-        $paid = \MyPOS\IPC\WooCommerce\Plugin::notifyAnswer(self::notify(7), 'wc-api=mypos_ipc');
+        $this->assertStringContainsString('order-received/7', (string) (new \MyPOS\IPC\WooCommerce\Plugin('x'))->notifyEndpoint()->answer('', 'wc-api=mypos_ipc&' . $ok)->redirect);
+        $paid = (new \MyPOS\IPC\WooCommerce\Plugin('x'))->notifyEndpoint()->answer(self::notify(7), 'wc-api=mypos_ipc');
         $this->assertSame([200, 'OK'], [$paid->status, $paid->body]);
-        $this->assertSame(400, \MyPOS\IPC\WooCommerce\Plugin::notifyAnswer('', 'wc-api=mypos_ipc')->status);
+        $this->assertSame(400, (new \MyPOS\IPC\WooCommerce\Plugin('x'))->notifyEndpoint()->answer('', 'wc-api=mypos_ipc')->status);
     }
 }

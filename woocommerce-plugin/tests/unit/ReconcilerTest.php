@@ -110,9 +110,9 @@ final class ReconcilerTest extends TestCase
         $handler = new NotifyHandler(new Settings(), new OrderLock(), new Log('debug'));
         $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '47', 'IPC_Trnref' => '1']));
         $this->assertSame([47], \Stub::$actions['scheduled'][Reconciler::HOOK_ONE][0]['args']);
-        $this->assertArrayHasKey('mypos_ipc_check_status', Plugin::orderActions([], self::saved(47)));
+        $this->assertArrayHasKey('mypos_ipc_check_status', (new Plugin('x'))->statusChecks()->orderActions([], self::saved(47)));
         \Stub::$httpHandler = fn () => ['body' => self::txnStatus('47', self::paidMessage('47'))];
-        Plugin::orderActionCheck(self::saved(47));
+        (new Plugin('x'))->statusChecks()->runOrderAction(self::saved(47));
         $this->assertSame('processing', self::saved(47)->get_status());
         $this->assertStringContainsString('myPOS reports IPCPurchaseNotify', end(self::saved(47)->notes));
     }
