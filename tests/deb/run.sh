@@ -46,6 +46,9 @@ phpapi=$(php-config --phpapi)
 check "$php_pkg Depends on phpapi-$phpapi" bash -c "dpkg-deb -f '$work/debs/${php_pkg}_'*.deb Depends | grep -q 'phpapi-$phpapi'"
 check "libipc0 ships libipc.so.0 and shlibs" bash -c "dpkg-deb -c '$work'/debs/libipc0_*.deb | grep -q 'libipc.so.0 ->' && dpkg-deb -I '$work'/debs/libipc0_*.deb shlibs | grep -qx 'libipc 0 libipc0 (>= [0-9.]*)'"
 
+# Every path the packages hold, and which of them were already there (shared directories).
+for deb in "${debs[@]}"; do dpkg-deb -c "$deb"; done | awk '{print $6}' | sed 's|^\./|/|; s|/$||' | grep -v '^$' | sort -u > "$work/paths"
+while read -r f; do [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done < "$work/paths" > "$work/pre" || true
 check_quiet "apt-get install ./*.deb" apt-get install -y -qq --no-install-recommends "${debs[@]/#/}"
 for p in "${pkgs[@]}"; do dpkg -L "$p" >> "$work/files"; done
 check "$ini is a registered config file, with '; priority=20'" grep -qx '; priority=20' "$ini"
@@ -78,9 +81,11 @@ check "after remove: php-fpm$phpver -m no longer lists mypos_ipc" bash -c "! php
 check "after remove: the ini stays (a config file, until purge)" test -e "$ini"
 
 check_quiet "apt-get purge of the three" purge_all
-left=$(grep -v '^/\.$' "$work/files" | while read -r f; do [ -d "$f" ] && [ ! -L "$f" ] && continue; [ -e "$f" ] || [ -L "$f" ] && echo "$f"; done)
-left+=$(ls /etc/php/"$phpver"/*/conf.d/*mypos_ipc* "$ini" 2>/dev/null)
-result $([ -z "$left" ]; echo $?) "after purge: no file from dpkg -L of the three is left, nor the ini or its links"
+left=$(sort -u "$work/files" "$work/paths" | grep -v '^/\.$' | while read -r f; do
+  { [ -e "$f" ] || [ -L "$f" ]; } && ! grep -qxF "$f" "$work/pre" && echo "$f"; done)
+links=$(ls /etc/php/"$phpver"/*/conf.d/*mypos_ipc* "$ini" 2>/dev/null)
+[ -z "$links" ] || left="$left${left:+$'\n'}$links"
+result $([ -z "$left" ]; echo $?) "after purge: no path from dpkg -L of the three is left (but directories that were there before), nor the ini or its links"
 [ -z "$left" ] || echo "$left" | sed 's/^/# left: /'
 snapshot > "$work/after"
 d=$(diff "$work/before" "$work/after")
