@@ -36,7 +36,7 @@ Upstream-Name: mypos-ipc
 Source: https://example.invalid/mypos-ipc
 
 Files: *
-Copyright: mypos-ipc contributors
+Copyright: 2025-$(date -u +%Y) mypos-ipc contributors
 License: MIT or Apache-2.0
  Licensed under either of the MIT license or the Apache License, Version 2.0, at your option.
  On Debian systems the Apache License 2.0 is in /usr/share/common-licenses/Apache-2.0.
@@ -91,8 +91,8 @@ ln -s "libipc.so.$version" "$d/usr/lib/$multiarch/libipc.so.0"
 docs "$p" "$d"
 control "$p" "$d" libs "$(shlibdeps "$d/usr/lib/$multiarch/libipc.so.$version")" \
   "myPOS IPC protocol core: C library (runtime)
- Signing, verification and notify decisions for myPOS online payments (IPC), behind a C ABI.
- This package holds the shared library libipc.so.0." "Multi-Arch: same"
+ Signing, verification and notify decisions for myPOS online payments
+ (IPC), behind a C ABI. This package holds the shared library libipc.so.0." "Multi-Arch: same"
 echo "libipc 0 libipc0 (>= $version)" > "$d/DEBIAN/shlibs"
 echo "activate-noawait ldconfig" > "$d/DEBIAN/triggers"
 build_deb "$p" "$d"
@@ -109,8 +109,9 @@ sed -e 's|@PREFIX@|/usr|' -e 's|@VERSION@|'"$version"'|' -e 's|^libdir=.*|libdir
 docs "$p" "$d"
 control "$p" "$d" libdevel "libipc0 (= $debver)" \
   "myPOS IPC protocol core: C library (development files)
- Signing, verification and notify decisions for myPOS online payments (IPC), behind a C ABI.
- This package holds the header ipc.h, the static library and the pkg-config file ipc.pc." \
+ Signing, verification and notify decisions for myPOS online payments
+ (IPC), behind a C ABI. This package holds the header ipc.h, the static
+ library libipc.a and the pkg-config file ipc.pc." \
   "Multi-Arch: same"
 build_deb "$p" "$d"
 
@@ -131,9 +132,10 @@ printf '; configuration for php mypos_ipc module\n; priority=20\nextension=mypos
 docs "$p" "$d"
 control "$p" "$d" php "php-common (>= 1:81~), ucf, phpapi-$phpapi, $(shlibdeps "$d/usr/lib/php/$phpapi/mypos_ipc.so")" \
   "myPOS IPC (Checkout API) extension for PHP $phpver
- The PHP extension mypos_ipc: myPOS IPC signing and verification, request builders, verified
- notifications with notify decisions, under the MyPOS\\IPC namespace. Built for PHP $phpver
- (PHP API $phpapi); enabled for every SAPI on install." "Provides: php-mypos-ipc"
+ The PHP extension mypos_ipc: myPOS IPC signing and verification,
+ request builders, verified notifications with notify decisions, under
+ the MyPOS\\IPC namespace. Built for PHP $phpver (PHP API $phpapi);
+ enabled for every SAPI on install." "Provides: php-mypos-ipc"
 for sapi in apache2 apache2filter fpm; do echo "activate-noawait /etc/php/$phpver/$sapi/conf.d"; done > "$d/DEBIAN/triggers"
 cat > "$d/DEBIAN/postinst" <<SH
 #!/bin/sh
@@ -163,7 +165,7 @@ if [ "\$1" = "purge" ]; then
     inifile=mypos_ipc.ini
     # The module's state records (/var/lib/php/modules/$phpver/*/) go with it.
     # (phpdismod -p clears them for one SAPI per call; the rm catches SAPIs removed since.)
-    if [ -x /usr/sbin/phpdismod ] && [ -x /usr/sbin/phpquery ]; then
+    if command -v phpdismod >/dev/null && command -v phpquery >/dev/null; then
         for sapi in \$(phpquery -S -v $phpver); do
             phpdismod -p -f -v $phpver -s \$sapi mypos_ipc >/dev/null 2>&1 || true
         done
