@@ -60,7 +60,7 @@ test-readme-commands:
 	python3 tests/readme-commands.py
 
 test-deb:
-	@scripts/install-deps.sh dist deb fpm c
+	@scripts/install-deps.sh deb c
 	tests/deb/run.sh
 
 test-secrets:
