@@ -172,12 +172,6 @@ if [ "\$1" = "purge" ]; then
     fi
     rm -f /var/lib/php/modules/$phpver/*/enabled_by_*/mypos_ipc /var/lib/php/modules/$phpver/*/disabled_by_*/mypos_ipc
     rm -f /var/lib/php/modules/$phpver/registry/mypos_ipc
-    # ... and the state directories that now hold nothing (php-helper makes them again when needed).
-    for dir in /var/lib/php/modules/$phpver/*/enabled_by_* /var/lib/php/modules/$phpver/*/disabled_by_*; do
-        if [ -d "\$dir" ]; then
-            rmdir --ignore-fail-on-non-empty "\$dir"
-        fi
-    done
     for ext in '~' '%' .bak .ucf-new .ucf-old .ucf-dist; do
         rm -f \${inidir}/\${inifile}\${ext}
     done
