@@ -16,20 +16,34 @@ SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind re
 SUITES += plugin-lint plugin
 SUITES += plugin-wp notify-fpm demo
 SUITES += e2e load wc-e2e
+# Installs the Debian packages of `make dist` system-wide, then purges them (tests/deb/run.sh).
+SUITES += deb
 SUITES += readme-commands
 # Always run last (the loop in `test` puts it there): scans what every suite wrote for key material.
 SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
 TEST_DEPS += wordpress fpm
-TEST_DEPS += browser load wc-e2e
+TEST_DEPS += browser load wc-e2e deb
 
 .PHONY: demo build test bench bench-php bench-load fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
 
-# Everything, with one feature set for the core (the PHP extension needs php8.2-dev).
+# PHP_CONFIG=/path/to/php-config builds the extension for that PHP (ext-php-rs reads PHP_CONFIG
+# for the headers and PHP, here that php-config's --php-binary, for version and thread safety).
+# Default: Debian's php8.2 (php-config and php on PATH).
+ifdef PHP_CONFIG
+export PHP_CONFIG
+PHP ?= $(shell $(PHP_CONFIG) --php-binary)
+export PHP
+endif
+
+# Everything, with one feature set for the core (the PHP extension needs php8.2-dev). The
+# extension is also copied to target/ext/ under the name of the PHP it fits
+# (mypos_ipc-<version>-php<major.minor>-<nts|zts>-<arch>.so).
 build:
 	@scripts/install-deps.sh php
 	$(CARGO) build --release --workspace
+	@scripts/ext-artifact.sh
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +58,10 @@ test:
 # Every command README.md shows is run by a suite or here (tests/readme-commands.tsv).
 test-readme-commands:
 	python3 tests/readme-commands.py
+
+test-deb:
+	@scripts/install-deps.sh deb c
+	tests/deb/run.sh
 
 test-secrets:
 	python3 scripts/secrets-scan.py
@@ -152,8 +170,10 @@ test-wc-e2e:
 	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
 	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
+# dist/: plug-in zip, extension artifacts + MANIFEST.tsv, libipc tarball, Debian packages
+# (php8.2-mypos-ipc, libipc0, libipc-dev; scripts/deb.sh), SHA256SUMS.
 dist: build
-	@scripts/install-deps.sh dist
+	@scripts/install-deps.sh dist deb
 	scripts/dist.sh
 
 fmt:

@@ -12,6 +12,15 @@ namespace MyPOS\IPC;
 /** The extension version. */
 const VERSION = '0.1.0';
 
+/**
+ * The PHP this build of the extension is for: 'php<major.minor>-<nts|zts>-<arch>' (also shown by
+ * phpinfo()). PHP loads an extension only into the PHP API it was built for.
+ */
+const BUILD_TARGET = 'php8.2-nts-x86_64';
+
+/** The PHP API number of that PHP (`php-config --phpapi`, e.g. 20220829 for PHP 8.2). */
+const PHP_API = 20220829;
+
 /** Largest body, API answer or other input accepted, in bytes (the same at every entry point). */
 const MAX_BODY_BYTES = 1048576;
 

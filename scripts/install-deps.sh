@@ -5,12 +5,13 @@
 # phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
 # playwright-core), load (wrk), wc-e2e (what tests/wc-e2e's WordPress + WooCommerce store needs),
 # fpm (php8.2-fpm + nginx, started by tests/notify-fpm on loopback only; no service is enabled),
-# cbindgen, fuzz (cargo-fuzz), dist (zip). No argument means every group.
+# cbindgen, fuzz (cargo-fuzz), dist (zip), deb (dpkg-dev, lintian, php8.2-fpm: the Debian packages
+# of `make dist` and tests/deb). No argument means every group.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress fpm browser load wc-e2e cbindgen fuzz dist)
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress fpm browser load wc-e2e cbindgen fuzz dist deb)
 
 apt_packages=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
@@ -21,6 +22,7 @@ for g in "${groups[@]}"; do
     c) for p in valgrind gcc g++ binutils pkg-config python3; do want "$p"; done ;;
     phptools) for p in phpunit php-codesniffer php8.2-cli gettext; do want "$p"; done ;;
     dist) for p in zip unzip; do want "$p"; done ;;
+    deb) for p in dpkg-dev lintian php8.2-fpm php-common ucf pkg-config gcc; do want "$p"; done ;;
     mariadb) for p in mariadb-server php8.2-mysql; do want "$p"; done ;;
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;

@@ -193,6 +193,11 @@ def script_php_install(cmd):
         subprocess.run(["phpdismod", "mypos_ipc"], capture_output=True)
         ini.unlink(missing_ok=True)
         installed.unlink(missing_ok=True)
+        # phpenmod/phpdismod record the admin's choice (/var/lib/php/modules/8.2/<sapi>/
+        # {enabled,disabled}_by_admin/mypos_ipc); a later package install (tests/deb) would obey a
+        # stale "disabled by the administrator" and not enable the module.
+        for state in Path("/var/lib/php/modules/8.2").glob("*/*_by_admin/mypos_ipc"):
+            state.unlink(missing_ok=True)
     still = subprocess.run(["php", "-m"], capture_output=True, text=True).stdout.split()
     tap("mypos_ipc" not in still, f"`{cmd}`: undone afterwards", "mypos_ipc still loaded by php")
 

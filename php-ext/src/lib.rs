@@ -25,6 +25,23 @@ use ext_php_rs::prelude::*;
 /// The extension version (`MyPOS\IPC\VERSION`).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
+/// The PHP this build is for (`MyPOS\IPC\BUILD_TARGET`): "php<major.minor>-<nts|zts>-<arch>",
+/// from the `php` and `php-config` the build used (php-ext/build.rs).
+pub const BUILD_TARGET: &str = env!("MYPOS_BUILD_TARGET");
+
+/// The PHP API number of that PHP (`php-config --phpapi`, `MyPOS\IPC\PHP_API`).
+pub const PHP_API: &str = env!("MYPOS_PHP_API");
+
+/// The extension's phpinfo() section.
+extern "C" fn module_info(_module: *mut ext_php_rs::zend::ModuleEntry) {
+    ext_php_rs::info_table_start!();
+    ext_php_rs::info_table_row!("mypos_ipc support", "enabled");
+    ext_php_rs::info_table_row!("Version", VERSION);
+    ext_php_rs::info_table_row!("Build target", BUILD_TARGET);
+    ext_php_rs::info_table_row!("Built for PHP API", PHP_API);
+    ext_php_rs::info_table_end!();
+}
+
 extern "C" fn request_startup(_type: i32, _module: i32) -> i32 {
     let _ = std::panic::catch_unwind(sensitive::mark);
     let _ = std::panic::catch_unwind(uncloneable::apply);
@@ -46,7 +63,10 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     drop(module);
     ModuleBuilder::new("mypos_ipc", VERSION)
         .request_startup_function(request_startup)
+        .info_function(module_info)
         .constant(("MyPOS\\IPC\\VERSION", VERSION, &[]))
+        .constant(("MyPOS\\IPC\\BUILD_TARGET", BUILD_TARGET, &[]))
+        .constant(("MyPOS\\IPC\\PHP_API", php_api(), &[]))
         // The input limits of every entry point (ipc::limits).
         .constant((
             "MyPOS\\IPC\\MAX_BODY_BYTES",
@@ -70,6 +90,11 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<response::Response>()
         .pipe(functions::register)
         .pipe(attempt::register)
+}
+
+/// `PHP_API` as a PHP int.
+fn php_api() -> i64 {
+    PHP_API.parse().unwrap_or(0)
 }
 
 /// A limit as a PHP int (they are small; saturates rather than wraps).
