@@ -33,21 +33,7 @@ fn keys() -> Vec<Keys> {
     .map(|(bits, path)| {
         let private = ipc::PrivateKey::from_pem(&data(path)).expect("key");
         let public = private.public_key().clone();
-        let mut fields: ipc::Fields = [
-            ("IPCmethod", "IPCPurchaseNotify"),
-            ("SID", "000000000000010"),
-            ("Amount", "23.45"),
-            ("Currency", "EUR"),
-            ("OrderID", "ORDER-0001"),
-            ("IPC_Trnref", "410227"),
-            ("RequestSTAN", "083107"),
-            ("RequestDateTime", "2026-01-15 14:49:48"),
-            ("PaymentMethod", "1"),
-            ("BillingDescriptor", "myPOS  * TESTSTORE"),
-            ("PAN", "4444"),
-        ]
-        .into_iter()
-        .collect();
+        let mut fields: ipc::Fields = bodies::notify_pairs().into_iter().collect();
         let sig = ipc::sign_fields(&fields, &private).expect("sign");
         fields.push("Signature", sig);
         Keys {

@@ -3,6 +3,10 @@
 // phpcs:ignoreFile -- test helper.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
+use MyPOS\IPC\WooCommerce\Answer;
+use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\NotifyHandler;
+use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\SecretBox;
 use MyPOS\IPC\WooCommerce\Settings;
 
@@ -129,5 +133,11 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     protected static function saved(int $id): \WC_Order
     {
         return \Stub::$orders[$id];
+    }
+
+    /** What the notify endpoint answers to $body (the handler as the plug-in builds it, debug log). */
+    protected function handle(string $body): Answer
+    {
+        return (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
     }
 }

@@ -3,7 +3,6 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
-use MyPOS\IPC\WooCommerce\Answer;
 use MyPOS\IPC\WooCommerce\Gateway;
 use MyPOS\IPC\WooCommerce\Log;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
@@ -25,11 +24,6 @@ final class FaultsTest extends TestCase
     {
         parent::setUp();
         $this->configure();
-    }
-
-    private function handle(string $body): Answer
-    {
-        return (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
     }
 
     private static function rollback(int $orderId): string

@@ -3,11 +3,7 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
-use MyPOS\IPC\WooCommerce\Log;
-use MyPOS\IPC\WooCommerce\NotifyHandler;
-use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\SecretBox;
-use MyPOS\IPC\WooCommerce\Settings;
 
 /**
  * Every hostile notify body of tests/hostile.rs (tests/data/hostile-notifies.json) posted to the
@@ -113,7 +109,7 @@ final class HostileNotifyTest extends TestCase
         $body = \MyPOS\IPC\sign_form(http_build_query($fields, '', '&', PHP_QUERY_RFC1738), (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-private-key.pem'));
         $before = \Stub::$orders;
 
-        $answer = (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
+        $answer = $this->handle($body);
 
         $want = $case['expected_decision'];
         $action = strtolower((string) preg_replace('/(?<!^)[A-Z]/', '_$0', $want['action']['name']));
@@ -163,7 +159,7 @@ final class HostileNotifyTest extends TestCase
             return true;
         });
         try {
-            $answer = (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
+            $answer = $this->handle($body);
         } finally {
             restore_error_handler();
         }

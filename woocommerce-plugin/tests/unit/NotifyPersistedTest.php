@@ -4,13 +4,10 @@
 namespace MyPOS\IPC\WooCommerce\Tests;
 
 use MyPOS\IPC\WooCommerce\Answer;
-use MyPOS\IPC\WooCommerce\Log;
-use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Orders;
 use MyPOS\IPC\WooCommerce\NotifyEndpoint;
 use MyPOS\IPC\WooCommerce\Plugin;
-use MyPOS\IPC\WooCommerce\Settings;
 
 /**
  * Issue 13: an IPCPurchaseNotify gets OK if and only if its payment is recorded (read back):
@@ -23,11 +20,6 @@ final class NotifyPersistedTest extends TestCase
     {
         parent::setUp();
         $this->configure();
-    }
-
-    private function handle(string $body): Answer
-    {
-        return (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
     }
 
     private static function logText(): string

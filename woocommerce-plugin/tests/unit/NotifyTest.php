@@ -3,20 +3,11 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
-use MyPOS\IPC\WooCommerce\Answer;
-use MyPOS\IPC\WooCommerce\Log;
-use MyPOS\IPC\WooCommerce\NotifyHandler;
-use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Orders;
 use MyPOS\IPC\WooCommerce\Settings;
 
 final class NotifyTest extends TestCase
 {
-    private function handle(string $body): Answer
-    {
-        return (new NotifyHandler(new Settings(), new OrderLock(), new Log('debug')))->handle($body);
-    }
-
     protected function setUp(): void
     {
         parent::setUp();
