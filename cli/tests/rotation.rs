@@ -72,25 +72,25 @@ fn sandbox_rotation_overlap_retirement_and_key_index_switch() {
     pay(&sandbox, &config, "ROT-1", &merchant.url);
 
     // The sandbox rotates; from now on it signs with the new certificate.
-    let (code, new_pem) = post(
+    let (status, new_pem) = post(
         &format!("{}/sandbox/rotate-mypos-cert", sandbox.base),
         "bits=1024",
     );
-    assert_eq!(code, 200, "{new_pem}");
+    assert_eq!(status, 200, "{new_pem}");
     assert!(
         new_pem.starts_with("-----BEGIN CERTIFICATE-----"),
         "{new_pem}"
     );
-    let (code, served) = get(&format!("{}/sandbox/mypos-cert", sandbox.base));
-    assert_eq!((code, served.as_str()), (200, new_pem.as_str()));
+    let (status, served) = get(&format!("{}/sandbox/mypos-cert", sandbox.base));
+    assert_eq!((status, served.as_str()), (200, new_pem.as_str()));
     let new = Arc::new(PublicKey::from_pem(&new_pem).unwrap());
     assert_ne!(old.fingerprint(), new.fingerprint());
     assert!(new.not_after().is_some());
-    let (code, why) = post(
+    let (status, why) = post(
         &format!("{}/sandbox/rotate-mypos-cert", sandbox.base),
         "bits=7",
     );
-    assert_eq!(code, 400, "{why}");
+    assert_eq!(status, 400, "{why}");
 
     // Overlap: both certificates accepted; switch the merchant to KeyIndex 2.
     let overlap = config
@@ -113,8 +113,8 @@ fn sandbox_rotation_overlap_retirement_and_key_index_switch() {
         .sign(&overlap)
         .unwrap()
         .body();
-        let (code, text) = post(&sandbox.checkout_url(), &body);
-        assert_eq!(code, 200);
+        let (status, text) = post(&sandbox.checkout_url(), &body);
+        assert_eq!(status, 200);
         text
     };
     let (r, matched) =
