@@ -166,7 +166,7 @@ fn verify_accepts_spki_and_ignores_one_trailing_newline() {
 
 #[test]
 fn verify_applies_the_input_limits() {
-    let spki = shared("test-keys/simulated-mypos-public-key.pem");
+    let spki = data("test-keys/simulated-mypos-public-key.pem");
     let verify = |body: &[u8]| ipc(&["verify", "--cert", path(&spki)], body);
     // The body of issue 13: 108,000 distinct empty fields, refused as too many fields.
     let mut many: String = (0..108_000).map(|i| format!("a{i}=&")).collect();
