@@ -986,8 +986,8 @@ fn world_with(sandbox: Sandbox, merchant: Merchant) -> World {
 }
 
 fn simulated_mypos(extra: &[&str]) -> Sandbox {
-    let key = shared("test-keys/simulated-mypos-private-key.pem");
-    let cert = shared("test-keys/simulated-mypos-cert.pem");
+    let key = data("test-keys/simulated-mypos-private-key.pem");
+    let cert = data("test-keys/simulated-mypos-cert.pem");
     let mut args = vec![
         "--mypos-key",
         key.to_str().unwrap(),
