@@ -100,8 +100,8 @@ fn benches(c: &mut Criterion) {
 }
 
 fn limits(c: &mut Criterion) {
-    let private = ipc::PrivateKey::from_pem(&shared(
-        "protocol/test-keys/simulated-mypos-private-key.pem",
+    let private = ipc::PrivateKey::from_pem(&data(
+        "test-keys/simulated-mypos-private-key.pem",
     ))
     .expect("key");
     let public = private.public_key().clone();

@@ -9,10 +9,10 @@ require __DIR__ . '/tap.php';
 use MyPOS\IPC;
 
 $keys = 'protocol/vectors/keys/rsa2048/';
-$myposKey = shared($keys . 'mypos_private.pem');
+$myposKey = data($keys . 'mypos_private.pem');
 $config = IPC\Config::fromArray([
     'sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,
-    'private_key' => shared($keys . 'merchant_private.pem'), 'mypos_certificate' => shared($keys . 'mypos_cert.pem'),
+    'private_key' => data($keys . 'merchant_private.pem'), 'mypos_certificate' => data($keys . 'mypos_cert.pem'),
     'endpoint' => 'http://127.0.0.1:9/vmp/checkout-test',
 ]);
 

@@ -9,11 +9,11 @@ require __DIR__ . '/tap.php';
 use MyPOS\IPC;
 
 $keys = 'protocol/vectors/keys/rsa2048/';
-$myposKey = shared($keys . 'mypos_private.pem');
-$cert = shared($keys . 'mypos_cert.pem');
+$myposKey = data($keys . 'mypos_private.pem');
+$cert = data($keys . 'mypos_cert.pem');
 $config = IPC\Config::fromArray([
     'sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,
-    'private_key' => shared($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert,
+    'private_key' => data($keys . 'merchant_private.pem'), 'mypos_certificate' => $cert,
 ]);
 $MI = IPC\MalformedInputException::class;
 $IA = IPC\InvalidArgumentException::class;

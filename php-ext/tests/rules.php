@@ -10,9 +10,9 @@ require __DIR__ . '/tap.php';
 use MyPOS\IPC;
 
 $keys = 'protocol/vectors/keys/rsa2048/';
-$merchantKey = shared($keys . 'merchant_private.pem');
-$myposCert = shared($keys . 'mypos_cert.pem');
-$simCert = shared('protocol/test-keys/simulated-mypos-cert.pem');
+$merchantKey = data($keys . 'merchant_private.pem');
+$myposCert = data($keys . 'mypos_cert.pem');
+$simCert = data('protocol/test-keys/simulated-mypos-cert.pem');
 $config = IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $merchantKey, 'mypos_certificate' => $myposCert]);
 
 // --- amounts
@@ -42,7 +42,7 @@ $e = Tap::throws(fn () => IPC\Config::validateField('colour', 'red'), IPC\Invali
 Tap::is($e?->getCode(), IPC\Exception::INVALID_REQUEST, 'Config::validateField(): unknown field code');
 
 // --- configuration-pack options
-$pack = trim(shared('protocol/test-keys/mypos-test-config-package.txt'));
+$pack = trim(data('protocol/test-keys/mypos-test-config-package.txt'));
 $bg = IPC\Config::fromPack($pack, 'test', ['language' => 'BG']);
 Tap::is(strtoupper($bg->getTxnStatus('O-1')->fields()['IPCLanguage']), 'BG', 'Config::fromPack(): the language option reaches requests');
 Tap::is(strtolower(IPC\Config::fromPack($pack)->getTxnStatus('O-1')->fields()['IPCLanguage']), 'en', 'Config::fromPack(): default language');
@@ -92,7 +92,7 @@ $leaves = [];
 array_walk_recursive($tampered, function ($v) use (&$leaves) {
     $leaves['v' . count($leaves)] = (string) $v;
 });
-$tampered['Signature'] = IPC\sign($leaves, shared('protocol/test-keys/simulated-mypos-private-key.pem'));
+$tampered['Signature'] = IPC\sign($leaves, data('protocol/test-keys/simulated-mypos-private-key.pem'));
 $forged = $sim->response((string) json_encode($tampered), 'json');
 $e = Tap::throws(fn () => $forged->orderStatusNotification(), IPC\SignatureException::class, 'Response::orderStatusNotification(): a changed nested message throws SignatureException');
 Tap::is($e?->getCode(), IPC\Exception::SIGNATURE_INVALID, 'Response::orderStatusNotification(): SIGNATURE_INVALID');
