@@ -100,10 +100,8 @@ fn benches(c: &mut Criterion) {
 }
 
 fn limits(c: &mut Criterion) {
-    let private = ipc::PrivateKey::from_pem(&data(
-        "test-keys/simulated-mypos-private-key.pem",
-    ))
-    .expect("key");
+    let private =
+        ipc::PrivateKey::from_pem(&data("test-keys/simulated-mypos-private-key.pem")).expect("key");
     let public = private.public_key().clone();
     let len = ipc::limits::MAX_BODY_BYTES;
     let mut g = c.benchmark_group("limits");
