@@ -8,7 +8,7 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
+$keys = 'keys/';
 $myposKey = data($keys . 'mypos_private.pem');
 $config = IPC\Config::fromArray([
     'sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1,

@@ -8,7 +8,7 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
+$keys = 'keys/';
 $myposKey = data($keys . 'mypos_private.pem');
 $cert = data($keys . 'mypos_cert.pem');
 $config = IPC\Config::fromArray([

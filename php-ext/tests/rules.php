@@ -9,7 +9,7 @@ require __DIR__ . '/tap.php';
 
 use MyPOS\IPC;
 
-$keys = 'protocol/vectors/keys/rsa2048/';
+$keys = 'keys/';
 $merchantKey = data($keys . 'merchant_private.pem');
 $myposCert = data($keys . 'mypos_cert.pem');
 $simCert = data('protocol/test-keys/simulated-mypos-cert.pem');
