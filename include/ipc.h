@@ -728,6 +728,83 @@ ipc_result ipc_config_with(const ipc_config *config,
                            ipc_config **config_out);
 
 /**
+ * Derives a configuration that also accepts `certificate_pem` (a myPOS certificate or public
+ * key) when verifying, after the certificates `config` accepts: key rotation, during which
+ * messages signed by either verify (`ipc_message_certificate_index` says which). The same
+ * key twice or more than 8 certificates is `IPC_RESULT_INVALID_CONFIG`. On success
+ * `*config_out` receives a new object to free with `ipc_config_free`.
+ *
+ * # Safety
+ * `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+ */
+ipc_result ipc_config_add_certificate(const ipc_config *config,
+                                      const char *certificate_pem,
+                                      ipc_config **config_out);
+
+/**
+ * Derives a configuration that no longer accepts `certificate_pem` (the same key, in any
+ * container): the end of a rotation. A certificate `config` does not accept, or its last
+ * one, is `IPC_RESULT_INVALID_CONFIG`.
+ *
+ * # Safety
+ * `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+ */
+ipc_result ipc_config_retire_certificate(const ipc_config *config,
+                                         const char *certificate_pem,
+                                         ipc_config **config_out);
+
+/**
+ * How many myPOS certificates `config` accepts (1 unless added).
+ *
+ * # Safety
+ * `config` must be NULL or live; `count_out` writable.
+ */
+ipc_result ipc_config_certificate_count(const ipc_config *config, size_t *count_out);
+
+/**
+ * Derives a configuration that also holds the merchant key `private_key_pem` for KeyIndex
+ * `key_index` (not active: signing keeps the current KeyIndex until `ipc_config_use_key`).
+ * An index already held is `IPC_RESULT_INVALID_CONFIG`.
+ *
+ * # Safety
+ * `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+ */
+ipc_result ipc_config_add_key(const ipc_config *config,
+                              uint32_t key_index,
+                              const char *private_key_pem,
+                              ipc_config **config_out);
+
+/**
+ * Derives a configuration that signs with the held key of `key_index` (and sends that
+ * KeyIndex). An index without a key is `IPC_RESULT_INVALID_CONFIG`.
+ *
+ * # Safety
+ * `config` must be NULL or live; `config_out` writable.
+ */
+ipc_result ipc_config_use_key(const ipc_config *config,
+                              uint32_t key_index,
+                              ipc_config **config_out);
+
+/**
+ * The KeyIndex `config` signs with.
+ *
+ * # Safety
+ * `config` must be NULL or live; `key_index_out` writable.
+ */
+ipc_result ipc_config_key_index(const ipc_config *config, uint32_t *key_index_out);
+
+/**
+ * The validity end (X.509 notAfter) of a certificate, in seconds since the Unix epoch, so
+ * an integration can warn before it ends (verification ignores it: a certificate past its
+ * validity still verifies). `IPC_RESULT_BAD_KEY` for PEM that does not parse;
+ * `IPC_RESULT_NOT_FOUND` for a bare public key, which has no validity.
+ *
+ * # Safety
+ * Strings NUL-terminated; `not_after_out` writable.
+ */
+ipc_result ipc_certificate_not_after(const char *certificate_pem, int64_t *not_after_out);
+
+/**
  * Makes a configuration from a myPOS configuration pack (base64 text) and an endpoint
  * ("test", "production" or a URL). On success `*config_out` receives an object to free with
  * `ipc_config_free`.
@@ -775,7 +852,7 @@ void ipc_config_free(ipc_config *config);
 
 /**
  * Parses a raw urlencoded body (never a re-encoded form), verifies it with the config's
- * myPOS certificate and checks its fields. `IPC_RESULT_SIGNATURE_INVALID` when the RSA check
+ * myPOS certificates (any of them; `ipc_message_certificate_index` says which) and checks its fields. `IPC_RESULT_SIGNATURE_INVALID` when the RSA check
  * fails; other codes for malformed input. On success `*message_out` receives an object to
  * free with `ipc_message_free`.
  *
@@ -787,6 +864,16 @@ ipc_result ipc_message_parse(const uint8_t *body,
                              size_t body_len,
                              const ipc_config *config,
                              ipc_message **message_out);
+
+/**
+ * Which of the config's myPOS certificates verified the message: 0 for the one given to
+ * `ipc_config_new` / `ipc_config_from_pack`, then in the order `ipc_config_add_certificate`
+ * added them.
+ *
+ * # Safety
+ * `message` NULL or live; `index_out` writable.
+ */
+ipc_result ipc_message_certificate_index(const ipc_message *message, size_t *index_out);
 
 /**
  * The IPCmethod, e.g. "IPCPurchaseNotify" (string to free with `ipc_string_free`).
@@ -1217,6 +1304,15 @@ ipc_result ipc_response_parse(const uint8_t *body,
                               uint32_t format,
                               const ipc_config *config,
                               ipc_response **response_out);
+
+/**
+ * Which of the config's myPOS certificates verified the answer (as
+ * `ipc_message_certificate_index`).
+ *
+ * # Safety
+ * `response` NULL or live; `index_out` writable.
+ */
+ipc_result ipc_response_certificate_index(const ipc_response *response, size_t *index_out);
 
 /**
  * The numeric Status (0 is success).

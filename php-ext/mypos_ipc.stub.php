@@ -95,6 +95,13 @@ function format_amount(int $amountMinor, string $currency): string {}
 function currency_decimals(string $currency): int {}
 
 /**
+ * The validity end (X.509 notAfter) of a certificate PEM as a Unix timestamp, or null for a
+ * bare public key. Verification ignores it (a certificate past its validity still verifies):
+ * warn with it, e.g. when it ends within 30 days. PEM that does not parse throws.
+ */
+function certificate_not_after(string $certificate): ?int {}
+
+/**
  * Root of every exception the extension throws. getCode() is the core's stable error kind,
  * the same number as the C library's ipc_result; the constants name them.
  */
@@ -165,6 +172,34 @@ final class Config
     public function wallet(): string {}
 
     public function keyIndex(): int {}
+
+    /**
+     * A copy that also accepts $certificate (myPOS certificate or public key PEM) when
+     * verifying, after the ones this config accepts (key rotation: messages signed by either
+     * verify; certificateIndex() says which). The same key twice throws ConfigException.
+     */
+    public function withCertificate(string $certificate): Config {}
+
+    /**
+     * A copy that no longer accepts $certificate (the end of a rotation). One not accepted,
+     * or the last one, throws ConfigException.
+     */
+    public function withoutCertificate(string $certificate): Config {}
+
+    /** How many myPOS certificates this config accepts (1 unless added). */
+    public function certificateCount(): int {}
+
+    /**
+     * A copy that also holds the merchant key $privateKey for $keyIndex; signing keeps the
+     * current KeyIndex until useKey(). An index already held throws ConfigException.
+     */
+    public function withKey(int $keyIndex, #[\SensitiveParameter] string $privateKey): Config {}
+
+    /** A copy that signs with the held key of $keyIndex; an index without a key throws. */
+    public function useKey(int $keyIndex): Config {}
+
+    /** @return list<int> the KeyIndexes held, in order */
+    public function keyIndexes(): array {}
 
     public function endpointUrl(): string {}
 
@@ -237,6 +272,12 @@ final class Request
 /** A verified myPOS message. */
 final class Notification
 {
+    /**
+     * Which of the config's myPOS certificates verified it: 0 for the one the config was
+     * made with, then in the order withCertificate() added them.
+     */
+    public function certificateIndex(): int {}
+
     public function method(): string {}
 
     /** 'notify', 'ok', 'cancel', 'rollback', 'signature_verify' or 'other' */
@@ -301,6 +342,9 @@ final class Decision
 /** A verified API answer. */
 final class Response
 {
+    /** Which of the config's myPOS certificates verified it (as Notification's). */
+    public function certificateIndex(): int {}
+
     public function status(): int {}
 
     public function statusName(): string {}

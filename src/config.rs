@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::configpack::ConfigPack;
 use crate::error::{Error, Result};
+use crate::keyring::{Keyring, MerchantKey, MAX_MERCHANT_KEYS};
 use crate::keys::{same_key, PrivateKey, PublicKey};
 use crate::urls;
 
@@ -91,7 +92,8 @@ pub struct Config {
     wallet: String,
     key_index: u32,
     private_key: Arc<PrivateKey>,
-    mypos_key: Arc<PublicKey>,
+    mypos_keys: Keyring,
+    merchant_keys: Vec<MerchantKey>,
     endpoint: Endpoint,
     version: IpcVersion,
     language: String,
@@ -110,6 +112,8 @@ pub struct ConfigBuilder {
     private_key_error: Option<Error>,
     mypos_key: Option<Arc<PublicKey>>,
     mypos_key_error: Option<Error>,
+    extra_mypos_keys: Vec<Arc<PublicKey>>,
+    extra_merchant_keys: Vec<MerchantKey>,
     endpoint: Option<Endpoint>,
     version: IpcVersion,
     language: Option<String>,
@@ -166,6 +170,54 @@ impl ConfigBuilder {
     pub fn mypos_public_key(mut self, key: Arc<PublicKey>) -> Self {
         self.mypos_key = Some(key);
         self.mypos_key_error = None;
+        self
+    }
+    /// One more accepted myPOS certificate or public key as PEM, after the one given with
+    /// [`Self::mypos_public_key_pem`] (key rotation: notifies signed by either verify).
+    pub fn add_mypos_public_key_pem(mut self, pem: &str) -> Self {
+        match PublicKey::from_pem(pem) {
+            Ok(k) => self.extra_mypos_keys.push(Arc::new(k)),
+            Err(e) => {
+                if self.mypos_key_error.is_none() {
+                    self.mypos_key_error = Some(e)
+                }
+            }
+        }
+        self
+    }
+    /// One more accepted, already parsed myPOS key.
+    pub fn add_mypos_public_key(mut self, key: Arc<PublicKey>) -> Self {
+        self.extra_mypos_keys.push(key);
+        self
+    }
+    /// Replaces every accepted myPOS certificate with `keyring`'s, in its order.
+    pub fn mypos_keyring(mut self, keyring: &Keyring) -> Self {
+        let mut keys = keyring.certificates().iter().cloned();
+        self.mypos_key = keys.next();
+        self.mypos_key_error = None;
+        self.extra_mypos_keys = keys.collect();
+        self
+    }
+    /// One more merchant key with its KeyIndex, besides the one given with
+    /// [`Self::key_index`] and [`Self::private_key_pem`]; [`Self::key_index`] chooses the
+    /// active (signing) key among all of them.
+    pub fn add_merchant_key_pem(mut self, index: u32, pem: &str) -> Self {
+        match PrivateKey::from_pem(pem) {
+            Ok(k) => self.extra_merchant_keys.push(MerchantKey {
+                index,
+                key: Arc::new(k),
+            }),
+            Err(e) => {
+                if self.private_key_error.is_none() {
+                    self.private_key_error = Some(e)
+                }
+            }
+        }
+        self
+    }
+    /// One more, already parsed merchant key with its KeyIndex.
+    pub fn add_merchant_key(mut self, index: u32, key: Arc<PrivateKey>) -> Self {
+        self.extra_merchant_keys.push(MerchantKey { index, key });
         self
     }
     /// Production, test or a custom URL (default: test).
@@ -247,30 +299,81 @@ impl ConfigBuilder {
         if let Some(e) = self.private_key_error {
             return Err(nest("private_key", e));
         }
-        let private_key = self
-            .private_key
-            .ok_or_else(|| Error::config("private_key", "missing"))?;
+        let mut merchant_keys = Vec::with_capacity(1 + self.extra_merchant_keys.len());
+        let explicit = self.private_key.is_some();
+        if let Some(key) = self.private_key {
+            merchant_keys.push(MerchantKey {
+                index: key_index,
+                key,
+            });
+        }
+        for extra in self.extra_merchant_keys {
+            if extra.index == 0 {
+                return Err(Error::config("key_index", "must be a positive integer"));
+            }
+            if let Some(at) = merchant_keys.iter().position(|k| k.index == extra.index) {
+                // A key given with private_key_pem replaces a held one of its index.
+                if at == 0 && explicit {
+                    continue;
+                }
+                if !same_key(merchant_keys[at].key.public_key(), extra.key.public_key()) {
+                    return Err(Error::config(
+                        "key_index",
+                        format!("{} is given for two different keys", extra.index),
+                    ));
+                }
+                continue;
+            }
+            merchant_keys.push(extra);
+        }
+        if merchant_keys.len() > MAX_MERCHANT_KEYS {
+            return Err(Error::config(
+                "private_key",
+                format!("at most {MAX_MERCHANT_KEYS} merchant keys are held at once"),
+            ));
+        }
+        let private_key = match merchant_keys.iter().find(|k| k.index == key_index) {
+            Some(k) => Arc::clone(&k.key),
+            None if merchant_keys.is_empty() => {
+                return Err(Error::config("private_key", "missing"))
+            }
+            None => {
+                return Err(Error::config(
+                    "key_index",
+                    format!(
+                        "{key_index} (the active key) has no private key (held: {})",
+                        key_indexes(&merchant_keys)
+                    ),
+                ))
+            }
+        };
         if let Some(e) = self.mypos_key_error {
             return Err(nest("mypos_certificate", e));
         }
         let mypos_key = self
             .mypos_key
             .ok_or_else(|| Error::config("mypos_certificate", "missing"))?;
-        let endpoint = self.endpoint.unwrap_or(Endpoint::Test);
-        if endpoint == Endpoint::Production && private_key.bits() < 2048 {
-            return Err(Error::config(
-                "private_key",
-                format!(
-                    "has {} bits; the production endpoint needs 2048 bits or more",
-                    private_key.bits()
-                ),
-            ));
+        let mut mypos_keys = Keyring::new(mypos_key);
+        for extra in self.extra_mypos_keys {
+            mypos_keys.add(extra)?;
         }
-        if same_key(private_key.public_key(), &mypos_key) {
-            return Err(Error::config(
-                "mypos_certificate",
-                "is the merchant's own public key; use the certificate myPOS issued for this store",
-            ));
+        let endpoint = self.endpoint.unwrap_or(Endpoint::Test);
+        for merchant in &merchant_keys {
+            if endpoint == Endpoint::Production && merchant.key.bits() < 2048 {
+                return Err(Error::config(
+                    "private_key",
+                    format!(
+                        "has {} bits; the production endpoint needs 2048 bits or more",
+                        merchant.key.bits()
+                    ),
+                ));
+            }
+            if mypos_keys.position(merchant.key.public_key()).is_some() {
+                return Err(Error::config(
+                    "mypos_certificate",
+                    "is the merchant's own public key; use the certificate myPOS issued for this store",
+                ));
+            }
         }
         let language = self.language.unwrap_or_else(|| "en".into());
         check_language(&language)?;
@@ -289,7 +392,8 @@ impl ConfigBuilder {
             wallet,
             key_index,
             private_key,
-            mypos_key,
+            mypos_keys,
+            merchant_keys,
             endpoint,
             version: self.version,
             language,
@@ -397,6 +501,13 @@ fn check_source(source: &str) -> Result<()> {
     Ok(())
 }
 
+fn key_indexes(keys: &[MerchantKey]) -> String {
+    keys.iter()
+        .map(|k| k.index.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn nest(field: &'static str, e: Error) -> Error {
     match e {
         Error::Key(why) => Error::config(field, why),
@@ -417,10 +528,13 @@ impl Config {
             sid: Some(self.sid.clone()),
             wallet: Some(self.wallet.clone()),
             key_index: Some(self.key_index),
-            private_key: Some(Arc::clone(&self.private_key)),
+            // Every held key, the active one included, goes by its index: key_index chooses.
+            private_key: None,
             private_key_error: None,
-            mypos_key: Some(Arc::clone(&self.mypos_key)),
+            mypos_key: Some(Arc::clone(self.mypos_keys.primary())),
             mypos_key_error: None,
+            extra_mypos_keys: self.mypos_keys.certificates()[1..].to_vec(),
+            extra_merchant_keys: self.merchant_keys.clone(),
             endpoint: Some(self.endpoint.clone()),
             version: self.version,
             language: Some(self.language.clone()),
@@ -451,9 +565,72 @@ impl Config {
     pub fn private_key(&self) -> &PrivateKey {
         &self.private_key
     }
-    /// myPOS public key.
+    /// The first accepted myPOS public key (the only one unless certificates were added).
     pub fn mypos_key(&self) -> &PublicKey {
-        &self.mypos_key
+        self.mypos_keys.primary()
+    }
+    /// Every accepted myPOS certificate, in order; verify with it to accept any of them and
+    /// learn which one matched.
+    pub fn mypos_keyring(&self) -> &Keyring {
+        &self.mypos_keys
+    }
+    /// Every merchant key with its KeyIndex; the active one is [`Self::key_index`].
+    pub fn merchant_keys(&self) -> &[MerchantKey] {
+        &self.merchant_keys
+    }
+    /// The KeyIndexes held, in order.
+    pub fn key_indexes(&self) -> Vec<u32> {
+        self.merchant_keys.iter().map(|k| k.index).collect()
+    }
+    /// This configuration with another held KeyIndex active for signing.
+    pub fn with_active_key(&self, index: u32) -> Result<Config> {
+        if !self.merchant_keys.iter().any(|k| k.index == index) {
+            return Err(Error::config(
+                "key_index",
+                format!(
+                    "{index} has no private key (held: {})",
+                    key_indexes(&self.merchant_keys)
+                ),
+            ));
+        }
+        self.to_builder().key_index(index).build()
+    }
+    /// This configuration accepting one more myPOS certificate (after the others).
+    pub fn with_mypos_key(&self, key: Arc<PublicKey>) -> Result<Config> {
+        self.to_builder().add_mypos_public_key(key).build()
+    }
+    /// This configuration no longer accepting a myPOS certificate (the same key, in any
+    /// container); retiring the last one is refused.
+    pub fn without_mypos_key(&self, key: &PublicKey) -> Result<Config> {
+        let mut ring = self.mypos_keys.clone();
+        ring.retire(key)?;
+        self.to_builder().mypos_keyring(&ring).build()
+    }
+    /// This configuration holding one more merchant key (not active until
+    /// [`Self::with_active_key`]).
+    pub fn with_merchant_key(&self, index: u32, key: Arc<PrivateKey>) -> Result<Config> {
+        if self.merchant_keys.iter().any(|k| k.index == index) {
+            return Err(Error::config(
+                "key_index",
+                format!("{index} is already held"),
+            ));
+        }
+        self.to_builder().add_merchant_key(index, key).build()
+    }
+    /// This configuration without the merchant key of `index`; the active one cannot go.
+    pub fn without_merchant_key(&self, index: u32) -> Result<Config> {
+        if index == self.key_index {
+            return Err(Error::config(
+                "key_index",
+                format!("{index} is the active key; make another one active first"),
+            ));
+        }
+        if !self.merchant_keys.iter().any(|k| k.index == index) {
+            return Err(Error::config("key_index", format!("{index} is not held")));
+        }
+        let mut b = self.to_builder();
+        b.extra_merchant_keys.retain(|k| k.index != index);
+        b.build()
     }
     /// Endpoint.
     pub fn endpoint(&self) -> &Endpoint {

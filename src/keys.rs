@@ -40,6 +40,7 @@ pub struct PublicKey {
     bits: usize,
     fingerprint: [u8; 32],
     lenient_certificate: bool,
+    not_after: Option<u64>,
 }
 
 impl fmt::Debug for PrivateKey {
@@ -227,7 +228,15 @@ impl PublicKey {
                     .map_err(|_| Error::Key("certificate key info does not encode".into()))?;
                 let key = RsaPublicKey::from_public_key_der(&spki)
                     .map_err(|_| Error::Key("certificate does not hold an RSA key".into()))?;
-                Self::from_rsa(key, false)
+                let mut public = Self::from_rsa(key, false)?;
+                public.not_after = Some(
+                    cert.tbs_certificate
+                        .validity
+                        .not_after
+                        .to_unix_duration()
+                        .as_secs(),
+                );
+                Ok(public)
             }
             Err(strict) => {
                 // The 2013 myPOS test certificate has a zero-length serial number, which strict
@@ -264,6 +273,7 @@ impl PublicKey {
             bits,
             fingerprint,
             lenient_certificate,
+            not_after: None,
         })
     }
 
@@ -286,6 +296,22 @@ impl PublicKey {
     /// (the 2013 myPOS test certificate); only its key was read.
     pub fn from_nonconforming_certificate(&self) -> bool {
         self.lenient_certificate
+    }
+
+    /// The certificate's validity end (X.509 notAfter) in seconds since the Unix epoch;
+    /// `None` for a bare public key or a certificate whose validity cannot be read (the
+    /// 2013 myPOS test certificate). Verification never looks at it: a certificate past its
+    /// validity still verifies (myPOS decides when to rotate); integrations warn with it.
+    pub fn not_after(&self) -> Option<u64> {
+        self.not_after
+    }
+
+    /// Seconds from `now` (Unix seconds) until [`Self::not_after`]: negative once past it,
+    /// `None` without a validity.
+    pub fn seconds_left(&self, now: u64) -> Option<i64> {
+        self.not_after.map(|end| {
+            i64::try_from(end).unwrap_or(i64::MAX) - i64::try_from(now).unwrap_or(i64::MAX)
+        })
     }
 
     /// SPKI `PUBLIC KEY` PEM text.

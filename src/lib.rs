@@ -39,6 +39,7 @@ pub mod error;
 #[cfg(feature = "capi")]
 pub mod ffi;
 pub mod fields;
+pub mod keyring;
 pub mod keys;
 pub mod limits;
 pub mod message;
@@ -57,6 +58,7 @@ pub use config::{validate_field, Config, ConfigBuilder, Endpoint, IpcVersion};
 pub use configpack::ConfigPack;
 pub use error::{Error, ErrorKind, Outcome, Result};
 pub use fields::{parse_urlencoded, Fields};
+pub use keyring::{Keyring, MerchantKey};
 pub use keys::{PrivateKey, PublicKey};
 pub use message::{Message, MessageKind};
 pub use notify::{

@@ -5,6 +5,7 @@
 use crate::amount::{parse_decimal, shorten, Currency, Money};
 use crate::error::{Error, Result};
 use crate::fields::Fields;
+use crate::keyring::Keyring;
 use crate::keys::PublicKey;
 use crate::verifier::verify_form;
 
@@ -53,6 +54,13 @@ impl Message {
         // verify_form refuses bodies over the limits of crate::limits.
         let fields = verify_form(body, mypos_key)?;
         Self::from_verified_fields(fields)
+    }
+
+    /// Parses and verifies with every certificate of `keyring` (key rotation). Returns the
+    /// message and the index of the certificate that matched.
+    pub fn parse_and_verify_keyring(body: &[u8], keyring: &Keyring) -> Result<(Self, usize)> {
+        let (fields, matched) = keyring.verify_form(body)?;
+        Ok((Self::from_verified_fields(fields)?, matched))
     }
 
     /// Checks the formats of fields that were already verified (Signature removed).

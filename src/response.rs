@@ -8,6 +8,7 @@ use serde_json::Value;
 use crate::canonical::signing_input;
 use crate::error::{Error, Result};
 use crate::fields::Fields;
+use crate::keyring::Keyring;
 use crate::keys::{PrivateKey, PublicKey};
 use crate::limits::{MAX_BODY_BYTES, MAX_DEPTH};
 use crate::message::Message;
@@ -80,6 +81,29 @@ impl Response {
         format: Option<OutputFormat>,
         mypos_key: &PublicKey,
     ) -> Result<Self> {
+        Self::parse_and_verify_with(body, format, |values, signature| {
+            verify_values(values, signature, mypos_key).map(|()| 0)
+        })
+        .map(|(r, _)| r)
+    }
+
+    /// [`Self::parse_and_verify`] with every certificate of `keyring` (key rotation). Returns
+    /// the answer and the index of the certificate that matched.
+    pub fn parse_and_verify_keyring(
+        body: &[u8],
+        format: Option<OutputFormat>,
+        keyring: &Keyring,
+    ) -> Result<(Self, usize)> {
+        Self::parse_and_verify_with(body, format, |values, signature| {
+            keyring.verify_values(values, signature)
+        })
+    }
+
+    fn parse_and_verify_with(
+        body: &[u8],
+        format: Option<OutputFormat>,
+        verify: impl FnOnce(Vec<&str>, &str) -> Result<usize>,
+    ) -> Result<(Self, usize)> {
         let (format, root) = parse_document(body, format)?;
         let Node::Branch(children) = &root else {
             return Err(Error::MalformedResponse("not an object".into()));
@@ -116,13 +140,16 @@ impl Response {
         let root = Node::Branch(rest);
         let mut leaves = Vec::new();
         root.collect_leaves(&mut leaves);
-        verify_values(leaves.iter().copied(), &signature, mypos_key)?;
+        let matched = verify(leaves, &signature)?;
         let status = parse_status(&root)?;
-        Ok(Response {
-            format,
-            root,
-            status,
-        })
+        Ok((
+            Response {
+                format,
+                root,
+                status,
+            },
+            matched,
+        ))
     }
 
     /// The document format.
@@ -160,6 +187,16 @@ impl Response {
         let node = self.root.child("OrderStatus")?;
         let f = node.leaf_fields();
         (!f.is_empty()).then_some(f)
+    }
+
+    /// [`Self::order_status_message`] with every certificate of `keyring`.
+    pub fn order_status_message_keyring(&self, keyring: &Keyring) -> Result<Option<Message>> {
+        match self.order_status() {
+            None => Ok(None),
+            Some(fields) => {
+                Message::from_verified_fields(keyring.verify_fields(fields)?.0).map(Some)
+            }
+        }
     }
 
     /// IPCGetTxnStatus: the nested `OrderStatus` verified as the message it is (it carries

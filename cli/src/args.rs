@@ -22,15 +22,16 @@ pub enum Command {
     },
     /// Verify a signed urlencoded body read on stdin; prints its fields as JSON.
     Verify {
-        /// Sender's certificate or SPKI public key (PEM).
-        #[arg(long, value_name = "CERT.pem")]
-        cert: PathBuf,
+        /// Sender's certificate or SPKI public key (PEM). Repeatable: any of them verifies
+        /// (key rotation), and with more than one the one that matched is named on stderr.
+        #[arg(long, value_name = "CERT.pem", required = true)]
+        cert: Vec<PathBuf>,
     },
     /// Verify a signed API answer (JSON or XML) read on stdin; prints it as JSON.
     VerifyResponse {
-        /// myPOS certificate or SPKI public key (PEM).
-        #[arg(long, value_name = "CERT.pem")]
-        cert: PathBuf,
+        /// myPOS certificate or SPKI public key (PEM). Repeatable, as for `verify`.
+        #[arg(long, value_name = "CERT.pem", required = true)]
+        cert: Vec<PathBuf>,
         /// Answer format (detected when not given).
         #[arg(long, value_enum)]
         format: Option<Format>,

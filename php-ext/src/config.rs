@@ -71,6 +71,16 @@ fn page_options(
     Ok(b)
 }
 
+/// A `$keyIndex` argument: a whole number from 1.
+fn key_index_arg(what: &str, v: i64) -> PhpResult<u32> {
+    match u32::try_from(v) {
+        Ok(k) if k > 0 => Ok(k),
+        _ => Err(config_error(format!(
+            "{what}: $keyIndex must be a positive integer"
+        ))),
+    }
+}
+
 impl Config {
     fn sign(&self, what: &str, r: ipc::Result<ipc::SignedRequest>) -> PhpResult<Request> {
         r.map(Request::new).map_err(|e| from_core(what, &e))
@@ -249,6 +259,95 @@ impl Config {
     /// The key index.
     pub fn key_index(&self) -> i64 {
         i64::from(self.inner.key_index())
+    }
+
+    /// A copy that also accepts `$certificate` (a myPOS certificate or public key PEM) when
+    /// verifying, after the ones this config accepts: key rotation, during which messages
+    /// signed by either verify (`Notification::certificateIndex()` says which). This config is
+    /// unchanged. The same key twice throws `InvalidConfigException`.
+    pub fn with_certificate(&self, certificate: Str) -> PhpResult<Config> {
+        guard("Config::withCertificate", || {
+            let what = "Config::withCertificate(): $certificate";
+            let pem = certificate.text((C, 1, "certificate"))?;
+            let key = keycache::public_key(pem)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            let inner = self
+                .inner
+                .with_mypos_key(key)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// A copy that no longer accepts `$certificate` (the same key, in any container): the
+    /// end of a rotation. A certificate not accepted, or the last one, throws
+    /// `InvalidConfigException`.
+    pub fn without_certificate(&self, certificate: Str) -> PhpResult<Config> {
+        guard("Config::withoutCertificate", || {
+            let what = "Config::withoutCertificate(): $certificate";
+            let pem = certificate.text((C, 1, "certificate"))?;
+            let key = keycache::public_key(pem)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            let inner = self
+                .inner
+                .without_mypos_key(&key)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// How many myPOS certificates this config accepts (1 unless added).
+    pub fn certificate_count(&self) -> i64 {
+        i64::try_from(self.inner.mypos_keyring().len()).unwrap_or(i64::MAX)
+    }
+
+    /// A copy that also holds the merchant key `$privateKey` (PEM) for `$keyIndex`; signing
+    /// keeps the current KeyIndex until `useKey()`. An index already held throws
+    /// `InvalidConfigException`.
+    pub fn with_key(&self, keyIndex: Int, privateKey: Str) -> PhpResult<Config> {
+        guard("Config::withKey", || {
+            let what = "Config::withKey()";
+            let index = key_index_arg(what, keyIndex.int((C, 1, "keyIndex"))?)?;
+            let pem = privateKey.text((C, 2, "privateKey"))?;
+            let key = keycache::private_key(pem)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: $privateKey: {e}")))?;
+            let inner = self
+                .inner
+                .with_merchant_key(index, key)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// A copy that signs with the held key of `$keyIndex` (and sends that KeyIndex). An index
+    /// without a key throws `InvalidConfigException`.
+    pub fn use_key(&self, keyIndex: Int) -> PhpResult<Config> {
+        guard("Config::useKey", || {
+            let what = "Config::useKey()";
+            let index = key_index_arg(what, keyIndex.int((C, 1, "keyIndex"))?)?;
+            let inner = self
+                .inner
+                .with_active_key(index)
+                .map_err(|e| core_as(Kind::Config, &e, format!("{what}: {e}")))?;
+            Ok(Config {
+                inner: Arc::new(inner),
+            })
+        })
+    }
+
+    /// The KeyIndexes this config holds a merchant key for, in order.
+    pub fn key_indexes(&self) -> Vec<i64> {
+        self.inner
+            .key_indexes()
+            .into_iter()
+            .map(i64::from)
+            .collect()
     }
 
     /// The URL requests are posted to.

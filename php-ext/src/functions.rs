@@ -177,8 +177,26 @@ fn currency_arg(what: &str, text: &str) -> PhpResult<Currency> {
 }
 
 /// Adds the functions to the module.
+/// The validity end (X.509 notAfter) of a certificate PEM, in seconds since the Unix epoch,
+/// or null for a bare public key (no validity). Verification ignores it: a certificate past
+/// its validity still verifies; warn with it (e.g. within 30 days).
+#[php_function]
+#[php(name = "MyPOS\\IPC\\certificate_not_after")]
+pub fn certificate_not_after(certificate: Str) -> PhpResult<Option<i64>> {
+    guard("certificate_not_after", || {
+        const F: &str = "MyPOS\\IPC\\certificate_not_after";
+        let pem = certificate.text((F, 1, "certificate"))?;
+        let key = ipc::PublicKey::from_pem(pem)
+            .map_err(|e| from_core("certificate_not_after(): $certificate", &e))?;
+        Ok(key
+            .not_after()
+            .map(|t| i64::try_from(t).unwrap_or(i64::MAX)))
+    })
+}
+
 pub fn register(module: ModuleBuilder) -> ModuleBuilder {
     module
+        .function(wrap_function!(certificate_not_after))
         .function(wrap_function!(sign))
         .function(wrap_function!(verify))
         .function(wrap_function!(sign_form))

@@ -23,6 +23,7 @@ use crate::output::{fields_array, Assoc};
 pub struct Notification {
     message: Message,
     store_sid: String,
+    certificate: usize,
 }
 
 impl Notification {
@@ -31,15 +32,17 @@ impl Notification {
         Notification {
             message,
             store_sid: config.sid().to_string(),
+            certificate: 0,
         }
     }
 
-    /// Parses and verifies `body` with the config's myPOS key.
+    /// Parses and verifies `body` with the config's myPOS certificates (any of them).
     pub fn parse(body: &[u8], config: &ipc::Config) -> PhpResult<Self> {
-        match Message::parse_and_verify(body, config.mypos_key()) {
-            Ok(message) => Ok(Notification {
+        match Message::parse_and_verify_keyring(body, config.mypos_keyring()) {
+            Ok((message, certificate)) => Ok(Notification {
                 message,
                 store_sid: config.sid().to_string(),
+                certificate,
             }),
             Err(Error::SignatureInvalid) => Err(signature(
                 "Config::notification(): $rawBody: signature invalid",
@@ -117,6 +120,12 @@ fn snapshot(order: &ZendHashTable) -> PhpResult<(OrderSnapshot, Option<AttemptCo
 
 #[php_impl]
 impl Notification {
+    /// Which of the config's myPOS certificates verified this message: 0 for the one the
+    /// config was made with, then in the order `Config::withCertificate()` added them.
+    pub fn certificate_index(&self) -> i64 {
+        i64::try_from(self.certificate).unwrap_or(i64::MAX)
+    }
+
     /// The IPCmethod.
     pub fn method(&self) -> String {
         self.message.method().to_string()

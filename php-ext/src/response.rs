@@ -22,6 +22,7 @@ use crate::output::{fields_array, Assoc};
 pub struct Response {
     inner: ipc::Response,
     config: Arc<ipc::Config>,
+    certificate: usize,
 }
 
 impl Response {
@@ -31,10 +32,11 @@ impl Response {
         format: Option<OutputFormat>,
         config: &Arc<ipc::Config>,
     ) -> PhpResult<Self> {
-        match ipc::Response::parse_and_verify(body, format, config.mypos_key()) {
-            Ok(inner) => Ok(Response {
+        match ipc::Response::parse_and_verify_keyring(body, format, config.mypos_keyring()) {
+            Ok((inner, certificate)) => Ok(Response {
                 inner,
                 config: Arc::clone(config),
+                certificate,
             }),
             Err(Error::SignatureInvalid) => {
                 Err(signature("Config::response(): $body: signature invalid"))
@@ -122,12 +124,21 @@ impl Response {
             .transpose()
     }
 
-    /// IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificate
+    /// Which of the config's myPOS certificates verified this answer (as
+    /// `Notification::certificateIndex()`).
+    pub fn certificate_index(&self) -> i64 {
+        i64::try_from(self.certificate).unwrap_or(i64::MAX)
+    }
+
+    /// IPCGetTxnStatus: the nested OrderStatus verified with the config's myPOS certificates
     /// as the message it is and checked like a notify; null when the answer holds none.
     /// Throws SignatureException or MalformedInputException when it does not verify.
     pub fn order_status_notification(&self) -> PhpResult<Option<Notification>> {
         guard("Response::orderStatusNotification", || {
-            match self.inner.order_status_message(self.config.mypos_key()) {
+            match self
+                .inner
+                .order_status_message_keyring(self.config.mypos_keyring())
+            {
                 Ok(found) => Ok(found.map(|m| Notification::from_message(m, &self.config))),
                 Err(e) => Err(from_core(
                     "Response::orderStatusNotification(): OrderStatus",

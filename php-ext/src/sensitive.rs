@@ -31,6 +31,7 @@ const SENSITIVE: &[(&str, &[u32])] = &[
     ("MyPOS\\IPC\\Config::frompack", &[0]),
     ("MyPOS\\IPC\\Config::fromarray", &[0]),
     ("MyPOS\\IPC\\Config::validatefield", &[1]),
+    ("MyPOS\\IPC\\Config::withkey", &[1]),
 ];
 
 fn lookup(table: &ZendHashTable, name: &str) -> Option<*mut zend_function> {

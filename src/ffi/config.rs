@@ -114,6 +114,181 @@ pub unsafe extern "C" fn ipc_config_with(
     })
 }
 
+/// Derives a configuration that also accepts `certificate_pem` (a myPOS certificate or public
+/// key) when verifying, after the certificates `config` accepts: key rotation, during which
+/// messages signed by either verify (`ipc_message_certificate_index` says which). The same
+/// key twice or more than 8 certificates is `IPC_RESULT_INVALID_CONFIG`. On success
+/// `*config_out` receives a new object to free with `ipc_config_free`.
+///
+/// # Safety
+/// `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_add_certificate(
+    config: *const ipc_config,
+    certificate_pem: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let pem = unsafe { arg_str(certificate_pem, "certificate_pem") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let inner = config
+            .inner
+            .to_builder()
+            .add_mypos_public_key_pem(pem)
+            .build()?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// Derives a configuration that no longer accepts `certificate_pem` (the same key, in any
+/// container): the end of a rotation. A certificate `config` does not accept, or its last
+/// one, is `IPC_RESULT_INVALID_CONFIG`.
+///
+/// # Safety
+/// `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_retire_certificate(
+    config: *const ipc_config,
+    certificate_pem: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let pem = unsafe { arg_str(certificate_pem, "certificate_pem") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let key = crate::keys::PublicKey::from_pem(pem)?;
+        let inner = config.inner.without_mypos_key(&key)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// How many myPOS certificates `config` accepts (1 unless added).
+///
+/// # Safety
+/// `config` must be NULL or live; `count_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_certificate_count(
+    config: *const ipc_config,
+    count_out: *mut usize,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(count_out, "count_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(config.inner.mypos_keyring().len()) };
+        Ok(())
+    })
+}
+
+/// Derives a configuration that also holds the merchant key `private_key_pem` for KeyIndex
+/// `key_index` (not active: signing keeps the current KeyIndex until `ipc_config_use_key`).
+/// An index already held is `IPC_RESULT_INVALID_CONFIG`.
+///
+/// # Safety
+/// `config` must be NULL or live; strings NUL-terminated; `config_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_add_key(
+    config: *const ipc_config,
+    key_index: u32,
+    private_key_pem: *const c_char,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let pem = unsafe { arg_str(private_key_pem, "private_key_pem") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let key = crate::keys::PrivateKey::from_pem(pem).map_err(|e| match e {
+            crate::Error::Key(why) => crate::Error::config("private_key", why),
+            other => other,
+        })?;
+        let inner = config
+            .inner
+            .with_merchant_key(key_index, std::sync::Arc::new(key))?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// Derives a configuration that signs with the held key of `key_index` (and sends that
+/// KeyIndex). An index without a key is `IPC_RESULT_INVALID_CONFIG`.
+///
+/// # Safety
+/// `config` must be NULL or live; `config_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_use_key(
+    config: *const ipc_config,
+    key_index: u32,
+    config_out: *mut *mut ipc_config,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(config_out, "config_out")?;
+        let inner = config.inner.with_active_key(key_index)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_box(out, ipc_config { inner }) };
+        Ok(())
+    })
+}
+
+/// The KeyIndex `config` signs with.
+///
+/// # Safety
+/// `config` must be NULL or live; `key_index_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_config_key_index(
+    config: *const ipc_config,
+    key_index_out: *mut u32,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let config = unsafe { arg_ref(config, "config") }?;
+        let out = Out::new(key_index_out, "key_index_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(config.inner.key_index()) };
+        Ok(())
+    })
+}
+
+/// The validity end (X.509 notAfter) of a certificate, in seconds since the Unix epoch, so
+/// an integration can warn before it ends (verification ignores it: a certificate past its
+/// validity still verifies). `IPC_RESULT_BAD_KEY` for PEM that does not parse;
+/// `IPC_RESULT_NOT_FOUND` for a bare public key, which has no validity.
+///
+/// # Safety
+/// Strings NUL-terminated; `not_after_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_certificate_not_after(
+    certificate_pem: *const c_char,
+    not_after_out: *mut i64,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let pem = unsafe { arg_str(certificate_pem, "certificate_pem") }?;
+        let out = Out::new(not_after_out, "not_after_out")?;
+        let key = crate::keys::PublicKey::from_pem(pem)?;
+        let end = key.not_after().ok_or_else(|| {
+            FfiError::new(
+                ipc_result::NotFound,
+                "a bare public key has no validity (give the certificate)",
+            )
+        })?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(i64::try_from(end).unwrap_or(i64::MAX)) };
+        Ok(())
+    })
+}
+
 /// Makes a configuration from a myPOS configuration pack (base64 text) and an endpoint
 /// ("test", "production" or a URL). On success `*config_out` receives an object to free with
 /// `ipc_config_free`.

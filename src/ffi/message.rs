@@ -19,6 +19,8 @@ use crate::notify::{decide, Action, Decision, OrderSnapshot, OrderState, Reply};
 #[derive(Debug)]
 pub struct ipc_message {
     pub(crate) inner: Message,
+    /// Which of the config's myPOS certificates verified it (0 for the first).
+    pub(crate) certificate: usize,
 }
 
 /// A notify decision: the action, the reply, and a note for the order history.
@@ -118,7 +120,7 @@ pub enum ipc_reply {
 }
 
 /// Parses a raw urlencoded body (never a re-encoded form), verifies it with the config's
-/// myPOS certificate and checks its fields. `IPC_RESULT_SIGNATURE_INVALID` when the RSA check
+/// myPOS certificates (any of them; `ipc_message_certificate_index` says which) and checks its fields. `IPC_RESULT_SIGNATURE_INVALID` when the RSA check
 /// fails; other codes for malformed input. On success `*message_out` receives an object to
 /// free with `ipc_message_free`.
 ///
@@ -137,9 +139,31 @@ pub unsafe extern "C" fn ipc_message_parse(
         let body = unsafe { arg_bytes(body, body_len, "body") }?;
         let config = unsafe { arg_ref(config, "config") }?;
         let out = Out::new(message_out, "message_out")?;
-        let inner = Message::parse_and_verify(body, config.inner.mypos_key())?;
+        let (inner, certificate) =
+            Message::parse_and_verify_keyring(body, config.inner.mypos_keyring())?;
         // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_message { inner }) };
+        unsafe { set_box(out, ipc_message { inner, certificate }) };
+        Ok(())
+    })
+}
+
+/// Which of the config's myPOS certificates verified the message: 0 for the one given to
+/// `ipc_config_new` / `ipc_config_from_pack`, then in the order `ipc_config_add_certificate`
+/// added them.
+///
+/// # Safety
+/// `message` NULL or live; `index_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_message_certificate_index(
+    message: *const ipc_message,
+    index_out: *mut usize,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let message = unsafe { arg_ref(message, "message") }?;
+        let out = Out::new(index_out, "index_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(message.certificate) };
         Ok(())
     })
 }

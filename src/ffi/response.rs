@@ -17,6 +17,8 @@ use crate::response::Response;
 #[derive(Debug)]
 pub struct ipc_response {
     pub(crate) inner: Response,
+    /// Which of the config's myPOS certificates verified it (0 for the first).
+    pub(crate) certificate: usize,
 }
 
 /// Parses and verifies an API answer. `format` is an `IPC_OUTPUT_FORMAT_*` value
@@ -41,9 +43,30 @@ pub unsafe extern "C" fn ipc_response_parse(
         let config = unsafe { arg_ref(config, "config") }?;
         let out = Out::new(response_out, "response_out")?;
         let format = output_format(format, true)?;
-        let inner = Response::parse_and_verify(body, format, config.inner.mypos_key())?;
+        let (inner, certificate) =
+            Response::parse_and_verify_keyring(body, format, config.inner.mypos_keyring())?;
         // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_response { inner }) };
+        unsafe { set_box(out, ipc_response { inner, certificate }) };
+        Ok(())
+    })
+}
+
+/// Which of the config's myPOS certificates verified the answer (as
+/// `ipc_message_certificate_index`).
+///
+/// # Safety
+/// `response` NULL or live; `index_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_response_certificate_index(
+    response: *const ipc_response,
+    index_out: *mut usize,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let response = unsafe { arg_ref(response, "response") }?;
+        let out = Out::new(index_out, "index_out")?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(response.certificate) };
         Ok(())
     })
 }
@@ -127,12 +150,20 @@ pub unsafe extern "C" fn ipc_response_order_status_message(
         let response = unsafe { arg_ref(response, "response") }?;
         let config = unsafe { arg_ref(config, "config") }?;
         let out = Out::new(message_out, "message_out")?;
-        let inner = response
-            .inner
-            .order_status_message(config.inner.mypos_key())?
+        let (inner, certificate) = match response.inner.order_status() {
+            Some(fields) => {
+                let (fields, certificate) = config.inner.mypos_keyring().verify_fields(fields)?;
+                (
+                    Some(crate::message::Message::from_verified_fields(fields)?),
+                    certificate,
+                )
+            }
+            None => (None, 0),
+        };
+        let inner = inner
             .ok_or_else(|| FfiError::new(ipc_result::NotFound, "the answer has no OrderStatus"))?;
         // SAFETY: out was checked non-NULL.
-        unsafe { set_box(out, ipc_message { inner }) };
+        unsafe { set_box(out, ipc_message { inner, certificate }) };
         Ok(())
     })
 }

@@ -11,6 +11,15 @@ cargo build --release -p mypos-ipc --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 python3 tests/c/prepare-data.py "$root/tests/data" "$work/data"
+# Rotation keys and certificates (test_keyring.c), made now so none expires under the suite.
+for who in rot_old rot_new rot_merchant2; do
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=$who/O=mypos-ipc" \
+    -keyout "$work/data/${who}_private.pem" -out "$work/data/${who}_cert.pem" 2>/dev/null
+done
+if [ -n "${MYPOS_TEST_ARTIFACTS:-}" ]; then
+  mkdir -p "$MYPOS_TEST_ARTIFACTS/c/keys"
+  cp "$work/data/"rot_*_private.pem "$MYPOS_TEST_ARTIFACTS/c/keys/"
+fi
 # The library's SONAME is libipc.so.0: link and load through a private symlink farm.
 mkdir -p "$work/lib"
 ln -s "$lib/libipc.so" "$work/lib/libipc.so"

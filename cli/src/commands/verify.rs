@@ -1,7 +1,8 @@
 //! `ipc verify` and `ipc verify-response`.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -49,22 +50,48 @@ pub fn node_json(node: &ipc::Node) -> Value {
     }
 }
 
-pub fn form(cert: &Path) -> CliResult {
-    let key = input::public_key(cert)?;
+/// The certificates of repeated `--cert` options as one keyring (errors name the file).
+fn keyring(certs: &[PathBuf]) -> CliResult<ipc::Keyring> {
+    let mut keys = Vec::with_capacity(certs.len());
+    for path in certs {
+        keys.push(Arc::new(input::public_key(path)?));
+    }
+    ipc::Keyring::from_keys(keys).map_err(|e| Failure::malformed(format!("--cert: {e}")))
+}
+
+/// With more than one `--cert`, names the one that matched on stderr (stdout is unchanged).
+fn report(certs: &[PathBuf], ring: &ipc::Keyring, matched: usize) {
+    if certs.len() > 1 {
+        eprintln!(
+            "verified with --cert {} of {} ({}, sha256 {})",
+            matched + 1,
+            certs.len(),
+            certs[matched].display(),
+            ring.certificates()[matched].fingerprint_hex()
+        );
+    }
+}
+
+pub fn form(certs: &[PathBuf]) -> CliResult {
+    let ring = keyring(certs)?;
     let body = input::stdin_bytes()?;
-    let fields =
-        ipc::verify_form(&body, &key).map_err(|e| Failure::from_core("body on stdin", &e))?;
+    let (fields, matched) = ring
+        .verify_form(&body)
+        .map_err(|e| Failure::from_core("body on stdin", &e))?;
+    report(certs, &ring, matched);
     input::print_line(&fields_json(&fields).to_string())
 }
 
-pub fn response(cert: &Path, format: Option<Format>) -> CliResult {
-    let key = input::public_key(cert)?;
+pub fn response(certs: &[PathBuf], format: Option<Format>) -> CliResult {
+    let ring = keyring(certs)?;
     let body = input::stdin_bytes()?;
     let format = format.map(|f| match f {
         Format::Json => ipc::OutputFormat::Json,
         Format::Xml => ipc::OutputFormat::Xml,
     });
     let fail = |e: ipc::Error| Failure::from_core("answer on stdin", &e);
-    let answer = ipc::Response::parse_and_verify(&body, format, &key).map_err(fail)?;
+    let (answer, matched) =
+        ipc::Response::parse_and_verify_keyring(&body, format, &ring).map_err(fail)?;
+    report(certs, &ring, matched);
     input::print_line(&node_json(answer.root()).to_string())
 }

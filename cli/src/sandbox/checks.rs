@@ -10,7 +10,8 @@ pub struct Identity {
     pub sid: String,
     pub wallet: String,
     pub merchant_keys: HashMap<u32, PublicKey>,
-    pub mypos_key: PrivateKey,
+    /// The key the sandbox signs with as myPOS; replaced by `POST /sandbox/rotate-mypos-cert`.
+    pub mypos_key: std::sync::RwLock<std::sync::Arc<PrivateKey>>,
 }
 
 /// A refused request: the myPOS Status code and a message.

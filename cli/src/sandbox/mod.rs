@@ -55,10 +55,11 @@ pub fn run(args: &SandboxArgs) -> CliResult {
             sid: args.sid.clone(),
             wallet: args.wallet.clone(),
             merchant_keys,
-            mypos_key: mypos.key,
+            mypos_key: std::sync::RwLock::new(std::sync::Arc::new(mypos.key)),
         },
         state: Mutex::new(state::State::default()),
-        mypos_cert_pem: mypos.cert_pem,
+        mypos_cert_pem: std::sync::RwLock::new(mypos.cert_pem),
+        written_cert: mypos.written_cert.clone(),
         rollback_schedule: setup::rollback_schedule(&args.rollback_retry)?,
     };
     shared

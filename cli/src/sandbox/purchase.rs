@@ -192,7 +192,7 @@ fn decline(session_id: &str, shared: &Shared) -> Checked<Page> {
 }
 
 fn sign(fields: Fields, shared: &Shared) -> Checked<Fields> {
-    notify::sign(fields, &shared.identity.mypos_key)
+    notify::sign(fields, &shared.mypos_key())
         .map_err(|e| Reject::new(3, format!("signing failed: {e}")))
 }
 

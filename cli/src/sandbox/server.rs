@@ -99,8 +99,12 @@ fn route(method: &Method, path: &str, query: &str, body: &[u8], shared: &Shared)
             Ok(now) => answer(200, "application/json", now.to_string()),
             Err(why) => answer(400, "text/plain", format!("{why}\n")),
         },
-        (Method::Get, "/sandbox/mypos-cert") => match &shared.mypos_cert_pem {
-            Some(pem) => answer(200, "application/x-pem-file", pem.clone()),
+        (Method::Post, "/sandbox/rotate-mypos-cert") => match rotate_mypos_cert(body, shared) {
+            Ok(pem) => answer(200, "application/x-pem-file", pem),
+            Err(why) => answer(400, "text/plain", format!("{why}\n")),
+        },
+        (Method::Get, "/sandbox/mypos-cert") => match shared.mypos_cert_pem() {
+            Some(pem) => answer(200, "application/x-pem-file", pem),
             None => answer(
                 404,
                 "text/plain",
@@ -208,7 +212,7 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
         }
         None => {}
     }
-    match api::render(method_name, result, format, &shared.identity.mypos_key) {
+    match api::render(method_name, result, format, &shared.mypos_key()) {
         Ok(text) => {
             let content_type = match format {
                 ipc::OutputFormat::Json => "application/json",
@@ -282,4 +286,43 @@ fn orders(query: &str, shared: &Shared) -> Answer {
 fn is_test_card(card: &str) -> bool {
     let digits: String = card.chars().filter(|c| !c.is_whitespace()).collect();
     digits.is_empty() || digits == "4006090000000007"
+}
+
+/// `POST /sandbox/rotate-mypos-cert` (optional urlencoded `bits=1024|2048|3072|4096`, default
+/// 2048): a new myPOS key and self-signed certificate. Every message signed from then on
+/// (notifies, rollbacks, redirects, API answers) uses the new key; the new certificate is the
+/// answer, what `GET /sandbox/mypos-cert` gives, and is written over the file named at start.
+fn rotate_mypos_cert(body: &[u8], shared: &Shared) -> Result<String, String> {
+    let form = if body.is_empty() {
+        ipc::Fields::default()
+    } else {
+        ipc::parse_urlencoded(body).map_err(|e| format!("body: {e}"))?
+    };
+    let bits = match form.get("bits") {
+        None => 2048,
+        Some(b @ ("1024" | "2048" | "3072" | "4096")) => b.parse().unwrap_or(2048),
+        Some(_) => return Err("bits must be 1024, 2048, 3072 or 4096".into()),
+    };
+    let key = ipc::PrivateKey::generate(bits).map_err(|e| format!("key generation: {e}"))?;
+    let cert = crate::cert::self_signed(&key, "myPOS IPC sandbox")
+        .map_err(|e| format!("certificate: {}", e.message))?;
+    if let Some(path) = &shared.written_cert {
+        std::fs::write(path, cert.pem.as_bytes())
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    let fingerprint = key.public_key().fingerprint_hex();
+    *shared
+        .identity
+        .mypos_key
+        .write()
+        .unwrap_or_else(|p| p.into_inner()) = std::sync::Arc::new(key);
+    *shared
+        .mypos_cert_pem
+        .write()
+        .unwrap_or_else(|p| p.into_inner()) = Some(cert.pem.clone());
+    shared
+        .lock()
+        .events
+        .push("mypos_cert_rotated", &[("sha256", &fingerprint)]);
+    Ok(cert.pem)
 }

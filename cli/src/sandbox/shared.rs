@@ -1,6 +1,9 @@
 //! What the HTTP workers and the purchase flow share: the sandbox's identity and its state.
 
-use std::sync::{Mutex, MutexGuard};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use ipc::PrivateKey;
 use std::time::Duration;
 
 use super::checks::Identity;
@@ -11,7 +14,10 @@ use super::state::State;
 pub struct Shared {
     pub identity: Identity,
     pub state: Mutex<State>,
-    pub mypos_cert_pem: Option<String>,
+    /// The myPOS certificate merchants verify with (`GET /sandbox/mypos-cert`).
+    pub mypos_cert_pem: RwLock<Option<String>>,
+    /// Where the certificate was written at start (rewritten on rotation).
+    pub written_cert: Option<PathBuf>,
     /// Waits between tries of an unanswered rollback (`--rollback-retry`).
     pub rollback_schedule: Vec<Duration>,
 }
@@ -20,5 +26,24 @@ impl Shared {
     /// The state (a poisoned lock is still usable: every update is a whole step).
     pub fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The key the sandbox signs with now (a rotation swaps it between two messages).
+    pub fn mypos_key(&self) -> Arc<PrivateKey> {
+        Arc::clone(
+            &self
+                .identity
+                .mypos_key
+                .read()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
+    }
+
+    /// The certificate merchants verify with now.
+    pub fn mypos_cert_pem(&self) -> Option<String> {
+        self.mypos_cert_pem
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
