@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build, tests and demo need on Debian 12, idempotently and quietly when
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
-# Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config),
+# Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config, openssl for test certificates),
 # phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
 # playwright-core), load (wrk), wc-e2e (what tests/wc-e2e's WordPress + WooCommerce store needs),
 # fpm (php8.2-fpm + nginx, started by tests/notify-fpm on loopback only; no service is enabled),
@@ -19,7 +19,7 @@ want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok ins
 for g in "${groups[@]}"; do
   case "$g" in
     php) for p in php8.2-cli php8.2-dev php8.2-mbstring php8.2-xml php8.2-curl libclang-dev clang; do want "$p"; done ;;
-    c) for p in valgrind gcc g++ binutils pkg-config python3; do want "$p"; done ;;
+    c) for p in valgrind gcc g++ binutils pkg-config python3 openssl; do want "$p"; done ;;
     phptools) for p in phpunit php-codesniffer php8.2-cli gettext; do want "$p"; done ;;
     dist) for p in zip unzip; do want "$p"; done ;;
     deb) for p in dpkg-dev lintian php8.2-fpm php-common ucf pkg-config gcc; do want "$p"; done ;;
