@@ -6,10 +6,10 @@
  * Description:          Accept card payments through myPOS Checkout (IPC), with signing and
  *                       verification done by the native mypos_ipc PHP extension.
  * Version:              0.1.0
- * Requires at least:    6.3
- * Requires PHP:         8.1
- * WC requires at least: 8.0
- * WC tested up to:      9.4
+ * Requires at least:    6.1
+ * Requires PHP:         8.2
+ * WC requires at least: 11.0
+ * WC tested up to:      11.0
  * Requires Plugins:     woocommerce
  * Author:               mypos-ipc contributors
  * Text Domain:          mypos-ipc
