@@ -5,7 +5,7 @@
 use std::ffi::c_char;
 
 use super::boundary::{arg_ref, arg_str, guard, opt_str, set_box, set_string, FfiError, Out};
-use super::message::{ipc_decision, ipc_message, snapshot};
+use super::message::{decision_text, ipc_decision, ipc_message, snapshot};
 use super::response::ipc_response;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
@@ -268,13 +268,8 @@ pub unsafe extern "C" fn ipc_decision_note_code(
     decision: *const ipc_decision,
     code_out: *mut *mut c_char,
 ) -> ipc_result {
-    guard(|| {
-        // SAFETY: the caller's contract for every pointer.
-        let decision = unsafe { arg_ref(decision, "decision") }?;
-        let out = Out::new(code_out, "code_out")?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_string(out, decision.inner.note_code.as_str()) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { decision_text(decision, code_out, "code_out", |d| d.note_code.as_str()) }
 }
 
 /// How many parameters the note has.

@@ -418,6 +418,25 @@ unsafe fn decision_value<T>(
     })
 }
 
+/// A text view of a decision, copied out as a string to free with `ipc_string_free`.
+///
+/// # Safety
+/// `decision` NULL or live; `out` writable; `out_name` names `out` in errors.
+pub(crate) unsafe fn decision_text(
+    decision: *const ipc_decision,
+    out: *mut *mut c_char,
+    out_name: &str,
+    get: impl FnOnce(&Decision) -> &str,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let decision = unsafe { arg_ref(decision, "decision") }?;
+        let out = Out::new(out, out_name)?;
+        // SAFETY: out was checked non-NULL.
+        unsafe { set_string(out, get(&decision.inner)) }
+    })
+}
+
 /// The action (an `IPC_ACTION_*` value).
 ///
 /// # Safety
@@ -467,13 +486,8 @@ pub unsafe extern "C" fn ipc_decision_body(
     decision: *const ipc_decision,
     body_out: *mut *mut c_char,
 ) -> ipc_result {
-    guard(|| {
-        // SAFETY: the caller's contract for every pointer.
-        let decision = unsafe { arg_ref(decision, "decision") }?;
-        let out = Out::new(body_out, "body_out")?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_string(out, decision.inner.reply.body()) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { decision_text(decision, body_out, "body_out", |d| d.reply.body()) }
 }
 
 /// The note for the order history, as a string to free with `ipc_string_free`.
@@ -485,13 +499,8 @@ pub unsafe extern "C" fn ipc_decision_note(
     decision: *const ipc_decision,
     note_out: *mut *mut c_char,
 ) -> ipc_result {
-    guard(|| {
-        // SAFETY: the caller's contract for every pointer.
-        let decision = unsafe { arg_ref(decision, "decision") }?;
-        let out = Out::new(note_out, "note_out")?;
-        // SAFETY: out was checked non-NULL.
-        unsafe { set_string(out, &decision.inner.note) }
-    })
+    // SAFETY: forwarded contract.
+    unsafe { decision_text(decision, note_out, "note_out", |d| &d.note) }
 }
 
 /// The IPC_Trnref to record when the action is `IPC_ACTION_MARK_PAID`;
