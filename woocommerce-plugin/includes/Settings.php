@@ -39,9 +39,22 @@ final class Settings
         return $this->get('enabled', 'no') === 'yes';
     }
 
+    /**
+     * The mode the owner chose for new payments: 'test', 'live', or null while none is chosen
+     * (a new install: there is no silent default, the gateway stays unavailable until then).
+     */
+    public function mode(): ?string
+    {
+        return match ($this->get('testmode')) {
+            'yes' => 'test',
+            'no' => 'live',
+            default => null,
+        };
+    }
+
     public function testMode(): bool
     {
-        return $this->get('testmode', 'yes') !== 'no';
+        return $this->mode() === 'test';
     }
 
     public function logLevel(): string
@@ -51,11 +64,12 @@ final class Settings
     }
 
     /**
-     * 'test', 'production' or the configured test endpoint URL (e.g. a local sandbox).
+     * Where a mode's requests go: 'production' for live; for test 'test' or the configured test
+     * endpoint URL (e.g. a local sandbox). Null: the chosen mode.
      */
-    public function endpoint(): string
+    public function endpoint(?string $mode = null): string
     {
-        if (!$this->testMode()) {
+        if (($mode ?? $this->mode()) !== 'test') {
             return 'production';
         }
         $url = trim($this->get('test_endpoint_url'));
@@ -63,14 +77,19 @@ final class Settings
     }
 
     /**
-     * The active configuration (test or live), or null when it is missing or unusable.
+     * A mode's configuration ('test' or 'live'; null: the chosen mode), or null when it is
+     * missing or unusable. Every operation on an order uses the mode its payment attempt was
+     * made in, whatever mode is chosen now.
      */
-    public function config(): ?Config
+    public function config(?string $mode = null): ?Config
     {
-        $mode = $this->testMode() ? 'test' : 'live';
+        $mode ??= $this->mode();
+        if (!isset(self::MODES[$mode ?? ''])) {
+            return null;
+        }
         if ($this->usesFields($mode)) {
             try {
-                return $this->fieldsConfig($mode, $this->endpoint());
+                return $this->fieldsConfig($mode, $this->endpoint($mode));
             } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
                 return null;
             }
@@ -80,10 +99,33 @@ final class Settings
             return null;
         }
         try {
-            return Config::fromPack($pack, $this->endpoint(), ['language' => $this->language()]);
+            return Config::fromPack($pack, $this->endpoint($mode), ['language' => $this->language()]);
         } catch (\MyPOS\IPC\Exception $e) {
             return null;
         }
+    }
+
+    /**
+     * Every usable configuration by mode, the chosen mode first (incoming messages are verified
+     * against each until one matches: that tells the mode the message was made in).
+     *
+     * @return array<string, Config>
+     */
+    public function configs(): array
+    {
+        $modes = array_keys(self::MODES);
+        $chosen = $this->mode();
+        if ($chosen !== null) {
+            $modes = array_unique(array_merge([$chosen], $modes));
+        }
+        $configs = [];
+        foreach ($modes as $mode) {
+            $config = $this->config($mode);
+            if ($config !== null) {
+                $configs[$mode] = $config;
+            }
+        }
+        return $configs;
     }
 
     /** Whether a mode ('test' or 'live') takes its credentials from the separate fields. */
