@@ -7,7 +7,10 @@ stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/mypos-ipc-woocommerce" dist
 (cd woocommerce-plugin && tar cf - --exclude=./tests --exclude=./bin --exclude=./phpunit.xml.dist \
-  --exclude=./vendor --exclude='.phpunit*' .) | tar xf - -C "$stage/mypos-ipc-woocommerce"
+  --exclude=./vendor --exclude='.phpunit*' --exclude='./languages/*.mo' --exclude='./languages/*.json' .) \
+  | tar xf - -C "$stage/mypos-ipc-woocommerce"
+# The compiled translations (.mo for PHP, .json for the block script) are built, not tracked.
+woocommerce-plugin/bin/make-translations.sh "$stage/mypos-ipc-woocommerce/languages"
 rm -f dist/mypos-ipc-woocommerce.zip
 (cd "$stage" && zip -qr -X "$OLDPWD/dist/mypos-ipc-woocommerce.zip" mypos-ipc-woocommerce)
 echo "dist/mypos-ipc-woocommerce.zip: $(unzip -l dist/mypos-ipc-woocommerce.zip | tail -1)"

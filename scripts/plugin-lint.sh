@@ -13,6 +13,11 @@ done < <(find . -name '*.php' -not -path './vendor/*' | sort)
 phpcs -q --standard=PSR12 --extensions=php mypos-ipc-woocommerce.php uninstall.php includes >&2; result $? "phpcs PSR12"
 bin/make-pot.sh --check; result $? "languages/mypos-ipc.pot is up to date (bin/make-pot.sh, xgettext)"
 msgfmt --check-format -o /dev/null languages/mypos-ipc.pot 2>/dev/null; result $? "languages/mypos-ipc.pot: msgfmt accepts it, php-format strings well-formed"
+for po in languages/mypos-ipc-*.po; do
+  # Every string of the template translated, placeholders and plural forms matching (msgfmt -c).
+  msgcmp "$po" languages/mypos-ipc.pot >&2 && msgfmt -c -o /dev/null "$po" >&2
+  result $? "$po: every string of the .pot translated, formats match (msgcmp, msgfmt -c)"
+done
 missing=0
 for h in 'Plugin Name' 'Version' 'Requires at least' 'Requires PHP' 'WC requires at least' 'WC tested up to' \
   'Requires Plugins: *woocommerce' 'Text Domain: *mypos-ipc' 'License'; do

@@ -185,6 +185,21 @@ check "lock held past the wait after the save: holder and waiter both answered e
 check "... paid once, no note from the waiter ($(jq_ 'count($s["notes"])' <<<"$(state "$o")") notes)" \
   waiter_clean "$o"
 
+# --- Translations (the shipped bg_BG .po, compiled by bin/make-translations.sh): with the site in
+# Bulgarian, a notify's order note is Bulgarian, the plug-in's PHP strings are, and WordPress finds
+# the block script's JSON by its own file-name rule.
+mkdir -p "$wp/wp-content/languages"
+printf 'msgid ""\nmsgstr "Language: bg_BG\\n"\n' | msgfmt -o "$wp/wp-content/languages/bg_BG.mo" -
+o="$(wpphp "$here/i18n.php" "$wp" setup)"
+notify "$myposkey" 510006 "$o" >"$tmp/n6.txt"; post "$tmp/n6.txt" "$tmp/bg"
+check "site in Bulgarian: notify for order $o answered exactly OK (got $(got "$tmp/bg"))" ok_and_paid_once "$tmp/bg" "$o" 510006
+bg_note() { jq_ 'implode("\n", $s["notes"])' <<<"$(state "$1")" | grep -qxF 'Платено през myPOS, IPC_Trnref 510006.'; }
+check "... its order note is the Bulgarian one" bg_note "$o"
+strings="$(wpphp "$here/i18n.php" "$wp" strings)"
+check "... a settings string in Bulgarian ($strings)" grep -qF '"php":"Проверка на връзката"' <<<"$strings"
+check "... the block script's translation found by WordPress" grep -qF '"script":"Плащане с карта (myPOS)"' <<<"$strings"
+wpphp "$here/i18n.php" "$wp" reset
+
 # --- No Apache anywhere, the web server stops on SIGTERM.
 check "no Apache is listening" bash -c '! pgrep -x apache2 >/dev/null'
 group="$web_pid"; stop_web

@@ -7,6 +7,8 @@
 # reason in WP_ERROR. Sets: sock, db_pid, web_pid, WP_PHP_ENV; the caller sets wp (the site's
 # folder) and port.
 wp_common="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# The plug-in runs from the checkout: compile its translations there (.mo, script .json).
+"$wp_common/../../woocommerce-plugin/bin/make-translations.sh" >&2 || echo "# make-translations.sh failed" >&2
 db_pid=""; web_pid=""; WP_ERROR=""
 
 mkdir -p "$tmp/php.d"

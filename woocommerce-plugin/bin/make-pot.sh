@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Writes languages/mypos-ipc.pot with xgettext (Debian's gettext) from the shipped PHP files,
-# with WordPress's translation functions as keywords and the "translators:" comments kept.
+# Writes languages/mypos-ipc.pot with xgettext (Debian's gettext) from the shipped PHP and
+# JavaScript files, with WordPress's translation functions as keywords (wp.i18n's in scripts)
+# and the "translators:" comments kept.
 # Usage: bin/make-pot.sh [--check]   (--check: exit 1 when the .pot is out of date)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,15 +13,21 @@ keywords=(__ _e _n:1,2 _x:1,2c _ex:1,2c _nx:4c,1,2 _n_noop:1,2 _nx_noop:3c,1,2
 pot() {
   # Files only as locations (no line numbers) and sorted messages: an edit elsewhere in a file
   # does not change the template. The creation date is dropped so --check can compare.
-  xgettext --language=PHP --from-code=UTF-8 --add-comments=translators: --sort-output \
-    --add-location=file --package-name="myPOS IPC for WooCommerce" --package-version="$version" \
-    --no-wrap --keyword "${keywords[@]/#/--keyword=}" -o - \
-    mypos-ipc-woocommerce.php $(find includes -name '*.php' | sort) \
-    | sed -e '/^"POT-Creation-Date: /d' -e 's/charset=CHARSET/charset=UTF-8/' \
+  local scratch
+  scratch=$(mktemp)
+  local common=(--from-code=UTF-8 --add-comments=translators: --sort-output --add-location=file
+    --package-name="myPOS IPC for WooCommerce" --package-version="$version" --no-wrap
+    --keyword "${keywords[@]/#/--keyword=}" -o "$scratch")
+  xgettext --language=PHP "${common[@]}" mypos-ipc-woocommerce.php $(find includes -name '*.php' | sort)
+  sed -i 's/charset=CHARSET/charset=UTF-8/' "$scratch"
+  # Scripts: wp.i18n's __ and _n (sprintf placeholders as in PHP); joined into the same template.
+  xgettext --language=JavaScript --join-existing "${common[@]}" $(find assets/js -name '*.js' | sort)
+  sed -e '/^"POT-Creation-Date: /d' -e 's/charset=CHARSET/charset=UTF-8/' \
           -e '1,/^$/{s/^# SOME DESCRIPTIVE TITLE\.$/# Translation template for myPOS IPC for WooCommerce./}' \
           -e '1,/^$/{s/^\(# This file is distributed under the same license as the\) .* package\.$/\1 plug-in (GPL-2.0-or-later)./}' \
           -e 's/^"Content-Transfer-Encoding: 8bit\\n"$/&\n"X-Domain: mypos-ipc\\n"/' \
-          -e '1,/^$/{/^# Copyright (C) YEAR/d;/^# FIRST AUTHOR/d}'
+          -e '1,/^$/{/^# Copyright (C) YEAR/d;/^# FIRST AUTHOR/d}' "$scratch"
+  rm -f "$scratch"
 }
 if [ "${1:-}" = --check ]; then
   diff -u "$target" <(pot) >&2

@@ -39,10 +39,13 @@ final class BlocksSupport extends AbstractPaymentMethodType
         wp_register_script(
             'mypos-ipc-blocks',
             plugins_url('assets/js/blocks.js', $this->pluginFile),
-            ['wc-blocks-registry', 'wc-settings', 'wp-element', 'wp-html-entities'],
+            ['wc-blocks-registry', 'wc-settings', 'wp-element', 'wp-html-entities', 'wp-i18n'],
             Plugin::VERSION,
             true
         );
+        // The script's strings come from languages/mypos-ipc-<locale>-<md5 of its path>.json
+        // (bin/make-translations.sh writes them from the .po files).
+        wp_set_script_translations('mypos-ipc-blocks', 'mypos-ipc', dirname($this->pluginFile) . '/languages');
         return ['mypos-ipc-blocks'];
     }
 

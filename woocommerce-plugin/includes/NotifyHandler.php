@@ -151,7 +151,7 @@ final class NotifyHandler
 
     private function apply(Decision $decision, \WC_Order $order): void
     {
-        $note = $decision->note();
+        $note = DecisionNotes::text($decision);
         switch ($decision->action()) {
             case 'mark_paid':
                 $order->update_meta_data(Orders::META_TRNREF, (string) $decision->trnref());

@@ -121,9 +121,15 @@ final class Plugin
         }
     }
 
+    /**
+     * Translations the owner installed (WP_LANG_DIR/plugins) first, then the plug-in's own
+     * languages/ folder wherever the plug-in lives (plugins, mu-plugins, elsewhere).
+     */
     public function loadTextDomain(): void
     {
-        load_plugin_textdomain('mypos-ipc', false, dirname(plugin_basename($this->file)) . '/languages');
+        if (!load_plugin_textdomain('mypos-ipc', false, dirname(plugin_basename($this->file)) . '/languages')) {
+            load_textdomain('mypos-ipc', dirname($this->file) . '/languages/mypos-ipc-' . determine_locale() . '.mo');
+        }
     }
 
     /**

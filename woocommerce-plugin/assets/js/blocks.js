@@ -9,14 +9,16 @@
     var data = settings.getSetting('mypos_ipc_data', {});
     var decode = (window.wp && window.wp.htmlEntities && window.wp.htmlEntities.decodeEntities) || function (s) { return s; };
     var el = window.wp.element.createElement;
-    var title = decode(data.title || 'myPOS');
+    var __ = (window.wp && window.wp.i18n && window.wp.i18n.__) || function (s) { return s; };
+    var title = decode(data.title || __('Card payment (myPOS)', 'mypos-ipc'));
     var Content = function () {
         return el('div', null, decode(data.description || ''));
     };
     registry.registerPaymentMethod({
         name: 'mypos_ipc',
         label: el('span', null, title),
-        ariaLabel: title,
+        /* translators: %s: the payment method's title, e.g. "Card payment (myPOS)" */
+        ariaLabel: (window.wp && window.wp.i18n ? window.wp.i18n.sprintf(__('Pay with %s', 'mypos-ipc'), title) : title),
         content: el(Content, null),
         edit: el(Content, null),
         canMakePayment: function () { return true; },

@@ -33,9 +33,13 @@ final class Stub
     /** @var array<int, WC_Order> */
     public static array $orderCache = [];
 
+    /** @var array<string, array<string, string>> domain => msgid => translation, as a loaded .mo gives */
+    public static array $translations = [];
+
     public static function reset(): void
     {
         self::$hposCache = false;
+        self::$translations = [];
         self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
@@ -53,8 +57,15 @@ function add_filter(string $hook, $callback, int $priority = 10, int $args = 1):
 {
     Stub::$actions[$hook][] = $callback;
 }
-function __(string $text, string $domain = 'default'): string { return $text; }
-function esc_html__(string $text, string $domain = 'default'): string { return esc_html($text); }
+function __(string $text, string $domain = 'default'): string { return Stub::$translations[$domain][$text] ?? $text; }
+function esc_html__(string $text, string $domain = 'default'): string { return esc_html(__($text, $domain)); }
+function determine_locale(): string { return 'en_US'; }
+function load_textdomain(string $domain, string $mofile, ?string $locale = null): bool { return is_readable($mofile); }
+function wp_set_script_translations(string $handle, string $domain = 'default', string $path = ''): bool
+{
+    Stub::$actions['script_translations'][$handle] = [$domain, $path];
+    return true;
+}
 function esc_html(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function esc_attr(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function wp_unslash($value) { return is_string($value) ? stripslashes($value) : $value; }

@@ -21,6 +21,11 @@ final class BlocksTest extends TestCase
         $this->assertSame(['mypos-ipc-blocks'], $method->get_payment_method_script_handles());
         $this->assertStringEndsWith('/assets/js/blocks.js', \Stub::$actions['scripts']['mypos-ipc-blocks']);
         $this->assertFileExists(dirname(__DIR__, 2) . '/assets/js/blocks.js');
+        $this->assertSame(
+            ['mypos-ipc', dirname(__DIR__, 2) . '/languages'],
+            \Stub::$actions['script_translations']['mypos-ipc-blocks'] ?? null,
+            'the script\'s strings are translated from the plug-in\'s languages/ (bin/make-translations.sh)'
+        );
         $data = $method->get_payment_method_data();
         $this->assertSame('Pay by card', $data['title']);
         $this->assertContains('refunds', $data['supports']);
