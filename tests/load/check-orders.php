@@ -3,7 +3,8 @@
 // Checks the orders after a load run. Orders file: "ORDER_ID AMOUNT TRNREF pay|untouched" per
 // line; stdin: one JSON object per order and line, {"id", "state" or "status", "trnref", "notes"}.
 // A paid order: processing, its own trnref, exactly one "paid through myPOS" note, any other note
-// a "repeated notify" for the same payment. An untouched order: pending, no trnref, no note.
+// a "repeated notify" for the same payment (the core's English or the plug-in's translatable
+// wording). An untouched order: pending, no trnref, no note.
 // Prints "paid=N untouched=N problems=N" and the first problems.
 declare(strict_types=1);
 
@@ -25,8 +26,11 @@ foreach (file('php://stdin', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $
     [$trnref, $role] = $want[$id];
     $state = preg_replace('/^wc-/', '', (string) ($o['state'] ?? $o['status']));
     $notes = $o['notes'];
-    $paidNotes = count(array_filter($notes, fn ($n) => str_starts_with($n, 'paid through myPOS')));
-    $others = array_filter($notes, fn ($n) => !str_starts_with($n, 'paid through myPOS') && $n !== "repeated notify for payment $trnref");
+    // The core's English note or the plug-in's worded (translatable) one.
+    $isPaidNote = fn ($n) => stripos($n, 'paid through myPOS') === 0;
+    $isRepeat = fn ($n) => in_array($n, ["repeated notify for payment $trnref", "Repeated myPOS notification for payment $trnref; nothing changed."], true);
+    $paidNotes = count(array_filter($notes, $isPaidNote));
+    $others = array_filter($notes, fn ($n) => !$isPaidNote($n) && !$isRepeat($n));
     // WordPress also has WooCommerce's payment meta: the transaction ID and the date paid.
     $meta = !isset($o['transaction_id']) || ($o['transaction_id'] === (string) $o['trnref'] && ($o['date_paid'] !== '') === ($role === 'pay'));
     if ($role === 'pay') {
