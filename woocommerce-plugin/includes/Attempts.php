@@ -21,6 +21,18 @@ final class Attempts
     public const ROLLED_BACK = 'rolled_back';
     public const CANCELLED = 'cancelled';
     public const STATES = [self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED];
+    /**
+     * Most attempts one order may make: a bot reloading the pay page must not grow the order's
+     * meta without end (a reload reuses an unused attempt, so real buyers never come near it).
+     */
+    public const MAX_PER_ORDER = 50;
+    /** An unused open attempt is reused by a reload of the pay page for this long. */
+    private const REUSE_SECONDS = DAY_IN_SECONDS;
+    /**
+     * Option: when this plug-in version first ran. Orders created before it may have a payment
+     * in flight under their bare order id (attempt 1), so their recorded attempts start at 2.
+     */
+    public const SINCE_OPTION = 'mypos_ipc_attempts_since';
 
     /**
      * The order's attempts, oldest first (malformed entries dropped).
@@ -78,6 +90,124 @@ final class Attempts
         $attempt = self::paid($order) ?? self::latest($order);
         $mode = $attempt['mode'] ?? null;
         return is_string($mode) && isset(Settings::MODES[$mode]) ? $mode : null;
+    }
+
+    /**
+     * The attempt a redirect to myPOS uses now: the latest attempt while nothing has happened to
+     * it (a reload of the pay page, same prefix, mode, amount and currency), else a new one. The
+     * caller saves the order before the form is shown.
+     *
+     * @return array<string, mixed>
+     * @throws \LengthException when the order has made MAX_PER_ORDER attempts
+     * @throws \MyPOS\IPC\Exception when the prefix or order id cannot make an OrderID
+     */
+    public static function forRedirect(\WC_Order $order, string $prefix, string $mode, int $amount, string $currency): array
+    {
+        $latest = self::latest($order);
+        if ($latest !== null && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
+            return $latest;
+        }
+        if ($latest === null && self::mayHaveBareAttempt($order)) {
+            // The bare order id may be at myPOS already: keep it as attempt 1.
+            $latest = self::record(1, (string) $order->get_id(), $mode, $amount, $currency);
+            self::put($order, $latest);
+        }
+        $n = ($latest['n'] ?? 0) + 1;
+        if ($n > self::MAX_PER_ORDER) {
+            throw new \LengthException(sprintf(
+                'order %d has made %d payment attempts, the limit (Attempts::MAX_PER_ORDER)',
+                $order->get_id(),
+                self::MAX_PER_ORDER
+            ));
+        }
+        $attempt = self::record($n, \MyPOS\IPC\attempt_id($prefix, (string) $order->get_id(), $n), $mode, $amount, $currency);
+        self::put($order, $attempt);
+        return $attempt;
+    }
+
+    /** @param array<string, mixed> $a */
+    private static function reusable(array $a, string $prefix, string $mode, int $amount, string $currency): bool
+    {
+        $parts = \MyPOS\IPC\parse_attempt_id((string) $a['id']);
+        return ($a['state'] ?? '') === self::OPEN
+            && empty($a['seen'])
+            && $parts['prefix'] === $prefix
+            && ($a['mode'] ?? null) === $mode
+            && ($a['amount'] ?? null) === $amount
+            && ($a['currency'] ?? null) === $currency
+            && time() - (int) ($a['created'] ?? 0) < self::REUSE_SECONDS;
+    }
+
+    /** @return array<string, mixed> */
+    private static function record(int $n, string $id, string $mode, int $amount, string $currency): array
+    {
+        return [
+            'n' => $n,
+            'id' => $id,
+            'mode' => $mode,
+            'amount' => $amount,
+            'currency' => $currency,
+            'created' => time(),
+            'state' => self::OPEN,
+            'seen' => false,
+            'trnref' => null,
+        ];
+    }
+
+    /** Notes when attempts were first recorded on this site (once; the option then exists). */
+    public static function recordSince(): void
+    {
+        add_option(self::SINCE_OPTION, time());
+    }
+
+    /** Whether the order existed before attempts were recorded (it may have paid by bare id). */
+    private static function mayHaveBareAttempt(\WC_Order $order): bool
+    {
+        $since = (int) get_option(self::SINCE_OPTION, 0);
+        $created = $order->get_date_created();
+        return $since > 0 && $created !== null && $created->getTimestamp() < $since;
+    }
+
+    /**
+     * The record a message's OrderID names, or null: the same OrderID, made in the mode the
+     * message was verified with. An order without records (created before attempts existed)
+     * made only its bare order id, in the mode chosen then.
+     *
+     * @return array<string, mixed>|null
+     */
+    public static function named(\WC_Order $order, string $ipcOrderId, string $mode, ?string $chosenMode): ?array
+    {
+        $all = self::all($order);
+        if ($all === []) {
+            $bare = $ipcOrderId === (string) $order->get_id() && $mode === $chosenMode;
+            $currency = $order->get_currency();
+            $amount = Money::toMinor($order->get_total(), $currency);
+            return $bare ? self::record(1, $ipcOrderId, $mode, $amount, $currency) : null;
+        }
+        foreach ($all as $attempt) {
+            if ($attempt['id'] === $ipcOrderId) {
+                return ($attempt['mode'] ?? null) === $mode ? $attempt : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * What Notification::decide() needs to know about the attempt $number a message names
+     * ($named: its record, null when the order never made it).
+     *
+     * @param array<string, mixed>|null $named
+     * @return array{attempt: int, attempt_known: bool, attempt_rolled_back: bool, paid_attempt: ?int}
+     */
+    public static function context(\WC_Order $order, int $number, ?array $named): array
+    {
+        $paid = self::paid($order);
+        return [
+            'attempt' => $number,
+            'attempt_known' => $named !== null,
+            'attempt_rolled_back' => ($named['state'] ?? '') === self::ROLLED_BACK,
+            'paid_attempt' => $paid === null ? null : (int) $paid['n'],
+        ];
     }
 
     /**

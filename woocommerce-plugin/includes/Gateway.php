@@ -55,9 +55,9 @@ class Gateway extends \WC_Payment_Gateway
     {
         $before = get_option($this->get_option_key(), []);
         $saved = parent::process_admin_options();
-        return $this->settingsPage()->refuseUnusableFields(is_array($before) ? $before : [])
-            ? update_option($this->get_option_key(), $this->settings)
-            : $saved;
+        $refused = $this->settingsPage()->refuseUnusableFields(is_array($before) ? $before : []);
+        $refused = $this->settingsPage()->refuseEnablingUnconfigured() || $refused;
+        return $refused ? update_option($this->get_option_key(), $this->settings) : $saved;
     }
 
     // The Settings API calls generate_{type}_html() and validate_{key}_field() on the gateway.
@@ -99,6 +99,12 @@ class Gateway extends \WC_Payment_Gateway
     public function validate_connection_field(string $key, ?string $value): string
     {
         return '';
+    }
+
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_order_prefix_field(string $key, ?string $value): string
+    {
+        return $this->settingsPage()->orderPrefixValue($key, $value);
     }
 
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
@@ -149,11 +155,17 @@ class Gateway extends \WC_Payment_Gateway
     public function paymentForm(\WC_Order $order): string
     {
         $settings = new Settings($this->settings);
-        $config = $settings->config();
-        if ($config === null) {
+        $mode = $settings->mode();
+        $config = $settings->config($mode);
+        if ($mode === null || $config === null) {
             return esc_html__('This payment method is not configured.', 'mypos-ipc');
         }
-        $request = (new PurchaseForm($settings))->build($config, $order, WC()->api_request_url(self::ID));
+        try {
+            $request = (new PurchaseForm($settings))->forAttempt($config, $order, $mode, WC()->api_request_url(self::ID));
+        } catch (\LengthException | \MyPOS\IPC\Exception $e) {
+            (new Log($settings->logLevel()))->error('payment form for order ' . $order->get_id() . ' not made: ' . $e->getMessage());
+            return esc_html__('This order cannot be paid online any more; please contact the shop.', 'mypos-ipc');
+        }
         return $request->htmlFormEmbedded('mypos-ipc-payment', __('Continue to payment', 'mypos-ipc'));
     }
 

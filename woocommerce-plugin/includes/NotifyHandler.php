@@ -13,7 +13,9 @@ use MyPOS\IPC\Notification;
 final class NotifyHandler
 {
     /** Decisions that leave the order as it is: safe to answer without holding its lock. */
-    private const CHANGES_NOTHING = ['duplicate', 'acknowledge', 'unknown_order', 'ignore'];
+    private const CHANGES_NOTHING = ['duplicate', 'acknowledge', 'unknown_order', 'ignore', 'unknown_attempt'];
+    /** Rollback notes that mean the attempt's money went back (its state becomes rolled back). */
+    private const ROLLED_BACK_NOTES = ['rollback_reversed', 'rollback_other_attempt'];
 
     public function __construct(
         private Settings $settings,
@@ -24,39 +26,53 @@ final class NotifyHandler
 
     public function handle(string $rawBody): Answer
     {
-        $config = $this->settings->config();
-        if ($config === null) {
+        $configs = $this->settings->configs();
+        if ($configs === []) {
             $this->log->error('notify received but the gateway has no usable configuration');
             return new Answer(503, 'not configured');
         }
-        try {
-            $notification = $config->notification(self::withoutRoutingParam($rawBody));
-        } catch (\MyPOS\IPC\SignatureException $e) {
-            $this->log->warning('notify refused: signature invalid');
-            return new Answer(400, 'signature invalid');
-        } catch (\MyPOS\IPC\Exception $e) {
-            $this->log->warning('notify refused: malformed body: ' . $e->getMessage());
+        $body = self::withoutRoutingParam($rawBody);
+        $malformed = null;
+        // Test and live are verified side by side: the one whose certificate verifies tells the
+        // mode the message was made in (an older order's payment stays in its own mode).
+        foreach ($configs as $mode => $config) {
+            try {
+                $notification = $config->notification($body);
+            } catch (\MyPOS\IPC\SignatureException $e) {
+                continue;
+            } catch (\MyPOS\IPC\Exception $e) {
+                $malformed ??= $e->getMessage();
+                continue;
+            }
+            return $this->process($notification, (string) $mode);
+        }
+        if ($malformed !== null) {
+            $this->log->warning('notify refused: malformed body: ' . $malformed);
             return new Answer(400, 'malformed');
         }
-
-        return $this->process($notification);
+        $this->log->warning('notify refused: signature invalid');
+        return new Answer(400, 'signature invalid');
     }
 
     /**
-     * Applies a verified notification (from the endpoint, or nested in a verified status answer).
+     * Applies a verified notification (from the endpoint, or nested in a verified status answer)
+     * verified with the configuration of $mode ('test' or 'live'; null: the chosen mode).
      * The answer comes from what the database holds afterwards (read back), never from whether
      * an exception escaped: other plug-ins' payment hooks run after the save and may throw.
      */
-    public function process(Notification $notification): Answer
+    public function process(Notification $notification, ?string $mode = null): Answer
     {
+        $mode ??= (string) $this->settings->mode();
         $ipcOrderId = $notification->orderId();
         $order = Orders::find($ipcOrderId);
         if ($order === null) {
             return $this->answer($notification->decide(null), null, $notification);
         }
-        $lock = $this->lock->take($ipcOrderId);
+        // One lock per WooCommerce order: two attempts of one order must not race either.
+        $lockKey = (string) $order->get_id();
+        $lock = $this->lock->take($lockKey);
         if ($lock !== OrderLock::TAKEN) {
-            return $this->withoutLock($notification, $ipcOrderId, $lock);
+            return $this->withoutLock($notification, $ipcOrderId, $mode, $lock);
         }
         try {
             // Read the order again under the lock: another worker may just have changed it.
@@ -64,10 +80,10 @@ final class NotifyHandler
             if ($order === null) {
                 return $this->answer($notification->decide(null), null, $notification);
             }
-            $decision = $notification->decide(Orders::snapshot($order));
+            [$decision, $attempt] = $this->decide($notification, $order, $mode);
             $escaped = null;
             try {
-                $this->apply($decision, $order);
+                $this->apply($decision, $order, $notification, $attempt);
             } catch (\Throwable $e) {
                 $escaped = $e;
                 $this->log->error(sprintf(
@@ -78,7 +94,7 @@ final class NotifyHandler
                     self::short($e->getMessage())
                 ));
             }
-            $problem = self::notPersisted($decision, $ipcOrderId, $escaped !== null);
+            $problem = self::notPersisted($decision, $ipcOrderId, $escaped !== null, $attempt);
             if ($problem !== null) {
                 // WooCommerce's save() logs database errors instead of throwing: without this
                 // check myPOS would get OK for a payment the order does not show.
@@ -91,8 +107,22 @@ final class NotifyHandler
                 . self::short($e->getMessage()) . '; answered 500 (not OK)');
             return new Answer(500, 'error');
         } finally {
-            $this->lock->release($ipcOrderId);
+            $this->lock->release($lockKey);
         }
+    }
+
+    /**
+     * The core's decision for $order, with what the order knows about the attempt the message
+     * names (made in $mode, rolled back, or not made at all), and that attempt's record.
+     *
+     * @return array{0: Decision, 1: array<string, mixed>|null}
+     */
+    private function decide(Notification $notification, \WC_Order $order, string $mode): array
+    {
+        $ipcOrderId = (string) $notification->orderId();
+        $named = Attempts::named($order, $ipcOrderId, $mode, $this->settings->mode());
+        $context = Attempts::context($order, (int) Orders::attemptOf($ipcOrderId), $named);
+        return [$notification->decide(Orders::snapshot($order) + $context), $named];
     }
 
     /**
@@ -100,7 +130,7 @@ final class NotifyHandler
      * core decides on a fresh read whether anything is left to do: a duplicate of the payment
      * already recorded gets its OK, anything that would change the order gets 503 (not OK).
      */
-    private function withoutLock(Notification $notification, string $ipcOrderId, string $lock): Answer
+    private function withoutLock(Notification $notification, string $ipcOrderId, string $mode, string $lock): Answer
     {
         $why = ($lock === OrderLock::BUSY ? 'order lock busy' : 'order lock unavailable')
             . ' (' . $this->lock->problem() . ')';
@@ -108,7 +138,7 @@ final class NotifyHandler
         $decision = null;
         try {
             $fresh = Orders::findFresh($ipcOrderId);
-            $decision = $notification->decide($fresh === null ? null : Orders::snapshot($fresh));
+            $decision = $fresh === null ? $notification->decide(null) : $this->decide($notification, $fresh, $mode)[0];
         } catch (\Throwable $e) {
             $why .= '; reading the order failed: ' . get_class($e);
         }
@@ -149,9 +179,14 @@ final class NotifyHandler
         return strlen($text) > 200 ? substr($text, 0, 200) . '...' : $text;
     }
 
-    private function apply(Decision $decision, \WC_Order $order): void
+    /** @param array<string, mixed>|null $attempt the record of the attempt the message names */
+    private function apply(Decision $decision, \WC_Order $order, Notification $notification, ?array $attempt): void
     {
         $note = DecisionNotes::text($decision);
+        // Saved by the same save as the order change below (or on its own for no change).
+        $attemptChanged = $attempt !== null
+            && !in_array($decision->action(), self::CHANGES_NOTHING, true)
+            && $this->recordAttempt($decision, $order, $notification, $attempt);
         switch ($decision->action()) {
             case 'mark_paid':
                 $order->update_meta_data(Orders::META_TRNREF, (string) $decision->trnref());
@@ -185,13 +220,45 @@ final class NotifyHandler
                 // duplicate, acknowledge: nothing to change.
                 break;
         }
+        if ($attemptChanged && $decision->action() === 'show_received') {
+            $order->save();
+        }
+    }
+
+    /**
+     * Writes what the message means for its attempt into the order (not saved here): seen by
+     * myPOS, paid, rolled back or cancelled. Returns whether the record changed.
+     *
+     * @param array<string, mixed> $attempt
+     */
+    private function recordAttempt(Decision $decision, \WC_Order $order, Notification $notification, array $attempt): bool
+    {
+        $before = $attempt;
+        $attempt['seen'] = true;
+        $isRollback = $notification->method() === 'IPCPurchaseRollback';
+        if ($decision->action() === 'mark_paid') {
+            $attempt['state'] = Attempts::PAID;
+            $attempt['trnref'] = (string) $decision->trnref();
+        } elseif ($isRollback && in_array($decision->noteCode(), self::ROLLED_BACK_NOTES, true)) {
+            $attempt['state'] = Attempts::ROLLED_BACK;
+        } elseif ($decision->action() === 'keep_payable' && $attempt['state'] === Attempts::OPEN) {
+            $attempt['state'] = Attempts::CANCELLED;
+        }
+        // An order from before attempts (no record yet) gets one only when a state changes.
+        if ($attempt === $before || (Attempts::all($order) === [] && $attempt['state'] === $before['state'])) {
+            return false;
+        }
+        Attempts::put($order, $attempt);
+        return true;
     }
 
     /**
      * Null when the database now holds what the decision changed (read back, not trusted from
      * memory), else what is missing.
+     *
+     * @param array<string, mixed>|null $attempt the record of the attempt the message names
      */
-    private static function notPersisted(Decision $decision, string $ipcOrderId, bool $threw): ?string
+    private static function notPersisted(Decision $decision, string $ipcOrderId, bool $threw, ?array $attempt): ?string
     {
         // A payment: every status WooCommerce counts as paid (other plug-ins extend the list).
         $expected = OrderState::recorded($decision->action(), Orders::paidStatuses());
@@ -209,6 +276,10 @@ final class NotifyHandler
         $trnref = (string) $stored->get_meta(Orders::META_TRNREF);
         if ($decision->action() === 'mark_paid' && $trnref !== (string) $decision->trnref()) {
             return 'the myPOS transaction reference was not stored';
+        }
+        $record = $attempt === null ? null : Attempts::get($stored, (int) $attempt['n']);
+        if ($decision->action() === 'mark_paid' && $attempt !== null && ($record['state'] ?? '') !== Attempts::PAID) {
+            return 'the paying attempt was not recorded';
         }
         return null;
     }

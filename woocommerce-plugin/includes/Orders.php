@@ -9,19 +9,51 @@ final class Orders
 {
     public const META_TRNREF = '_mypos_ipc_trnref';
 
-    /** The OrderID sent to myPOS for an order. */
+    /**
+     * The OrderID of the order's payment at myPOS: its paid attempt's, else its latest
+     * attempt's, else (an order from before attempts were recorded) the bare order id.
+     */
     public static function ipcOrderId(\WC_Order $order): string
     {
-        return (string) $order->get_id();
+        $attempt = Attempts::paid($order) ?? Attempts::latest($order);
+        return $attempt === null ? (string) $order->get_id() : (string) $attempt['id'];
     }
 
-    /** The order paid through this gateway that an OrderID names, or null. */
-    public static function find(?string $ipcOrderId): ?\WC_Order
+    /**
+     * The WooCommerce order id an OrderID names (`<prefix>-<order id>-<n>` or a bare order id,
+     * parsed by the extension), or null when it names none.
+     */
+    public static function orderIdOf(?string $ipcOrderId): ?int
     {
-        if ($ipcOrderId === null || !ctype_digit($ipcOrderId)) {
+        if ($ipcOrderId === null) {
             return null;
         }
-        $order = wc_get_order((int) $ipcOrderId);
+        try {
+            $order = \MyPOS\IPC\parse_attempt_id($ipcOrderId)['order'];
+        } catch (\MyPOS\IPC\Exception $e) {
+            return null;
+        }
+        return ctype_digit($order) && strlen($order) < 19 ? (int) $order : null;
+    }
+
+    /** The attempt number an OrderID names (1 for a bare order id), or null when none. */
+    public static function attemptOf(?string $ipcOrderId): ?int
+    {
+        try {
+            return $ipcOrderId === null ? null : (int) \MyPOS\IPC\parse_attempt_id($ipcOrderId)['attempt'];
+        } catch (\MyPOS\IPC\Exception $e) {
+            return null;
+        }
+    }
+
+    /** The order paid through this gateway that an OrderID names (any of its attempts), or null. */
+    public static function find(?string $ipcOrderId): ?\WC_Order
+    {
+        $id = self::orderIdOf($ipcOrderId);
+        if ($id === null) {
+            return null;
+        }
+        $order = wc_get_order($id);
         if (!$order instanceof \WC_Order || $order->get_payment_method() !== Gateway::ID) {
             return null;
         }
@@ -39,13 +71,14 @@ final class Orders
      */
     public static function findFresh(?string $ipcOrderId): ?\WC_Order
     {
-        if ($ipcOrderId !== null && ctype_digit($ipcOrderId)) {
+        $id = self::orderIdOf($ipcOrderId);
+        if ($id !== null) {
             if (function_exists('clean_post_cache')) {
-                clean_post_cache((int) $ipcOrderId);
+                clean_post_cache($id);
             }
             $orderCache = \Automattic\WooCommerce\Caches\OrderCache::class; // a name only: no autoload
             if (function_exists('wc_get_container') && class_exists($orderCache)) {
-                wc_get_container()->get($orderCache)->remove((int) $ipcOrderId);
+                wc_get_container()->get($orderCache)->remove($id);
             }
         }
         $order = self::find($ipcOrderId);

@@ -51,6 +51,7 @@ final class Plugin
             add_filter('woocommerce_defer_transactional_emails', '__return_true', 100);
         }
         add_action('init', [Reconciler::class, 'schedule']);
+        add_action('init', [Attempts::class, 'recordSince']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
         add_action(Reconciler::HOOK_ONE, [$this->statusChecks(), 'checkOrder']);
         add_filter('woocommerce_order_actions', [$this->statusChecks(), 'orderActions'], 10, 2);

@@ -15,12 +15,29 @@ final class PurchaseForm
     {
     }
 
-    public function build(Config $config, \WC_Order $order, string $notifyUrl): Request
+    /**
+     * The purchase of the order's current attempt (a new one unless the pay page is shown again
+     * before anything happened to the last), recorded on the order and saved before the form
+     * exists, so that myPOS's answer always finds its attempt.
+     *
+     * @throws \LengthException when the order has made its last allowed attempt
+     * @throws \MyPOS\IPC\Exception when no OrderID can be made (the prefix)
+     */
+    public function forAttempt(Config $config, \WC_Order $order, string $mode, string $notifyUrl): Request
+    {
+        $currency = $order->get_currency();
+        $amount = Money::toMinor($order->get_total(), $currency);
+        $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency);
+        $order->save();
+        return $this->build($config, $order, (string) $attempt['id'], $notifyUrl);
+    }
+
+    public function build(Config $config, \WC_Order $order, string $ipcOrderId, string $notifyUrl): Request
     {
         $currency = $order->get_currency();
         $total = Money::toMinor($order->get_total(), $currency);
         $purchase = [
-            'order_id' => Orders::ipcOrderId($order),
+            'order_id' => $ipcOrderId,
             'amount' => $total,
             'currency' => $currency,
             'url_ok' => $notifyUrl,

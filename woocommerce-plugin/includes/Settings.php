@@ -57,6 +57,38 @@ final class Settings
         return $this->mode() === 'test';
     }
 
+    /**
+     * The prefix of the OrderIDs this site sends to myPOS (`<prefix>-<order id>-<n>`): the
+     * owner's setting, else one derived from the site's home URL each time it is used (never
+     * stored), so a staging copy of the database makes OrderIDs of its own.
+     */
+    public function orderPrefix(): string
+    {
+        $set = trim($this->get('order_prefix'));
+        return $set !== '' ? $set : self::prefixFromUrl(home_url('/'));
+    }
+
+    /**
+     * A prefix made from a URL's host and path: its letters and digits (a leading "www"
+     * dropped), at most 16, starting with a letter, and four characters of the URL's hash when
+     * shortened, so shop.example.com and staging.shop.example.com differ.
+     */
+    public static function prefixFromUrl(string $url): string
+    {
+        $host = strtolower((string) parse_url($url, PHP_URL_HOST)) . (string) parse_url($url, PHP_URL_PATH);
+        if (str_starts_with($host, 'www.')) {
+            $host = substr($host, 4);
+        }
+        $alnum = implode('', array_filter(str_split($host), 'ctype_alnum'));
+        if ($alnum === '' || !ctype_alpha($alnum[0])) {
+            $alnum = 's' . $alnum;
+        }
+        if (strlen($alnum) > 16) {
+            $alnum = substr($alnum, 0, 12) . substr(hash('sha256', $url), 0, 4);
+        }
+        return $alnum;
+    }
+
     public function logLevel(): string
     {
         $level = $this->get('logging', 'error');

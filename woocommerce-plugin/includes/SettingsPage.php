@@ -44,11 +44,25 @@ final class SettingsPage
                 'type' => 'textarea',
                 'default' => __('Pay securely by card on the myPOS payment page.', 'mypos-ipc'),
             ],
+            // No default: the owner chooses, so public test credentials never "pay" a live store
+            // unnoticed (stored values: 'yes' test, 'no' live, as the former checkbox stored).
             'testmode' => [
-                'title' => __('Test mode', 'mypos-ipc'),
-                'type' => 'checkbox',
-                'label' => __('Use the myPOS test environment', 'mypos-ipc'),
-                'default' => 'yes',
+                'title' => __('Mode', 'mypos-ipc'),
+                'type' => 'select',
+                'default' => '',
+                'options' => [
+                    '' => __('Choose test or live', 'mypos-ipc'),
+                    'yes' => __('Test: the myPOS test environment, no real money', 'mypos-ipc'),
+                    'no' => __('Live: real payments', 'mypos-ipc'),
+                ],
+                'description' => __('New payments use this mode; every order keeps the mode it was paid in (refunds and checks of older test orders still go to the test environment).', 'mypos-ipc'),
+            ],
+            'order_prefix' => [
+                'title' => __('OrderID prefix', 'mypos-ipc'),
+                'type' => 'text',
+                'default' => '',
+                'placeholder' => Settings::prefixFromUrl(home_url('/')),
+                'description' => __('Starts every OrderID sent to myPOS (<prefix>-<order number>-<attempt>). Empty: made from this site\'s address, so a staging copy never collides with the live shop. Letters and digits, starting with a letter, at most 32.', 'mypos-ipc'),
             ],
             'test_credentials' => self::credentialsField(__('Test credentials', 'mypos-ipc')),
             'test_config_pack' => [
@@ -209,6 +223,55 @@ final class SettingsPage
             $refused = true;
         }
         return $refused;
+    }
+
+    /**
+     * The OrderID prefix as typed, or the stored one (with an error) when the extension refuses
+     * it as the start of an OrderID.
+     */
+    public function orderPrefixValue(string $key, ?string $value): string
+    {
+        $value = trim(wp_unslash((string) $value));
+        if ($value === '') {
+            return '';
+        }
+        try {
+            \MyPOS\IPC\attempt_id($value, '1', 1);
+        } catch (\MyPOS\IPC\Exception $e) {
+            \WC_Admin_Settings::add_error(sprintf(
+                /* translators: %s: the prefix typed */
+                __('OrderID prefix "%s" not saved: use 1 to 32 letters and digits, starting with a letter.', 'mypos-ipc'),
+                $value
+            ));
+            return (string) ($this->gateway->settings[$key] ?? '');
+        }
+        return $value;
+    }
+
+    /**
+     * After the save: the gateway stays disabled (with an error saying what is missing) until a
+     * mode is chosen and that mode's credentials make a usable configuration. Returns whether
+     * it was switched off (the settings must then be stored again).
+     */
+    public function refuseEnablingUnconfigured(): bool
+    {
+        if (($this->gateway->settings['enabled'] ?? 'no') !== 'yes') {
+            return false;
+        }
+        $settings = new Settings($this->gateway->settings);
+        $mode = $settings->mode();
+        if ($mode === null) {
+            $problem = __('The gateway was not enabled: choose test or live mode first.', 'mypos-ipc');
+        } elseif ($settings->config($mode) === null) {
+            $problem = $mode === 'test'
+                ? __('The gateway was not enabled: test mode is chosen but no usable test credentials are stored.', 'mypos-ipc')
+                : __('The gateway was not enabled: live mode is chosen but no usable live credentials are stored.', 'mypos-ipc');
+        } else {
+            return false;
+        }
+        \WC_Admin_Settings::add_error($problem);
+        $this->gateway->settings['enabled'] = 'no';
+        return true;
     }
 
     /**

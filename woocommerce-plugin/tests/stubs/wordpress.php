@@ -75,6 +75,14 @@ function plugin_basename(string $file): string { return basename(dirname($file))
 function status_header(int $code): void {}
 function wc_get_checkout_url(): string { return 'https://shop.test/checkout/'; }
 function get_option(string $name, $default = false) { return Stub::$options[$name] ?? $default; }
+function add_option(string $name, $value = '', string $deprecated = '', $autoload = 'yes'): bool
+{
+    if (array_key_exists($name, Stub::$options)) {
+        return false;
+    }
+    Stub::$options[$name] = $value;
+    return true;
+}
 function update_option(string $name, $value, $autoload = null): bool { Stub::$options[$name] = $value; return true; }
 function delete_option(string $name): bool { $had = isset(Stub::$options[$name]); unset(Stub::$options[$name]); return $had; }
 function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $scheme . '-' . str_repeat('x', 40); }
@@ -300,7 +308,11 @@ class WC_Order
         private string $paymentMethod = 'mypos_ipc'
     ) {}
 
+    /** Unix time the order was created (null: unknown, as WooCommerce before saving). */
+    public ?int $created = null;
+
     public function get_id(): int { return $this->id; }
+    public function get_date_created(): ?DateTimeImmutable { return $this->created === null ? null : new DateTimeImmutable('@' . $this->created); }
     public function get_order_number(): string { return (string) $this->id; }
     public function get_total(): string { return $this->total; }
     public function get_currency(): string { return $this->currency; }

@@ -22,7 +22,7 @@ final class CredentialsTest extends TestCase
     /** The admin form as posted, for one mode's separate fields. */
     private static function post(string $mode, array $fields): array
     {
-        $post = ['woocommerce_mypos_ipc_enabled' => '1', 'woocommerce_mypos_ipc_testmode' => '1'];
+        $post = ['woocommerce_mypos_ipc_testmode' => 'yes'];
         foreach ($fields as $name => $value) {
             $post["woocommerce_mypos_ipc_{$mode}_{$name}"] = $value;
         }
@@ -147,11 +147,13 @@ final class CredentialsTest extends TestCase
     {
         $this->configure();
         $order = self::order(60);
-        $fromPack = (new PurchaseForm(new Settings()))->build((new Settings())->config(), $order, 'https://shop.test/?wc-api=mypos_ipc');
+        // The OrderID of the order's first attempt, as the order-pay page below will send it.
+        $attemptId = (new Settings())->orderPrefix() . '-60-1';
+        $fromPack = (new PurchaseForm(new Settings()))->build((new Settings())->config(), $order, $attemptId, 'https://shop.test/?wc-api=mypos_ipc');
         $this->save(self::post('test', self::validFields()));
         $settings = new Settings();
         $this->assertTrue($settings->usesFields('test'));
-        $fromFields = (new PurchaseForm($settings))->build($settings->config(), $order, 'https://shop.test/?wc-api=mypos_ipc');
+        $fromFields = (new PurchaseForm($settings))->build($settings->config(), $order, $attemptId, 'https://shop.test/?wc-api=mypos_ipc');
         $fields = $fromFields->fields();
         $this->assertSame([self::SID, self::WALLET, '1'], [$fields['SID'], $fields['WalletNumber'], $fields['KeyIndex']]);
         $this->assertTrue(\MyPOS\IPC\verify($fields, self::merchantCert()), 'signed with the pasted key');

@@ -29,7 +29,7 @@ final class PurchaseAndRefundTest extends TestCase
     private function fields(\WC_Order $order): array
     {
         $settings = new Settings();
-        $request = (new PurchaseForm($settings))->build($settings->config(), $order, 'https://shop.test/?wc-api=mypos_ipc');
+        $request = (new PurchaseForm($settings))->build($settings->config(), $order, (string) $order->get_id(), 'https://shop.test/?wc-api=mypos_ipc');
         $fields = $request->fields();
         $this->assertTrue(\MyPOS\IPC\verify($fields, self::merchantCert()), 'signed with the merchant key');
         $this->assertStringContainsString('<form', $request->htmlForm());

@@ -77,7 +77,7 @@ final class SandboxTest extends TestCase
         $order->items['line_item'][] = new \WC_Order_Item('Tea & "biscuits" 🍪', 1, 24.45);
         $order->save();
         $settings = new Settings();
-        $request = (new PurchaseForm($settings))->build($settings->config(), $order, $this->recorder . '/?wc-api=mypos_ipc');
+        $request = (new PurchaseForm($settings))->forAttempt($settings->config(), $order, 'test', $this->recorder . '/?wc-api=mypos_ipc');
         $page = self::post($request->actionUrl(), $request->body());
         $this->assertMatchesRegularExpression('/name="session" value="([^"]+)"/', $page, 'the sandbox accepted the purchase');
         preg_match('/name="session" value="([^"]+)"/', $page, $m);

@@ -23,7 +23,7 @@ final class SettingsTest extends TestCase
     public function testSavingAValidPackStoresItEncrypted(): void
     {
         $gateway = new Gateway();
-        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => self::pack(), 'woocommerce_mypos_ipc_enabled' => '1', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => self::pack(), 'woocommerce_mypos_ipc_enabled' => '1', 'woocommerce_mypos_ipc_testmode' => 'yes']);
         $gateway->process_admin_options();
         $stored = \Stub::$options[Settings::OPTION];
         $this->assertSame([], \Stub::$adminErrors);
@@ -41,7 +41,7 @@ final class SettingsTest extends TestCase
         $this->configure();
         $before = \Stub::$options[Settings::OPTION]['test_config_pack'];
         $gateway = new Gateway();
-        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => 'bm90IGEgcGFjaw==', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => 'bm90IGEgcGFjaw==', 'woocommerce_mypos_ipc_testmode' => 'yes']);
         $gateway->process_admin_options();
         $this->assertCount(1, \Stub::$adminErrors);
         $this->assertStringContainsString('configuration pack is not usable', \Stub::$adminErrors[0]);
@@ -53,7 +53,7 @@ final class SettingsTest extends TestCase
         $this->configure();
         $before = \Stub::$options[Settings::OPTION]['test_config_pack'];
         $gateway = new Gateway();
-        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => '', 'woocommerce_mypos_ipc_testmode' => '1']);
+        $gateway->set_post_data(['woocommerce_mypos_ipc_test_config_pack' => '', 'woocommerce_mypos_ipc_testmode' => 'yes']);
         $gateway->process_admin_options();
         $this->assertSame($before, \Stub::$options[Settings::OPTION]['test_config_pack']);
         $html = $gateway->generate_mypos_secret_html('test_config_pack', ['title' => 'Test pack']);
@@ -77,7 +77,8 @@ final class SettingsTest extends TestCase
     {
         $gateway = new Gateway();
         $this->assertSame('no', $gateway->get_option('enabled'));
-        $this->assertSame('yes', $gateway->get_option('testmode'));
+        $this->assertSame('', $gateway->get_option('testmode'), 'no mode until the owner chooses one');
+        $this->assertNull((new Settings($gateway->settings))->mode());
         $this->assertSame('error', $gateway->get_option('logging'));
         $this->assertFalse($gateway->is_available());
     }
