@@ -160,12 +160,15 @@ final class Attempts
         add_option(self::SINCE_OPTION, time());
     }
 
-    /** Whether the order existed before attempts were recorded (it may have paid by bare id). */
+    /**
+     * Whether the order may have gone to myPOS under its bare order id: it existed before
+     * attempts were recorded (or that moment is not known yet).
+     */
     private static function mayHaveBareAttempt(\WC_Order $order): bool
     {
         $since = (int) get_option(self::SINCE_OPTION, 0);
         $created = $order->get_date_created();
-        return $since > 0 && $created !== null && $created->getTimestamp() < $since;
+        return $since <= 0 || $created === null || $created->getTimestamp() < $since;
     }
 
     /**
@@ -179,7 +182,7 @@ final class Attempts
     {
         $all = self::all($order);
         if ($all === []) {
-            $bare = $ipcOrderId === (string) $order->get_id() && $mode === $chosenMode;
+            $bare = $ipcOrderId === (string) $order->get_id() && $mode === $chosenMode && self::mayHaveBareAttempt($order);
             $currency = $order->get_currency();
             $amount = Money::toMinor($order->get_total(), $currency);
             return $bare ? self::record(1, $ipcOrderId, $mode, $amount, $currency) : null;

@@ -306,10 +306,12 @@ class WC_Order
         private string $currency = 'EUR',
         private string $status = 'pending',
         private string $paymentMethod = 'mypos_ipc'
-    ) {}
+    ) {
+        $this->created = time();
+    }
 
     /** Unix time the order was created (null: unknown, as WooCommerce before saving). */
-    public ?int $created = null;
+    public ?int $created;
 
     public function get_id(): int { return $this->id; }
     public function get_date_created(): ?DateTimeImmutable { return $this->created === null ? null : new DateTimeImmutable('@' . $this->created); }

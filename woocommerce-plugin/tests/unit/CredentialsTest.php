@@ -147,6 +147,7 @@ final class CredentialsTest extends TestCase
     {
         $this->configure();
         $order = self::order(60);
+        \Stub::$options[\MyPOS\IPC\WooCommerce\Attempts::SINCE_OPTION] = time() - 60; // a new order
         // The OrderID of the order's first attempt, as the order-pay page below will send it.
         $attemptId = (new Settings())->orderPrefix() . '-60-1';
         $fromPack = (new PurchaseForm(new Settings()))->build((new Settings())->config(), $order, $attemptId, 'https://shop.test/?wc-api=mypos_ipc');
