@@ -101,8 +101,13 @@ final class Attempts
      * @throws \LengthException when the order has made MAX_PER_ORDER attempts
      * @throws \MyPOS\IPC\Exception when the prefix or order id cannot make an OrderID
      */
-    public static function forRedirect(\WC_Order $order, string $prefix, string $mode, int $amount, string $currency): array
-    {
+    public static function forRedirect(
+        \WC_Order $order,
+        string $prefix,
+        string $mode,
+        int $amount,
+        string $currency
+    ): array {
         $latest = self::latest($order);
         if ($latest !== null && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
             return $latest;
@@ -120,7 +125,8 @@ final class Attempts
                 self::MAX_PER_ORDER
             ));
         }
-        $attempt = self::record($n, \MyPOS\IPC\attempt_id($prefix, (string) $order->get_id(), $n), $mode, $amount, $currency);
+        $id = \MyPOS\IPC\attempt_id($prefix, (string) $order->get_id(), $n);
+        $attempt = self::record($n, $id, $mode, $amount, $currency);
         self::put($order, $attempt);
         return $attempt;
     }
@@ -182,7 +188,9 @@ final class Attempts
     {
         $all = self::all($order);
         if ($all === []) {
-            $bare = $ipcOrderId === (string) $order->get_id() && $mode === $chosenMode && self::mayHaveBareAttempt($order);
+            $bare = $ipcOrderId === (string) $order->get_id()
+                && $mode === $chosenMode
+                && self::mayHaveBareAttempt($order);
             $currency = $order->get_currency();
             $amount = Money::toMinor($order->get_total(), $currency);
             return $bare ? self::record(1, $ipcOrderId, $mode, $amount, $currency) : null;

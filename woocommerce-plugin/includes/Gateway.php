@@ -161,9 +161,11 @@ class Gateway extends \WC_Payment_Gateway
             return esc_html__('This payment method is not configured.', 'mypos-ipc');
         }
         try {
-            $request = (new PurchaseForm($settings))->forAttempt($config, $order, $mode, WC()->api_request_url(self::ID));
+            $notifyUrl = WC()->api_request_url(self::ID);
+            $request = (new PurchaseForm($settings))->forAttempt($config, $order, $mode, $notifyUrl);
         } catch (\LengthException | \MyPOS\IPC\Exception $e) {
-            (new Log($settings->logLevel()))->error('payment form for order ' . $order->get_id() . ' not made: ' . $e->getMessage());
+            (new Log($settings->logLevel()))
+                ->error('payment form for order ' . $order->get_id() . ' not made: ' . $e->getMessage());
             return esc_html__('This order cannot be paid online any more; please contact the shop.', 'mypos-ipc');
         }
         return $request->htmlFormEmbedded('mypos-ipc-payment', __('Continue to payment', 'mypos-ipc'));

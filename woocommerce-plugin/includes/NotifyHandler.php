@@ -231,8 +231,12 @@ final class NotifyHandler
      *
      * @param array<string, mixed> $attempt
      */
-    private function recordAttempt(Decision $decision, \WC_Order $order, Notification $notification, array $attempt): bool
-    {
+    private function recordAttempt(
+        Decision $decision,
+        \WC_Order $order,
+        Notification $notification,
+        array $attempt
+    ): bool {
         $before = $attempt;
         $attempt['seen'] = true;
         $isRollback = $notification->method() === 'IPCPurchaseRollback';

@@ -24,6 +24,7 @@ final class Plugin
     private ?StatusChecks $statusChecks = null;
     private ?ConnectionTest $connectionTest = null;
     private ?Notices $notices = null;
+    private ?TestMark $testMark = null;
 
     public function __construct(private string $file)
     {
@@ -58,6 +59,13 @@ final class Plugin
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+        $mark = $this->testMark();
+        add_filter('manage_edit-shop_order_columns', [$mark, 'columns']);
+        add_filter('manage_woocommerce_page_wc-orders_columns', [$mark, 'columns']);
+        add_action('manage_shop_order_posts_custom_column', [$mark, 'cell'], 10, 2);
+        add_action('manage_woocommerce_page_wc-orders_custom_column', [$mark, 'cell'], 10, 2);
+        add_action('woocommerce_admin_order_data_after_order_details', [$mark, 'orderScreen']);
+        add_action('woocommerce_email_order_meta', [$mark, 'email'], 10, 3);
     }
 
     public function file(): string
@@ -109,6 +117,11 @@ final class Plugin
     public function notices(): Notices
     {
         return $this->notices ??= new Notices([$this, 'settings']);
+    }
+
+    public function testMark(): TestMark
+    {
+        return $this->testMark ??= new TestMark();
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

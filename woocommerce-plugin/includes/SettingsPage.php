@@ -55,14 +55,24 @@ final class SettingsPage
                     'yes' => __('Test: the myPOS test environment, no real money', 'mypos-ipc'),
                     'no' => __('Live: real payments', 'mypos-ipc'),
                 ],
-                'description' => __('New payments use this mode; every order keeps the mode it was paid in (refunds and checks of older test orders still go to the test environment).', 'mypos-ipc'),
+                'description' => implode(' ', [
+                    __('New payments use this mode; every order keeps the mode it was paid in.', 'mypos-ipc'),
+                    __('Refunds and checks of older test orders still go to the test environment.', 'mypos-ipc'),
+                ]),
             ],
             'order_prefix' => [
                 'title' => __('OrderID prefix', 'mypos-ipc'),
                 'type' => 'text',
                 'default' => '',
                 'placeholder' => Settings::prefixFromUrl(home_url('/')),
-                'description' => __('Starts every OrderID sent to myPOS (<prefix>-<order number>-<attempt>). Empty: made from this site\'s address, so a staging copy never collides with the live shop. Letters and digits, starting with a letter, at most 32.', 'mypos-ipc'),
+                'description' => implode(' ', [
+                    __('Starts every OrderID sent to myPOS: <prefix>-<order number>-<attempt>.', 'mypos-ipc'),
+                    __('Letters and digits, starting with a letter, at most 32.', 'mypos-ipc'),
+                    __(
+                        'Empty: made from this site\'s address, so a staging copy never collides with the live shop.',
+                        'mypos-ipc'
+                    ),
+                ]),
             ],
             'test_credentials' => self::credentialsField(__('Test credentials', 'mypos-ipc')),
             'test_config_pack' => [
@@ -240,7 +250,10 @@ final class SettingsPage
         } catch (\MyPOS\IPC\Exception $e) {
             \WC_Admin_Settings::add_error(sprintf(
                 /* translators: %s: the prefix typed */
-                __('OrderID prefix "%s" not saved: use 1 to 32 letters and digits, starting with a letter.', 'mypos-ipc'),
+                __(
+                    'OrderID prefix "%s" not saved: use 1 to 32 letters and digits, starting with a letter.',
+                    'mypos-ipc'
+                ),
                 $value
             ));
             return (string) ($this->gateway->settings[$key] ?? '');
@@ -263,9 +276,13 @@ final class SettingsPage
         if ($mode === null) {
             $problem = __('The gateway was not enabled: choose test or live mode first.', 'mypos-ipc');
         } elseif ($settings->config($mode) === null) {
-            $problem = $mode === 'test'
-                ? __('The gateway was not enabled: test mode is chosen but no usable test credentials are stored.', 'mypos-ipc')
-                : __('The gateway was not enabled: live mode is chosen but no usable live credentials are stored.', 'mypos-ipc');
+            $problem = $mode === 'test' ? __(
+                'The gateway was not enabled: test mode is chosen but no usable test credentials are stored.',
+                'mypos-ipc'
+            ) : __(
+                'The gateway was not enabled: live mode is chosen but no usable live credentials are stored.',
+                'mypos-ipc'
+            );
         } else {
             return false;
         }

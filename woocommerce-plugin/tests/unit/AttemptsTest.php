@@ -8,6 +8,7 @@ use MyPOS\IPC\WooCommerce\Gateway;
 use MyPOS\IPC\WooCommerce\PurchaseForm;
 use MyPOS\IPC\WooCommerce\SecretBox;
 use MyPOS\IPC\WooCommerce\Settings;
+use MyPOS\IPC\WooCommerce\TestMark;
 
 /**
  * Payment attempts (issue "Payment identity"): each redirect to myPOS has its own OrderID and
@@ -228,5 +229,37 @@ final class AttemptsTest extends TestCase
         $gateway->process_admin_options();
         $this->assertSame([], \Stub::$adminErrors);
         $this->assertSame(['yes', 'test'], [(new Settings())->get('enabled'), (new Settings())->mode()]);
+    }
+
+    private static function printed(callable $print): string
+    {
+        ob_start();
+        $print();
+        return (string) ob_get_clean();
+    }
+
+    public function testOrdersPaidInTestModeCarryAVisibleTestMark(): void
+    {
+        $this->configureBothModes('test');
+        self::order(40);
+        self::payPage(40);
+        $this->handle(self::message('IPCPurchaseNotify', (string) Attempts::latest(self::saved(40))['id']));
+        $this->configureBothModes('live');
+        self::order(41);
+        self::payPage(41);
+        $mark = new TestMark();
+
+        $columns = $mark->columns(['cb' => '', 'order_number' => 'Order', 'order_status' => 'Status', 'order_total' => 'Total']);
+        $this->assertSame(['cb', 'order_number', 'order_status', TestMark::COLUMN, 'order_total'], array_keys($columns));
+        $this->assertStringContainsString('>TEST<', self::printed(fn () => $mark->cell(TestMark::COLUMN, self::saved(40))), 'HPOS list');
+        $this->assertStringContainsString('>TEST<', self::printed(fn () => $mark->cell(TestMark::COLUMN, 40)), 'posts list');
+        $this->assertSame('', self::printed(fn () => $mark->cell(TestMark::COLUMN, self::saved(41))), 'a live order is not marked');
+        $this->assertSame('', self::printed(fn () => $mark->cell('order_total', self::saved(40))));
+
+        $this->assertStringContainsString('no money was taken', self::printed(fn () => $mark->orderScreen(self::saved(40))));
+        $this->assertSame('', self::printed(fn () => $mark->orderScreen(self::saved(41))));
+        $this->assertStringContainsString('TEST: Paid in the myPOS test environment', self::printed(fn () => $mark->email(self::saved(40), true, true)));
+        $this->assertSame('', self::printed(fn () => $mark->email(self::saved(40), false, false)), 'not in the buyer\'s e-mail');
+        $this->assertSame('', self::printed(fn () => $mark->email(self::saved(41), true, false)));
     }
 }
