@@ -1,8 +1,7 @@
 <?php
 
 // phpcs:ignoreFile -- test tool.
-// Usage: php i18n.php WP_DIR setup|strings|reset — the site in Bulgarian (WPLANG bg_BG) and a new
-// pending order (prints its ID); the plug-in's strings as WordPress translates them now (JSON);
+// Usage: php i18n.php WP_DIR setup|strings|reset — the site in Bulgarian (WPLANG bg_BG); the plug-in's strings as WordPress translates them now (JSON);
 // the site back in English.
 
 $_SERVER['HTTP_HOST'] = '127.0.0.1';
@@ -16,7 +15,6 @@ switch ($argv[2] ?? '') {
             fwrite(STDERR, "WordPress refused WPLANG bg_BG\n");
             exit(1);
         }
-        echo WC_Order::create('24.45', 'EUR', 'mypos_ipc')->get_id(), "\n";
         break;
     case 'strings':
         // The block script as a normal install registers it (wp-content/plugins/<folder>/...):

@@ -185,13 +185,29 @@ check "lock held past the wait after the save: holder and waiter both answered e
 check "... paid once, no note from the waiter ($(jq_ 'count($s["notes"])' <<<"$(state "$o")") notes)" \
   waiter_clean "$o"
 
+# --- Payment attempts: an order made now pays under the OrderID of the attempt its pay page
+# recorded (<prefix>-<order>-1); its bare order id, or another site's prefix, names no attempt of it.
+sleep 1 # past mypos_ipc_attempts_since (setup.php): the orders above stood for payments in flight
+read -r o oid attempts <<<"$(wpphp "$here/attempt.php" "$wp")"
+check "pay page recorded attempt 1 with its own OrderID ($oid: $attempts)" \
+  bash -c '[[ "$1" =~ ^[a-z][a-z0-9]*-$2-1$ ]] && grep -q "\"mode\":\"test\"" <<<"$3"' _ "$oid" "$o" "$attempts"
+notify "$myposkey" 520001 "$o" >"$tmp/a-bare.txt"; post "$tmp/a-bare.txt" "$tmp/a-bare"
+notify "$myposkey" 520001 "other-$o-1" >"$tmp/a-other.txt"; post "$tmp/a-other.txt" "$tmp/a-other"
+check "notifies naming the bare order id or another prefix are refused, not OK ($(got "$tmp/a-bare") / $(got "$tmp/a-other"))" \
+  bash -c '[ "$(cat "$1.body")" != OK ] && [ "$(cat "$2.body")" != OK ]' _ "$tmp/a-bare" "$tmp/a-other"
+check "... and the order is still pending, unpaid" test "$(jq_ '$s["status"] . "|" . $s["trnref"]' <<<"$(state "$o")")" = "wc-pending|"
+notify "$myposkey" 520002 "$oid" >"$tmp/a-ok.txt"; post "$tmp/a-ok.txt" "$tmp/a-ok"
+check "the attempt's own notify is answered exactly OK and pays the order once ($(got "$tmp/a-ok"))" \
+  ok_and_paid_once "$tmp/a-ok" "$o" 520002
+
 # --- Translations (the shipped bg_BG .po, compiled by bin/make-translations.sh): with the site in
 # Bulgarian, a notify's order note is Bulgarian, the plug-in's PHP strings are, and WordPress finds
 # the block script's JSON by its own file-name rule.
 mkdir -p "$wp/wp-content/languages"
 printf 'msgid ""\nmsgstr "Language: bg_BG\\n"\n' | msgfmt -o "$wp/wp-content/languages/bg_BG.mo" -
-o="$(wpphp "$here/i18n.php" "$wp" setup)"
-notify "$myposkey" 510006 "$o" >"$tmp/n6.txt"; post "$tmp/n6.txt" "$tmp/bg"
+wpphp "$here/i18n.php" "$wp" setup
+read -r o oid _ <<<"$(wpphp "$here/attempt.php" "$wp")"
+notify "$myposkey" 510006 "$oid" >"$tmp/n6.txt"; post "$tmp/n6.txt" "$tmp/bg"
 check "site in Bulgarian: notify for order $o answered exactly OK (got $(got "$tmp/bg"))" ok_and_paid_once "$tmp/bg" "$o" 510006
 bg_note() { jq_ 'implode("\n", $s["notes"])' <<<"$(state "$1")" | grep -qxF 'Платено през myPOS, IPC_Trnref 510006.'; }
 check "... its order note is the Bulgarian one" bg_note "$o"

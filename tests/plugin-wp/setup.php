@@ -21,3 +21,7 @@ if ((new \MyPOS\IPC\WooCommerce\Settings())->config() === null) {
 for ($i = 0; $i < (int) ($argv[4] ?? 1); $i++) {
     echo WC_Order::create('24.45', 'EUR', 'mypos_ipc')->get_id(), "\n";
 }
+// These orders stand for payments already at myPOS under their bare order id (made before the
+// plug-in recorded payment attempts): attempts are recorded from the next second on. Orders made
+// later pay through their recorded attempts (attempt.php).
+update_option(\MyPOS\IPC\WooCommerce\Attempts::SINCE_OPTION, time() + 1);

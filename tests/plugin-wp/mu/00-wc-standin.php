@@ -105,7 +105,24 @@ final class WC_Order
 
     public function get_id(): int { return $this->id; }
     public function get_order_number(): string { return (string) $this->id; }
+    /** As WC_Order: the creation time (here the post's GMT date), null before it is saved. */
+    public function get_date_created(): ?DateTimeImmutable
+    {
+        $gmt = $this->id > 0 ? (string) get_post_field('post_date_gmt', $this->id) : '';
+        return $gmt === '' ? null : new DateTimeImmutable($gmt, new DateTimeZone('UTC'));
+    }
     public function get_total(): string { return (string) $this->get_meta('_order_total'); }
+    /** No lines here: the purchase form then sends one summary line. One fixed buyer. */
+    public function get_items($types = 'line_item'): array { return []; }
+    public function __call(string $name, array $args)
+    {
+        $billing = ['email' => 'buyer@example.com', 'phone' => '+359888000000', 'first_name' => 'Ivan', 'last_name' => 'Petrov',
+            'country' => 'BG', 'city' => 'Sofia', 'postcode' => '1000', 'address_1' => 'ul. Vitosha 1'];
+        if (str_starts_with($name, 'get_billing_')) {
+            return $billing[substr($name, 12)] ?? '';
+        }
+        throw new BadMethodCallException($name);
+    }
     public function get_currency(): string { return (string) $this->get_meta('_order_currency'); }
     public function get_payment_method(): string { return (string) $this->get_meta('_payment_method'); }
     public function get_transaction_id(): string { return (string) $this->get_meta('_transaction_id'); }
