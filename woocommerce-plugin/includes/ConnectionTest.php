@@ -42,7 +42,7 @@ final class ConnectionTest
         check_admin_referer(self::ACTION);
         $problem = Extension::problem();
         $result = $problem === null
-            ? self::run(($this->settings)()->config())
+            ? self::run(($this->settings)()->signingConfig())
             : ['ok' => false, 'message' => $problem];
         set_transient(self::RESULT, $result, 300);
         wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=' . Gateway::ID));

@@ -51,12 +51,25 @@ final class Plugin
             add_filter('woocommerce_defer_transactional_emails', '__return_true', 100);
         }
         add_action('init', [Reconciler::class, 'schedule']);
+        add_action('init', [$this, 'migrateSecrets']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
         add_action(Reconciler::HOOK_ONE, [$this->statusChecks(), 'checkOrder']);
         add_filter('woocommerce_order_actions', [$this->statusChecks(), 'orderActions'], 10, 2);
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+    }
+
+    /** Brings secrets stored by earlier versions up to date (Settings::migrated()), once. */
+    public function migrateSecrets(): void
+    {
+        if (Extension::problem() !== null) {
+            return;
+        }
+        $values = (new Settings())->migrated();
+        if ($values !== null) {
+            update_option(Settings::OPTION, $values);
+        }
     }
 
     public function file(): string

@@ -55,7 +55,7 @@ final class BootTest extends TestCase
             $this->assertSame([$callback], \Stub::$actions[$hook] ?? null, $hook);
             $this->assertTrue(is_callable($callback), $hook);
         }
-        $this->assertSame([[\MyPOS\IPC\WooCommerce\Reconciler::class, 'schedule']], \Stub::$actions['init']);
+        $this->assertSame([[\MyPOS\IPC\WooCommerce\Reconciler::class, 'schedule'], [$plugin, 'migrateSecrets']], \Stub::$actions['init']);
         $this->assertSame($plugin->notifyEndpoint(), $plugin->notifyEndpoint(), 'built once');
     }
 }
