@@ -73,10 +73,18 @@ final class Notices
                 }
                 $notices[] = ['level' => 'warning', 'text' => sprintf(
                     $notAfter <= $now
-                        /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
-                        ? __('myPOS IPC (%1$s): the myPOS certificate of key index %2$d expired on %3$s. Add the new configuration pack (Next configuration pack) and make it active.', 'mypos-ipc')
-                        /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
-                        : __('myPOS IPC (%1$s): the myPOS certificate of key index %2$d expires on %3$s. Add the new configuration pack (Next configuration pack) before then.', 'mypos-ipc'),
+                        ? __(
+                            /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
+                            // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+                            'myPOS IPC (%1$s): the myPOS certificate of key index %2$d expired on %3$s. Add the new configuration pack (Next configuration pack) and make it active.',
+                            'mypos-ipc'
+                        )
+                        : __(
+                            /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
+                            // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+                            'myPOS IPC (%1$s): the myPOS certificate of key index %2$d expires on %3$s. Add the new configuration pack (Next configuration pack) before then.',
+                            'mypos-ipc'
+                        ),
                     $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc'),
                     (int) $entry['key_index'],
                     gmdate('Y-m-d', $notAfter)

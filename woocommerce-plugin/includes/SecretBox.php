@@ -106,7 +106,9 @@ final class SecretBox
     {
         if (str_starts_with($sealed, self::V1)) {
             $box = base64_decode(substr($sealed, strlen(self::V1)), true);
-            return $box === false || !self::boxSized($box) ? null : ['source' => self::SOURCE_SALTS, 'check' => null, 'box' => $box];
+            return $box === false || !self::boxSized($box)
+                ? null
+                : ['source' => self::SOURCE_SALTS, 'check' => null, 'box' => $box];
         }
         if (!preg_match('/^mypos-ipc:v2:([cs]):([0-9a-f]{16}):([A-Za-z0-9+\/=]+)$/D', $sealed, $m)) {
             return null;

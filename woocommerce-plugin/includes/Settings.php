@@ -129,7 +129,8 @@ final class Settings
             return SecretBox::problem($this->get($mode . '_private_key'));
         }
         $entry = $this->entry($mode . '_pack');
-        return SecretBox::problem($entry !== null ? (string) $entry['private_key'] : $this->get($mode . '_config_pack'));
+        $sealed = $entry !== null ? (string) $entry['private_key'] : $this->get($mode . '_config_pack');
+        return SecretBox::problem($sealed);
     }
 
     /**
@@ -158,6 +159,7 @@ final class Settings
         return sprintf(
             /* translators: 1: "Test" or "Live", 2: why the key cannot be opened, 3: what to do */
             __(
+                // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
                 'myPOS IPC (%1$s): the stored private key can no longer be decrypted because %2$s; %3$s. Until then the gateway is hidden at checkout and refunds and status checks are paused; notifications are still verified.',
                 'mypos-ipc'
             ),
@@ -248,7 +250,8 @@ final class Settings
             }
             foreach ([$mode . '_pack', $mode . '_standby'] as $key) {
                 if (Keyring::isEntry($values[$key] ?? null) && SecretBox::needsReseal($values[$key]['private_key'])) {
-                    $values[$key]['private_key'] = SecretBox::seal((string) SecretBox::open($values[$key]['private_key']));
+                    $plain = (string) SecretBox::open($values[$key]['private_key']);
+                    $values[$key]['private_key'] = SecretBox::seal($plain);
                     $changed = true;
                 }
             }

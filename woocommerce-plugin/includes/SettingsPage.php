@@ -2,6 +2,8 @@
 
 namespace MyPOS\IPC\WooCommerce;
 
+// phpcs:disable Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+
 /**
  * The gateway's settings page: the form fields, the secret and connection fields WooCommerce's
  * Settings API renders through the gateway, and what is kept, sealed or refused on save. Reading
@@ -321,10 +323,11 @@ final class SettingsPage
         $retireAt = (int) ($entry['retire_at'] ?? 0);
         if ($retireAt > 0) {
             $status .= ' ' . sprintf(
-                /* translators: %s: date (YYYY-MM-DD) */
                 Keyring::accepted($entry, time())
+                    /* translators: %s: date (YYYY-MM-DD) */
                     ? __('Accepted for notifications through %s.', 'mypos-ipc')
-                    : __('Retired: refused since %s.', 'mypos-ipc'),
+                    /* translators: %s: date (YYYY-MM-DD), the last day it was accepted */
+                    : __('Retired: refused after %s.', 'mypos-ipc'),
                 gmdate('Y-m-d', $retireAt - 1)
             );
         }
