@@ -95,9 +95,13 @@ final class KeysTest extends TestCase
     {
         self::save(['test_config_pack' => self::pack()]);
         [$newKey, $newCert] = self::myposIdentity();
-        self::save(['test_next_config_pack' => self::packWith($newCert, 2)]);
+        // A retire date left in the form does not touch a next pack that was never active.
+        self::save(['test_next_config_pack' => self::packWith($newCert, 2), 'test_retire_on' => gmdate('Y-m-d', time() - 86400 * 3)]);
         $this->assertSame([], \Stub::$adminErrors);
         $this->assertSame(2, (new Settings())->config()->certificateCount(), 'current and next certificate');
+        $html = (new Gateway())->generate_mypos_secret_html('test_next_config_pack', ['title' => 'Next']);
+        $this->assertStringContainsString('key index 2; myPOS certificate valid until ' . gmdate('Y-m-d', \MyPOS\IPC\certificate_not_after($newCert)), $html);
+        $this->assertStringNotContainsString('BEGIN', $html);
         $this->assertSame(1, (new Settings())->config()->keyIndex(), 'the current pack still signs');
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notify(11), 11), 'old certificate');
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notifyBy($newKey, 12, '410228'), 12), 'new certificate');
@@ -109,12 +113,17 @@ final class KeysTest extends TestCase
         $this->assertSame(2, $config->keyIndex(), 'the new pack signs now');
         $this->assertSame(2, $config->certificateCount());
         $this->assertSame('', \Stub::$options[Settings::OPTION]['test_rotation'], 'the action is done once');
+        $html = (new Gateway())->generate_mypos_secret_html('test_next_config_pack', ['title' => 'Next']);
+        $this->assertStringContainsString('key index 1;', $html, 'the former pack is the standby now');
+        $this->assertStringContainsString('Accepted for notifications through ' . gmdate('Y-m-d', time() + 86400), $html);
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notify(13, '24.45', '410229'), 13), 'old, during the overlap');
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notifyBy($newKey, 14, '410230'), 14));
 
         // The overlap ends: the retired certificate is refused and changes nothing.
         self::save(['test_retire_on' => gmdate('Y-m-d', time() - 86400 * 2)]);
         $this->assertSame(1, (new Settings())->config()->certificateCount());
+        $html = (new Gateway())->generate_mypos_secret_html('test_next_config_pack', ['title' => 'Next']);
+        $this->assertStringContainsString('Retired: refused after ' . gmdate('Y-m-d', time() - 86400 * 2), $html);
         $this->assertSame([400, 'pending'], array_values(array_diff_key($this->paid(self::notify(15, '24.45', '410231'), 15), [1 => 0])));
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notifyBy($newKey, 16, '410232'), 16));
 
