@@ -181,12 +181,14 @@ final class KeysTest extends TestCase
         $this->assertStringContainsString('myPOS IPC (Test): ' . self::SALTS_TEXT, $texts);
         $this->assertStringNotContainsString('missing or unusable', $texts);
         $this->assertFalse((new Gateway())->is_available());
+        $this->assertSame('This payment method is not configured.', (new Gateway())->paymentForm(self::order(51)), 'nothing signed');
         $html = (new Gateway())->generate_mypos_secret_html('test_config_pack', ['title' => 'Test pack']);
         $this->assertStringContainsString('SID 000000000000010', $html, 'not "No configuration stored"');
         $this->assertStringContainsString('can no longer be decrypted: paste the pack again', $html);
 
         self::save(['test_config_pack' => self::pack()]);
         $this->assertTrue((new Gateway())->is_available());
+        $this->assertStringContainsString('mypos-ipc-payment', (new Gateway())->paymentForm(self::order(52)));
         $this->assertStringNotContainsString('decrypted', self::noticeTexts());
     }
 
