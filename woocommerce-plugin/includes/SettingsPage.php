@@ -247,10 +247,14 @@ final class SettingsPage
      */
     public function privateKeyHtml(string $key, array $data): string
     {
-        $stored = (string) ($this->gateway->settings[$key] ?? '') !== '';
-        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . ($stored
-            ? __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc')
-            : __('No private key stored.', 'mypos-ipc')));
+        $sealed = (string) ($this->gateway->settings[$key] ?? '');
+        $status = match (true) {
+            $sealed === '' => __('No private key stored.', 'mypos-ipc'),
+            SecretBox::problem($sealed) !== null
+                => __('The stored private key can no longer be decrypted: paste it again.', 'mypos-ipc'),
+            default => __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc'),
+        };
+        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . $status);
         return $this->secretTextarea($key, $data, '');
     }
 

@@ -202,6 +202,8 @@ final class KeysTest extends TestCase
         $this->assertNotNull((new Settings())->signingConfig());
         \Stub::$salt = str_repeat('y', 40);
         $this->assertStringContainsString('because the WordPress salts changed; paste the merchant private key again', self::noticeTexts());
+        $html = (new Gateway())->generate_mypos_private_key_html('test_private_key', ['title' => 'Key']);
+        $this->assertStringContainsString('The stored private key can no longer be decrypted: paste it again.', $html);
         $this->assertNull((new Settings())->signingConfig());
         $this->assertSame([200, 'OK', 'processing'], $this->paid(self::notify(21), 21), 'notify verified with the certificate');
     }
