@@ -216,6 +216,30 @@ check "... a settings string in Bulgarian ($strings)" grep -qF '"php":"Пров�
 check "... the block script's translation found by WordPress" grep -qF '"script":"Плащане с карта (myPOS)"' <<<"$strings"
 wpphp "$here/i18n.php" "$wp" reset
 
+# --- Issue 16: the WordPress salts change while an order waits for its notify. The myPOS
+# certificate is stored in the clear, so the notify still verifies and pays; the gateway leaves
+# checkout with a notice saying why; pasting the pack again brings it back.
+keys_() { wpphp "$here/keys.php" "$wp" "$@"; }
+stored="$(keys_ stored)"
+check "the pack is stored split: certificate in the clear, private key sealed, no plain key ($stored)" \
+  test "$stored" = '{"config_pack":"","certificate_in_clear":true,"private_key_sealed":"mypos-ipc:v2:s:","plain_private_key_anywhere":false}'
+status="$(keys_ status)"
+check "before: checkout offers the gateway, no key notice" \
+  bash -c "grep -qF '\"available\":true' <<<'$status' && ! grep -qF 'decrypted' <<<'$status'"
+read -r o oid _ <<<"$(wpphp "$here/attempt.php" "$wp")" # the buyer is on the payment page
+keys_ salts >/dev/null || bail "changing the salts failed"
+status="$(keys_ status)"
+check "salts changed: checkout no longer offers the gateway" grep -qF '"available":false' <<<"$status"
+check "... and the notice says why ($(head -c 300 <<<"$status"))" \
+  grep -qF 'the stored private key can no longer be decrypted because the WordPress salts changed; upload the configuration pack again' <<<"$status"
+notify "$myposkey" 510007 "$oid" >"$tmp/n7.txt"; post "$tmp/n7.txt" "$tmp/salted"
+check "... the pending order's notify is still verified: answered exactly OK (got $(got "$tmp/salted"))" is_ok "$tmp/salted"
+check "... and the order paid once (processing, trnref 510007)" paid_once "$o" wc-processing 510007
+errors="$(keys_ reupload "$tmp/pack.txt")"
+status="$(keys_ status)"
+check "the pack pasted again (errors: $errors): checkout offers the gateway, the notice is gone" \
+  bash -c "[ '$errors' = '[]' ] && grep -qF '\"available\":true' <<<'$status' && ! grep -qF 'decrypted' <<<'$status'"
+
 # --- No Apache anywhere, the web server stops on SIGTERM.
 check "no Apache is listening" bash -c '! pgrep -x apache2 >/dev/null'
 group="$web_pid"; stop_web

@@ -40,9 +40,10 @@ final class ConnectionTest
             wp_die(esc_html__('You are not allowed to do this.', 'mypos-ipc'), '', ['response' => 403]);
         }
         check_admin_referer(self::ACTION);
-        $problem = Extension::problem();
+        $settings = ($this->settings)();
+        $problem = Extension::problem() ?? $settings->keyNotice();
         $result = $problem === null
-            ? self::run(($this->settings)()->config())
+            ? self::run($settings->signingConfig())
             : ['ok' => false, 'message' => $problem];
         set_transient(self::RESULT, $result, 300);
         wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=' . Gateway::ID));

@@ -55,9 +55,10 @@ class Gateway extends \WC_Payment_Gateway
     {
         $before = get_option($this->get_option_key(), []);
         $saved = parent::process_admin_options();
+        $rotated = $this->settingsPage()->applyRotation();
         $refused = $this->settingsPage()->refuseUnusableFields(is_array($before) ? $before : []);
         $refused = $this->settingsPage()->refuseEnablingUnconfigured() || $refused;
-        return $refused ? update_option($this->get_option_key(), $this->settings) : $saved;
+        return $refused || $rotated ? update_option($this->get_option_key(), $this->settings) : $saved;
     }
 
     // The Settings API calls generate_{type}_html() and validate_{key}_field() on the gateway.
@@ -119,13 +120,20 @@ class Gateway extends \WC_Payment_Gateway
         return $this->settingsPage()->packValue($key, $value);
     }
 
+    /** The next configuration packs (key rotation); the current ones have their own validator. */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_mypos_secret_field(string $key, ?string $value): string
+    {
+        return $this->settingsPage()->packValue($key, $value);
+    }
+
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function is_available(): bool
     {
         return parent::is_available()
             && Extension::problem() === null
             && Money::isSupported(get_woocommerce_currency())
-            && (new Settings($this->settings))->config() !== null;
+            && (new Settings($this->settings))->signingConfig() !== null; // hidden while the key cannot be opened
     }
 
     /**
@@ -156,7 +164,7 @@ class Gateway extends \WC_Payment_Gateway
     {
         $settings = new Settings($this->settings);
         $mode = $settings->mode();
-        $config = $settings->config($mode);
+        $config = $settings->signingConfig($mode);
         if ($mode === null || $config === null) {
             return esc_html__('This payment method is not configured.', 'mypos-ipc');
         }
@@ -181,6 +189,10 @@ class Gateway extends \WC_Payment_Gateway
     {
         $order = wc_get_order($order_id);
         $settings = new Settings($this->settings);
+        $paused = $settings->keyNotice();
+        if ($paused !== null) {
+            return new \WP_Error('mypos_ipc_refund', $paused);
+        }
         $config = $settings->config();
         if (!$order instanceof \WC_Order || $config === null) {
             $message = __('The order or the myPOS configuration is missing.', 'mypos-ipc');

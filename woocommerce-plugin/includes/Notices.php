@@ -43,6 +43,57 @@ final class Notices
         }
     }
 
+    /** A certificate this close to its end (or past it) is warned about. */
+    public const EXPIRY_WARNING_SECONDS = 30 * 86400;
+
+    /**
+     * For each mode: the private key that no longer opens (error), and each accepted myPOS
+     * certificate that ends within 30 days (warning; it still verifies, myPOS decides when to rotate).
+     *
+     * @return list<array{level: string, text: string}>
+     */
+    public static function keyNotices(Settings $settings, int $now): array
+    {
+        $notices = [];
+        foreach (array_keys(Settings::MODES) as $mode) {
+            // A damaged value is "missing or unusable" (collect()); a changed key gets its own notice.
+            $problem = $settings->keyProblem($mode) !== 'damaged' ? $settings->keyNotice($mode) : null;
+            if ($problem !== null) {
+                $notices[] = ['level' => 'error', 'text' => $problem];
+            }
+            $entries = [$settings->usesFields($mode) ? $settings->fieldsEntry($mode) : $settings->packEntry($mode)];
+            $standby = $settings->standbyEntry($mode);
+            if ($standby !== null && Keyring::accepted($standby, $now)) {
+                $entries[] = $standby;
+            }
+            foreach (array_filter($entries) as $entry) {
+                $notAfter = Keyring::notAfter($entry);
+                if ($notAfter === null || $notAfter - $now > self::EXPIRY_WARNING_SECONDS) {
+                    continue;
+                }
+                $notices[] = ['level' => 'warning', 'text' => sprintf(
+                    $notAfter <= $now
+                        ? __(
+                            /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
+                            // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+                            'myPOS IPC (%1$s): the myPOS certificate of key index %2$d expired on %3$s. Add the new configuration pack (Next configuration pack) and make it active.',
+                            'mypos-ipc'
+                        )
+                        : __(
+                            /* translators: 1: "Test" or "Live", 2: key index, 3: date (YYYY-MM-DD) */
+                            // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+                            'myPOS IPC (%1$s): the myPOS certificate of key index %2$d expires on %3$s. Add the new configuration pack (Next configuration pack) before then.',
+                            'mypos-ipc'
+                        ),
+                    $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc'),
+                    (int) $entry['key_index'],
+                    gmdate('Y-m-d', $notAfter)
+                )];
+            }
+        }
+        return $notices;
+    }
+
     /**
      * @return list<array{level: string, text: string}>
      */
@@ -63,8 +114,9 @@ final class Notices
         if (!$settings->enabled()) {
             return [];
         }
-        if ($settings->config() === null) {
-            $mode = $settings->testMode() ? 'test' : 'live';
+        $notices = array_merge($notices, self::keyNotices($settings, time()));
+        $mode = $settings->testMode() ? 'test' : 'live';
+        if ($settings->config() === null && in_array($settings->keyProblem($mode), [null, 'damaged'], true)) {
             $texts = [
                 'test' => [
                     'pack' => __(

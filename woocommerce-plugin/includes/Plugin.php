@@ -53,6 +53,7 @@ final class Plugin
         }
         add_action('init', [Reconciler::class, 'schedule']);
         add_action('init', [Attempts::class, 'recordSince']);
+        add_action('init', [$this, 'migrateSecrets']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
         add_action(Reconciler::HOOK_ONE, [$this->statusChecks(), 'checkOrder']);
         add_filter('woocommerce_order_actions', [$this->statusChecks(), 'orderActions'], 10, 2);
@@ -66,6 +67,18 @@ final class Plugin
         add_action('manage_woocommerce_page_wc-orders_custom_column', [$mark, 'cell'], 10, 2);
         add_action('woocommerce_admin_order_data_after_order_details', [$mark, 'orderScreen']);
         add_action('woocommerce_email_order_meta', [$mark, 'email'], 10, 3);
+    }
+
+    /** Brings secrets stored by earlier versions up to date (Settings::migrated()), once. */
+    public function migrateSecrets(): void
+    {
+        if (Extension::problem() !== null) {
+            return;
+        }
+        $values = (new Settings())->migrated();
+        if ($values !== null) {
+            update_option(Settings::OPTION, $values);
+        }
     }
 
     public function file(): string

@@ -52,6 +52,10 @@ final class Reconciler
      */
     public function check(\WC_Order $order): string
     {
+        $paused = $this->settings->keyNotice();
+        if ($paused !== null) {
+            return $paused;
+        }
         $config = $this->settings->config();
         if ($config === null) {
             return __('myPOS status check skipped: the gateway is not configured.', 'mypos-ipc');

@@ -111,30 +111,189 @@ final class Settings
     /**
      * A mode's configuration ('test' or 'live'; null: the chosen mode), or null when it is
      * missing or unusable. Every operation on an order uses the mode its payment attempt was
-     * made in, whatever mode is chosen now.
+     * made in, whatever mode is chosen now. It accepts the current myPOS certificate and the
+     * standby one until its retire date, so notifies signed with either verify during a
+     * rotation. When the private key cannot be opened it still verifies, but it must not sign:
+     * whatever signs asks signingConfig().
      */
     public function config(?string $mode = null): ?Config
+    {
+        $mode ??= $this->mode();
+        if (!isset(self::MODES[$mode ?? '']) || $this->keyProblem($mode) === 'damaged') {
+            return null;
+        }
+        try {
+            if ($this->usesFields($mode)) {
+                $config = $this->fieldsConfig($mode, $this->endpoint($mode));
+            } else {
+                $entry = $this->packEntry($mode);
+                if ($entry === null) {
+                    return null;
+                }
+                $config = Keyring::config($entry, $this->endpoint($mode), $this->language());
+            }
+        } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
+            return null;
+        }
+        $standby = $this->standbyEntry($mode);
+        return $standby !== null && Keyring::accepted($standby, time())
+            ? Keyring::withCertificate($config, (string) $standby['certificate'])
+            : $config;
+    }
+
+    /** A mode's configuration for signing (payments, refunds, status checks): null while keyProblem(). */
+    public function signingConfig(?string $mode = null): ?Config
+    {
+        return $this->keyProblem($mode) === null ? $this->config($mode) : null;
+    }
+
+    /**
+     * Why a mode's stored private key cannot be opened: SecretBox::SOURCE_SALTS,
+     * SecretBox::SOURCE_CONSTANT, 'damaged'; null when it opens or none is stored.
+     */
+    public function keyProblem(?string $mode = null): ?string
     {
         $mode ??= $this->mode();
         if (!isset(self::MODES[$mode ?? ''])) {
             return null;
         }
         if ($this->usesFields($mode)) {
-            try {
-                return $this->fieldsConfig($mode, $this->endpoint($mode));
-            } catch (\InvalidArgumentException | \MyPOS\IPC\Exception $e) {
-                return null;
-            }
+            return SecretBox::problem($this->get($mode . '_private_key'));
+        }
+        $entry = $this->entry($mode . '_pack');
+        $sealed = $entry !== null ? (string) $entry['private_key'] : $this->get($mode . '_config_pack');
+        return SecretBox::problem($sealed);
+    }
+
+    /**
+     * The owner's notice while a mode's private key cannot be opened (also the reason refunds and
+     * status checks give for pausing), or null.
+     */
+    public function keyNotice(?string $mode = null): ?string
+    {
+        $mode ??= $this->mode();
+        $problem = $this->keyProblem($mode);
+        if ($problem === null) {
+            return null;
+        }
+        $because = match ($problem) {
+            SecretBox::SOURCE_SALTS => __('the WordPress salts changed', 'mypos-ipc'),
+            SecretBox::SOURCE_CONSTANT => sprintf(
+                /* translators: %s: the wp-config.php constant's name */
+                __('the %s constant in wp-config.php changed or was removed', 'mypos-ipc'),
+                SecretBox::$constant
+            ),
+            default => __('it is damaged', 'mypos-ipc'),
+        };
+        $action = $this->usesFields((string) $mode)
+            ? __('paste the merchant private key again', 'mypos-ipc')
+            : __('upload the configuration pack again', 'mypos-ipc');
+        return sprintf(
+            /* translators: 1: "Test" or "Live", 2: why the key cannot be opened, 3: what to do */
+            __(
+                // phpcs:ignore Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+                'myPOS IPC (%1$s): the stored private key can no longer be decrypted because %2$s; %3$s. Until then the gateway is hidden at checkout and refunds and status checks are paused; notifications are still verified.',
+                'mypos-ipc'
+            ),
+            $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc'),
+            $because,
+            $action
+        );
+    }
+
+    /**
+     * A mode's current pack entry (Keyring): "{mode}_pack", else a pack stored sealed whole by
+     * earlier versions ("{mode}_config_pack") while it still opens.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function packEntry(string $mode): ?array
+    {
+        $entry = $this->entry($mode . '_pack');
+        if ($entry !== null) {
+            return $entry;
         }
         $pack = SecretBox::open($this->get($mode . '_config_pack'));
         if ($pack === null || $pack === '') {
             return null;
         }
         try {
-            return Config::fromPack($pack, $this->endpoint($mode), ['language' => $this->language()]);
-        } catch (\MyPOS\IPC\Exception $e) {
+            return Keyring::entryFromPack($pack, self::MODES[$mode] ?? 'test');
+        } catch (\InvalidArgumentException $e) {
             return null;
         }
+    }
+
+    /**
+     * A mode's standby entry (the next pack, or the former one until its retire date), or null.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function standbyEntry(string $mode): ?array
+    {
+        return $this->entry($mode . '_standby');
+    }
+
+    /**
+     * The separate fields of a mode as a Keyring entry (for a rotation away from them), or null.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function fieldsEntry(string $mode): ?array
+    {
+        $entry = [
+            'sid' => trim($this->get($mode . '_sid')),
+            'wallet' => trim($this->get($mode . '_wallet')),
+            'key_index' => (int) trim($this->get($mode . '_key_index')),
+            'certificate' => trim($this->get($mode . '_mypos_certificate')),
+            'private_key' => $this->get($mode . '_private_key'),
+            'retire_at' => 0,
+        ];
+        return $entry['certificate'] !== '' && $entry['private_key'] !== '' ? $entry : null;
+    }
+
+    /**
+     * @return array<string, mixed>|null
+     */
+    private function entry(string $key): ?array
+    {
+        $entry = $this->values[$key] ?? null;
+        return Keyring::isEntry($entry) ? $entry : null;
+    }
+
+    /**
+     * The settings with secrets stored by earlier versions brought up to date, or null when
+     * nothing changed: a pack sealed whole becomes an entry (certificate in the clear), and keys
+     * sealed the v1 way, or with the salts while the wp-config.php constant is now defined, are
+     * sealed again. Only what still opens is touched.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function migrated(): ?array
+    {
+        $values = $this->values;
+        $changed = false;
+        foreach (array_keys(self::MODES) as $mode) {
+            $legacy = $this->get($mode . '_config_pack');
+            if ($legacy !== '' && $this->entry($mode . '_pack') === null && SecretBox::open($legacy) !== null) {
+                $values[$mode . '_pack'] = $this->packEntry($mode);
+                $values[$mode . '_config_pack'] = '';
+                $changed = true;
+            }
+            foreach ([$mode . '_pack', $mode . '_standby'] as $key) {
+                if (Keyring::isEntry($values[$key] ?? null) && SecretBox::needsReseal($values[$key]['private_key'])) {
+                    $plain = (string) SecretBox::open($values[$key]['private_key']);
+                    $values[$key]['private_key'] = SecretBox::seal($plain);
+                    $changed = true;
+                }
+            }
+            $field = $this->get($mode . '_private_key');
+            if (SecretBox::needsReseal($field)) {
+                $values[$mode . '_private_key'] = SecretBox::seal((string) SecretBox::open($field));
+                $changed = true;
+            }
+        }
+        return $changed ? $values : null;
     }
 
     /**
@@ -184,7 +343,7 @@ final class Settings
         $privateKey = SecretBox::open($sealed);
         $problem = self::firstProblem(['sid' => $sid, 'wallet' => $wallet, 'key_index' => $keyIndex]) ?? match (true) {
             $sealed === '' => __('no merchant private key is stored: paste it in PEM form', 'mypos-ipc'),
-            $privateKey === null
+            $privateKey === null && $checkKeys
                 => __('the stored private key cannot be decrypted (salts changed?): paste it again', 'mypos-ipc'),
             $certificate === '' => __('the myPOS certificate is missing: paste it in PEM form', 'mypos-ipc'),
             default => null,
@@ -195,15 +354,14 @@ final class Settings
         if ($problem !== null) {
             throw new \InvalidArgumentException($problem);
         }
-        return Config::fromArray([
+        // A key sealed with a key that changed: the config verifies only (Keyring::config()).
+        return Keyring::config([
             'sid' => $sid,
             'wallet' => $wallet,
             'key_index' => (int) $keyIndex,
-            'private_key' => $privateKey,
-            'mypos_certificate' => $certificate,
-            'endpoint' => $endpoint,
-            'language' => $this->language(),
-        ]);
+            'private_key' => $sealed,
+            'certificate' => $certificate,
+        ], $endpoint, $this->language());
     }
 
     /**
@@ -288,23 +446,5 @@ final class Settings
             ));
         }
         return SecretBox::seal($pack);
-    }
-
-    /**
-     * What to show about a stored pack (never the key), or null when none is stored.
-     *
-     * @return array<string, mixed>|null
-     */
-    public function packInfo(string $key): ?array
-    {
-        $pack = SecretBox::open($this->get($key));
-        if ($pack === null || $pack === '') {
-            return null;
-        }
-        try {
-            return \MyPOS\IPC\config_pack_info($pack);
-        } catch (\MyPOS\IPC\Exception $e) {
-            return null;
-        }
     }
 }

@@ -2,6 +2,8 @@
 
 namespace MyPOS\IPC\WooCommerce;
 
+// phpcs:disable Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+
 /**
  * The gateway's settings page: the form fields, the secret and connection fields WooCommerce's
  * Settings API renders through the gateway, and what is kept, sealed or refused on save. Reading
@@ -9,8 +11,13 @@ namespace MyPOS\IPC\WooCommerce;
  */
 final class SettingsPage
 {
-    /** Configuration-pack fields => the endpoint their pack is validated for. */
-    private const PACK_ENDPOINTS = ['test_config_pack' => 'test', 'live_config_pack' => 'production'];
+    /** Configuration-pack fields => [mode, the stored entry they fill]. */
+    private const PACK_FIELDS = [
+        'test_config_pack' => ['test', 'test_pack'],
+        'test_next_config_pack' => ['test', 'test_standby'],
+        'live_config_pack' => ['live', 'live_pack'],
+        'live_next_config_pack' => ['live', 'live_standby'],
+    ];
 
     /**
      * @param \WC_Settings_API $gateway the gateway whose settings this page edits
@@ -74,6 +81,7 @@ final class SettingsPage
                     ),
                 ]),
             ],
+            'secret_key' => self::secretKeyField(),
             'test_credentials' => self::credentialsField(__('Test credentials', 'mypos-ipc')),
             'test_config_pack' => [
                 'title' => __('Test configuration pack', 'mypos-ipc'),
@@ -81,7 +89,7 @@ final class SettingsPage
                 'description' => __('Paste the configuration pack of your myPOS test account.', 'mypos-ipc')
                     . ' ' . $secret,
             ],
-        ] + self::separateFields('test', $secret) + [
+        ] + self::rotationFields('test', $secret) + self::separateFields('test', $secret) + [
             'test_endpoint_url' => [
                 'title' => __('Test endpoint URL', 'mypos-ipc'),
                 'type' => 'text',
@@ -94,7 +102,7 @@ final class SettingsPage
                 'type' => 'mypos_secret',
                 'description' => __('Paste the configuration pack of your myPOS account.', 'mypos-ipc') . ' ' . $secret,
             ],
-        ] + self::separateFields('live', $secret) + [
+        ] + self::rotationFields('live', $secret) + self::separateFields('live', $secret) + [
             'connection' => [
                 'title' => __('Connection', 'mypos-ipc'),
                 'type' => 'mypos_connection',
@@ -160,6 +168,75 @@ final class SettingsPage
     }
 
     /**
+     * Where the private keys' sealing key comes from; without the wp-config.php constant, a
+     * freshly generated line to paste there (shown once per page view, never stored).
+     *
+     * @return array<string, mixed>
+     */
+    private static function secretKeyField(): array
+    {
+        $description = SecretBox::hasConstant()
+            ? esc_html(sprintf(
+                /* translators: %s: the wp-config.php constant's name */
+                __('Private keys are sealed with %s from wp-config.php.', 'mypos-ipc'),
+                SecretBox::$constant
+            ))
+            : esc_html__(
+                'Private keys are sealed with the WordPress salts, which security plug-ins and migrations may change. Add this line to wp-config.php (above "That\'s all, stop editing") so they survive that:',
+                'mypos-ipc'
+            ) . '<br><code>' . esc_html(sprintf("define('%s', '%s');", SecretBox::$constant, SecretBox::newConstantValue()))
+            . '</code>';
+        return [
+            'title' => __('Key storage', 'mypos-ipc'),
+            'type' => 'title',
+            'description' => $description,
+        ];
+    }
+
+    /**
+     * Rotation of one mode's credentials: a next pack kept beside the current one (both
+     * certificates verify), the switch, and the date the former one stops verifying.
+     *
+     * @return array<string, array<string, mixed>>
+     */
+    private static function rotationFields(string $mode, string $secret): array
+    {
+        $label = $mode === 'test' ? __('Test', 'mypos-ipc') : __('Live', 'mypos-ipc');
+        /* translators: 1: "Test" or "Live", 2: field name */
+        $title = static fn (string $name): string => sprintf(__('%1$s: %2$s', 'mypos-ipc'), $label, $name);
+        return [
+            $mode . '_next_config_pack' => [
+                'title' => $title(__('Next configuration pack', 'mypos-ipc')),
+                'type' => 'mypos_secret',
+                'description' => __(
+                    'Key rotation: paste the new pack here while the current one stays active. Notifications signed with either certificate are accepted.',
+                    'mypos-ipc'
+                ) . ' ' . $secret,
+            ],
+            $mode . '_rotation' => [
+                'title' => $title(__('Rotation', 'mypos-ipc')),
+                'type' => 'select',
+                'default' => '',
+                'options' => [
+                    '' => __('No change', 'mypos-ipc'),
+                    'activate' => __('Make the next pack active (the current one is kept until the retire date)', 'mypos-ipc'),
+                    'retire' => __('Retire the standby pack now', 'mypos-ipc'),
+                ],
+            ],
+            $mode . '_retire_on' => [
+                'title' => $title(__('Retire the former pack after', 'mypos-ipc')),
+                'type' => 'text',
+                'default' => '',
+                'placeholder' => 'YYYY-MM-DD',
+                'description' => __(
+                    'After a switch the former pack is still accepted for notifications through this day (UTC); then it is refused. Empty: until you retire it.',
+                    'mypos-ipc'
+                ),
+            ],
+        ];
+    }
+
+    /**
      * The separate-field credentials of one mode ('test' or 'live').
      *
      * @return array<string, array<string, mixed>>
@@ -194,10 +271,14 @@ final class SettingsPage
      */
     public function privateKeyHtml(string $key, array $data): string
     {
-        $stored = (string) ($this->gateway->settings[$key] ?? '') !== '';
-        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . ($stored
-            ? __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc')
-            : __('No private key stored.', 'mypos-ipc')));
+        $sealed = (string) ($this->gateway->settings[$key] ?? '');
+        $status = match (true) {
+            $sealed === '' => __('No private key stored.', 'mypos-ipc'),
+            SecretBox::problem($sealed) !== null
+                => __('The stored private key can no longer be decrypted: paste it again.', 'mypos-ipc'),
+            default => __('A private key is stored. Paste a new one to replace it.', 'mypos-ipc'),
+        };
+        $data['description'] = trim((string) ($data['description'] ?? '') . ' ' . $status);
         return $this->secretTextarea($key, $data, '');
     }
 
@@ -275,7 +356,7 @@ final class SettingsPage
         $mode = $settings->mode();
         if ($mode === null) {
             $problem = __('The gateway was not enabled: choose test or live mode first.', 'mypos-ipc');
-        } elseif ($settings->config($mode) === null) {
+        } elseif ($settings->signingConfig($mode) === null) {
             $problem = $mode === 'test' ? __(
                 'The gateway was not enabled: test mode is chosen but no usable test credentials are stored.',
                 'mypos-ipc'
@@ -292,23 +373,52 @@ final class SettingsPage
     }
 
     /**
-     * A secret field: an empty textarea (the stored value is never rendered back).
+     * A configuration-pack field: an empty textarea (the stored value is never rendered back)
+     * and what its stored entry holds (never the key).
      *
      * @param array<string, mixed> $data
      */
     public function packHtml(string $key, array $data): string
     {
-        $info = (new Settings($this->gateway->settings))->packInfo($key);
-        $status = $info === null
-            ? __('No configuration stored.', 'mypos-ipc')
-            : sprintf(
-                /* translators: 1: SID, 2: wallet number, 3: key index */
-                __('Stored: SID %1$s, wallet %2$s, key index %3$s. Paste a new pack to replace it.', 'mypos-ipc'),
-                (string) $info['sid'],
-                (string) $info['wallet'],
-                (string) $info['key_index']
+        [$mode, $slot] = self::PACK_FIELDS[$key] ?? ['test', 'test_pack'];
+        $settings = new Settings($this->gateway->settings);
+        $entry = $slot === $mode . '_pack' ? $settings->packEntry($mode) : $settings->standbyEntry($mode);
+        return $this->secretTextarea($key, $data, self::entryStatus($settings, $mode, $slot, $entry));
+    }
+
+    /**
+     * @param array<string, mixed>|null $entry
+     */
+    private static function entryStatus(Settings $settings, string $mode, string $slot, ?array $entry): string
+    {
+        if ($entry === null) {
+            $problem = $slot === $mode . '_pack' && !$settings->usesFields($mode) ? $settings->keyNotice($mode) : null;
+            return $problem ?? __('No configuration stored.', 'mypos-ipc');
+        }
+        $notAfter = Keyring::notAfter($entry);
+        $status = sprintf(
+            /* translators: 1: SID, 2: wallet number, 3: key index, 4: date (YYYY-MM-DD) or "unknown" */
+            __('Stored: SID %1$s, wallet %2$s, key index %3$s; myPOS certificate valid until %4$s.', 'mypos-ipc'),
+            (string) $entry['sid'],
+            (string) $entry['wallet'],
+            (string) $entry['key_index'],
+            $notAfter === null ? __('unknown', 'mypos-ipc') : gmdate('Y-m-d', $notAfter)
+        );
+        $retireAt = (int) ($entry['retire_at'] ?? 0);
+        if ($retireAt > 0) {
+            $status .= ' ' . sprintf(
+                Keyring::accepted($entry, time())
+                    /* translators: %s: date (YYYY-MM-DD) */
+                    ? __('Accepted for notifications through %s.', 'mypos-ipc')
+                    /* translators: %s: date (YYYY-MM-DD), the last day it was accepted */
+                    : __('Retired: refused after %s.', 'mypos-ipc'),
+                gmdate('Y-m-d', $retireAt - 1)
             );
-        return $this->secretTextarea($key, $data, $status);
+        }
+        if (SecretBox::problem((string) $entry['private_key']) !== null) {
+            $status .= ' ' . __('Its private key can no longer be decrypted: paste the pack again.', 'mypos-ipc');
+        }
+        return $status;
     }
 
     /**
@@ -345,7 +455,11 @@ final class SettingsPage
         );
     }
 
-    /** Empty input keeps the stored pack; a new one is validated and sealed, or refused. */
+    /**
+     * A pasted pack is checked, split and stored as the field's entry (the current or the next
+     * one: SettingsPage::PACK_FIELDS); the field itself keeps nothing. Empty input keeps what is
+     * stored; a refused pack leaves it too, with an error saying why.
+     */
     public function packValue(string $key, ?string $value): string
     {
         $stored = (string) ($this->gateway->settings[$key] ?? '');
@@ -353,12 +467,72 @@ final class SettingsPage
         if ($value === '') {
             return $stored;
         }
-        $endpoint = self::PACK_ENDPOINTS[$key] ?? 'test';
+        [$mode, $slot] = self::PACK_FIELDS[$key] ?? ['test', 'test_pack'];
         try {
-            return Settings::sealPack($value, $endpoint);
+            $this->gateway->settings[$slot] = Keyring::entryFromPack($value, Settings::MODES[$mode]);
         } catch (\InvalidArgumentException $e) {
             \WC_Admin_Settings::add_error($e->getMessage());
             return $stored;
         }
+        return '';
+    }
+
+    /**
+     * After the save: the owner's rotation choice for each mode (make the next pack active, or
+     * retire the standby one) and the retire date of the standby pack. Returns whether anything
+     * changed (the settings must then be stored again).
+     */
+    public function applyRotation(): bool
+    {
+        $changed = false;
+        foreach (array_keys(Settings::MODES) as $mode) {
+            $changed = $this->rotate($mode) || $changed;
+        }
+        return $changed;
+    }
+
+    private function rotate(string $mode): bool
+    {
+        $settings = &$this->gateway->settings;
+        $action = (string) ($settings[$mode . '_rotation'] ?? '');
+        $settings[$mode . '_rotation'] = '';
+        $day = trim((string) ($settings[$mode . '_retire_on'] ?? ''));
+        $retireAt = 0;
+        if ($day !== '') {
+            $date = \DateTimeImmutable::createFromFormat('!Y-m-d', $day, new \DateTimeZone('UTC'));
+            if ($date === false || $date->format('Y-m-d') !== $day) {
+                \WC_Admin_Settings::add_error(__('The retire date must be a day written YYYY-MM-DD; nothing was retired.', 'mypos-ipc'));
+                $settings[$mode . '_retire_on'] = '';
+                return true;
+            }
+            $retireAt = $date->getTimestamp() + 86400; // accepted through that whole day
+        }
+        $current = new Settings($settings);
+        $standby = $current->standbyEntry($mode);
+        if ($action === 'retire') {
+            unset($settings[$mode . '_standby']);
+            return true;
+        }
+        if ($action === 'activate') {
+            if ($standby === null) {
+                \WC_Admin_Settings::add_error(__('There is no next configuration pack to make active.', 'mypos-ipc'));
+                return true;
+            }
+            $former = $current->usesFields($mode) ? $current->fieldsEntry($mode) : $current->packEntry($mode);
+            $settings[$mode . '_pack'] = array_merge($standby, ['retire_at' => 0, 'former' => false]);
+            $settings[$mode . '_config_pack'] = '';
+            $settings[$mode . '_credentials'] = 'pack';
+            unset($settings[$mode . '_standby']);
+            if ($former !== null) {
+                $settings[$mode . '_standby'] = array_merge($former, ['retire_at' => $retireAt, 'former' => true]);
+            }
+            return true;
+        }
+        // The date retires a former pack only: a next pack waiting to be made active never expires.
+        if ($standby === null || empty($standby['former']) || (int) ($standby['retire_at'] ?? 0) === $retireAt) {
+            return false;
+        }
+        $settings[$mode . '_standby']['retire_at'] = $retireAt;
+        return true;
     }
 }

@@ -16,8 +16,9 @@ if (!defined('ABSPATH')) {
 }
 
 /**
- * WooCommerce's gateway base classes, as far as loading the plug-in's Gateway class needs (the
- * notify path only reads Gateway::ID; the gateway is not instantiated here).
+ * WooCommerce's gateway base classes, as far as the plug-in's Gateway needs: the notify path
+ * only reads Gateway::ID; tests/plugin-wp/keys.php builds the gateway to save its settings form
+ * and ask whether checkout offers it (the Settings API as WooCommerce runs it).
  */
 abstract class WC_Settings_API
 {
@@ -25,6 +26,44 @@ abstract class WC_Settings_API
     public $id = '';
     public $settings = [];
     public $form_fields = [];
+    private array $postData = [];
+
+    public function get_option_key(): string { return $this->plugin_id . $this->id . '_settings'; }
+    public function get_field_key(string $key): string { return $this->plugin_id . $this->id . '_' . $key; }
+
+    public function init_settings(): void
+    {
+        $this->settings = (array) get_option($this->get_option_key(), []);
+        foreach ($this->form_fields as $key => $field) {
+            $this->settings[$key] ??= $field['default'] ?? '';
+        }
+    }
+
+    public function get_option(string $key, $empty = null) { return $this->settings[$key] ?? $empty; }
+    public function set_post_data(array $data = []): void { $this->postData = $data; }
+
+    /** As WooCommerce: validate_{key}_field, else validate_{type}_field, else text; then the option is saved. */
+    public function process_admin_options(): bool
+    {
+        $this->init_settings();
+        foreach ($this->form_fields as $key => $field) {
+            $type = $field['type'] ?? 'text';
+            if ($type === 'title') {
+                continue;
+            }
+            $raw = $this->postData[$this->get_field_key($key)] ?? null;
+            if (method_exists($this, 'validate_' . $key . '_field')) {
+                $this->settings[$key] = $this->{'validate_' . $key . '_field'}($key, $raw);
+            } elseif (method_exists($this, 'validate_' . $type . '_field')) {
+                $this->settings[$key] = $this->{'validate_' . $type . '_field'}($key, $raw);
+            } elseif ($type === 'checkbox') {
+                $this->settings[$key] = $raw !== null ? 'yes' : 'no';
+            } else {
+                $this->settings[$key] = is_string($raw) ? trim(wp_unslash($raw)) : '';
+            }
+        }
+        return update_option($this->get_option_key(), $this->settings);
+    }
 }
 
 abstract class WC_Payment_Gateway extends WC_Settings_API
@@ -36,7 +75,17 @@ abstract class WC_Payment_Gateway extends WC_Settings_API
     public $method_description = '';
     public $has_fields = false;
     public $supports = ['products'];
+
+    public function is_available(): bool { return $this->enabled === 'yes'; }
 }
+
+final class WC_Admin_Settings
+{
+    public static array $errors = [];
+    public static function add_error(string $text): void { self::$errors[] = $text; }
+}
+
+function get_woocommerce_currency(): string { return 'EUR'; }
 
 final class WC_Logger
 {

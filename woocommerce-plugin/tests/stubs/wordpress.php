@@ -36,8 +36,12 @@ final class Stub
     /** @var array<string, array<string, string>> domain => msgid => translation, as a loaded .mo gives */
     public static array $translations = [];
 
+    /** What the WordPress salts hold (a test changes it as a migration or security plug-in would). */
+    public static string $salt = '';
+
     public static function reset(): void
     {
+        self::$salt = str_repeat('x', 40);
         self::$hposCache = false;
         self::$translations = [];
         self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
@@ -85,7 +89,7 @@ function add_option(string $name, $value = '', string $deprecated = '', $autoloa
 }
 function update_option(string $name, $value, $autoload = null): bool { Stub::$options[$name] = $value; return true; }
 function delete_option(string $name): bool { $had = isset(Stub::$options[$name]); unset(Stub::$options[$name]); return $had; }
-function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $scheme . '-' . str_repeat('x', 40); }
+function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $scheme . '-' . Stub::$salt; }
 
 function wc_get_order($id)
 {

@@ -58,6 +58,7 @@ final class BootTest extends TestCase
         $this->assertSame([
             [\MyPOS\IPC\WooCommerce\Reconciler::class, 'schedule'],
             [\MyPOS\IPC\WooCommerce\Attempts::class, 'recordSince'],
+            [$plugin, 'migrateSecrets'],
         ], \Stub::$actions['init']);
         $this->assertSame($plugin->notifyEndpoint(), $plugin->notifyEndpoint(), 'built once');
     }

@@ -12,7 +12,7 @@ final class SettingsTest extends TestCase
     public function testSecretBoxRoundTripAndNoPlainText(): void
     {
         $sealed = SecretBox::seal('secret-pack');
-        $this->assertStringStartsWith('mypos-ipc:v1:', $sealed);
+        $this->assertStringStartsWith('mypos-ipc:v2:s:', $sealed);
         $this->assertStringNotContainsString('secret-pack', $sealed);
         $this->assertNotSame($sealed, SecretBox::seal('secret-pack'), 'fresh nonce each time');
         $this->assertSame('secret-pack', SecretBox::open($sealed));
@@ -27,7 +27,9 @@ final class SettingsTest extends TestCase
         $gateway->process_admin_options();
         $stored = \Stub::$options[Settings::OPTION];
         $this->assertSame([], \Stub::$adminErrors);
-        $this->assertStringStartsWith('mypos-ipc:v1:', $stored['test_config_pack']);
+        $this->assertSame('', $stored['test_config_pack'], 'stored split: test_pack');
+        $this->assertStringStartsWith('mypos-ipc:v2:s:', $stored['test_pack']['private_key']);
+        $this->assertStringContainsString('BEGIN CERTIFICATE', $stored['test_pack']['certificate'], 'public, in the clear');
         $this->assertStringNotContainsString('PRIVATE KEY', serialize($stored));
         $this->assertStringNotContainsString(self::pack(), serialize($stored));
         $config = (new Settings())->config();
