@@ -98,12 +98,18 @@ async function checkoutToPaymentPage(page, label, email) {
   await page.waitForURL((u) => u.href.startsWith(env.SANDBOX), { timeout: 30000 });
   await page.locator('#order').waitFor();
   await shot(page, `${label}-payment-page`);
-  const id = (await page.locator('#order').textContent()).trim();
+  const sent = (await page.locator('#order').textContent()).trim();
   const amount = (await page.locator('#amount').textContent()).trim();
-  expect(/^\d+$/.test(id), `a numeric OrderID on the payment page, got ${id}`);
+  // The first payment attempt of a new order: <prefix>-<order id>-1.
+  const parts = /^[a-z][a-z0-9]*-(\d+)-1$/.exec(sent);
+  expect(parts !== null, `an attempt OrderID <prefix>-<order>-1 on the payment page, got ${sent}`);
   expect(amount === '12.34 EUR', `amount 12.34 EUR on the payment page, got ${amount}`);
-  return id;
+  sentOrderId.set(parts[1], sent);
+  return parts[1];
 }
+
+/** WooCommerce order id -> the OrderID its payment attempt sent to myPOS (the sandbox's events name that). */
+const sentOrderId = new Map();
 
 const userDataDir = mkdtempSync(join(tmpdir(), 'wc-e2e-chromium-'));
 const context = await chromium.launchPersistentContext(userDataDir, {
@@ -148,7 +154,7 @@ try {
     });
     await step('(a) order is processing with the myPOS transaction (sandbox notify answered OK)', async () => {
       const o = order(id);
-      const notify = (await sandboxEvents()).filter((e) => e.event === 'notify' && e.order_id === id);
+      const notify = (await sandboxEvents()).filter((e) => e.event === 'notify' && e.order_id === sentOrderId.get(id));
       expect(notify.length === 1, `one notify event, got ${JSON.stringify(notify)}`);
       const trnref = notify[0].trnref;
       expect(o.status === 'processing', `processing, got ${o.status}`);
@@ -183,7 +189,7 @@ try {
       expect(o.status === 'pending', `pending, got ${o.status}`);
       expect(o.transaction_id === '' && o.date_paid === '', `unpaid, got ${o.transaction_id} ${o.date_paid}`);
       expect(o.notes.length >= 1 && o.notes.some((t) => /cancel/i.test(t)), `a cancel note, got ${JSON.stringify(o.notes)}`);
-      const paid = (await sandboxEvents()).filter((e) => e.event === 'notify' && e.order_id === cid);
+      const paid = (await sandboxEvents()).filter((e) => e.event === 'notify' && e.order_id === sentOrderId.get(cid));
       expect(paid.length === 0, 'no notify from the sandbox');
       return `notes ${JSON.stringify(o.notes)}`;
     });
@@ -224,7 +230,7 @@ try {
       return `clicked "${label}"`;
     });
     await step('(c) the sandbox recorded the refund; the order has it and a note', async () => {
-      const refunds = (await sandboxEvents()).filter((e) => e.event === 'refund' && e.order_id === paidOrder.id);
+      const refunds = (await sandboxEvents()).filter((e) => e.event === 'refund' && e.order_id === sentOrderId.get(paidOrder.id));
       expect(refunds.length === 1 && refunds[0].amount === '5.00' && refunds[0].trnref === paidOrder.trnref,
         `one sandbox refund of 5.00 for ${paidOrder.trnref}, got ${JSON.stringify(refunds)}`);
       const o = order(paidOrder.id);

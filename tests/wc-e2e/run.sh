@@ -98,12 +98,13 @@ fi
 # --- (d) concurrent duplicate notifies for one pending order, the lock held $hold_ms ms each time.
 t=$(date +%s.%N)
 order="$(wp new-order)"
+oid="$(wp pay-page "$order")" # the OrderID of the attempt the buyer's pay page recorded
 wp hold "$hold_ms" >/dev/null
 before="$(wp order "$order")"
 check "(d) order $order is pending, stored in $(jq_ '$s["hpos"] ? "HPOS tables" : "posts"' <<<"$before")" \
   test "$(jq_ '$s["status"] . "|" . $s["payment_method"]' <<<"$before")" = "pending|mypos_ipc"
 printf 'IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=%s&Currency=EUR&OrderID=%s&IPC_Trnref=710001&RequestSTAN=083107&RequestDateTime=2026-11-23+10%%3A15%%3A00' \
-  "$(jq_ '$s["total"]' <<<"$before")" "$order" | "$ipc" sign --key "$keys/simulated-mypos-private-key.pem" >"$tmp/notify.txt" \
+  "$(jq_ '$s["total"]' <<<"$before")" "$oid" | "$ipc" sign --key "$keys/simulated-mypos-private-key.pem" >"$tmp/notify.txt" \
   || bail "ipc sign failed"
 events="$tmp/events.log"
 : >"$events"

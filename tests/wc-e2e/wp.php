@@ -4,6 +4,8 @@
 // Runs inside the e2e store (as user 1). Usage: php wp.php SITE_DIR URL COMMAND [ARGS...]
 //   configure PACK_FILE ENDPOINT_URL  the gateway on, test mode, the sealed pack, the sandbox URL
 //   new-order                         a pending myPOS order for TEST-1 (prints its ID)
+//   pay-page ID                       shows the order's pay page form (its payment attempt recorded
+//                                     as for a buyer); prints the OrderID it sends to myPOS
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
 //   hold MS                           the test hooks' lock hold time (0: off)
@@ -47,6 +49,11 @@ switch ($command) {
         $order->set_status('pending');
         $order->save();
         echo $order->get_id(), "\n";
+        break;
+    case 'pay-page':
+        $gateway = WC()->payment_gateways()->payment_gateways()['mypos_ipc'];
+        $html = $gateway->paymentForm(wc_get_order((int) $args[0]));
+        echo preg_match('/name="OrderID" value="([^"]+)"/', $html, $m) ? $m[1] : 'no form: ' . strip_tags($html), "\n";
         break;
     case 'latest-order':
         $ids = wc_get_orders(['limit' => 1, 'orderby' => 'id', 'order' => 'DESC', 'return' => 'ids', 'type' => 'shop_order']);
