@@ -166,17 +166,17 @@ class Gateway extends \WC_Payment_Gateway
     public function process_refund($order_id, $amount = null, $reason = ''): bool|\WP_Error
     {
         $order = wc_get_order($order_id);
-        $settings = new Settings($this->settings);
-        $config = $settings->config();
-        if (!$order instanceof \WC_Order || $config === null) {
-            $message = __('The order or the myPOS configuration is missing.', 'mypos-ipc');
-            return new \WP_Error('mypos_ipc_refund', $message);
+        if (!$order instanceof \WC_Order) {
+            return new \WP_Error('mypos_ipc_refund', __('The order is missing.', 'mypos-ipc'));
         }
+        $settings = new Settings($this->settings);
         try {
             $minor = Money::toMinor($amount ?? $order->get_total(), $order->get_currency());
         } catch (\MyPOS\IPC\Exception $e) {
             return new \WP_Error('mypos_ipc_refund', $e->getMessage());
         }
-        return (new Refunds(new Log($settings->logLevel())))->refund($config, $order, $minor, (string) $reason);
+        // The configuration is the one of the mode the order was paid in (Refunds).
+        $refunds = new Refunds($settings, new Log($settings->logLevel()), new OrderLock());
+        return $refunds->refund($order, $minor, (string) $reason);
     }
 }

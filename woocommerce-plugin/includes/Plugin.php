@@ -53,10 +53,12 @@ final class Plugin
         add_action('init', [Reconciler::class, 'schedule']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
         add_action(Reconciler::HOOK_ONE, [$this->statusChecks(), 'checkOrder']);
+        add_action(Refunds::HOOK_RESOLVE, [$this->statusChecks(), 'resolveRefund']);
         add_filter('woocommerce_order_actions', [$this->statusChecks(), 'orderActions'], 10, 2);
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+        add_action('woocommerce_order_action_' . StatusChecks::RELEASE_ACTION, [$this->statusChecks(), 'releaseRefund']);
     }
 
     public function file(): string
@@ -90,6 +92,12 @@ final class Plugin
         return new Reconciler($settings, new NotifyHandler($settings, new OrderLock(), $log), $log);
     }
 
+    public function refundResolver(): RefundResolver
+    {
+        $settings = $this->settings();
+        return new RefundResolver($settings, new Log($settings->logLevel()), new OrderLock());
+    }
+
     public function notifyEndpoint(): NotifyEndpoint
     {
         return $this->notifyEndpoint ??= new NotifyEndpoint([$this, 'notifyHandler'], [$this, 'log']);
@@ -97,7 +105,7 @@ final class Plugin
 
     public function statusChecks(): StatusChecks
     {
-        return $this->statusChecks ??= new StatusChecks([$this, 'reconciler']);
+        return $this->statusChecks ??= new StatusChecks([$this, 'reconciler'], [$this, 'refundResolver']);
     }
 
     public function connectionTest(): ConnectionTest

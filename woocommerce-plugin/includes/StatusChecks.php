@@ -4,29 +4,52 @@ namespace MyPOS\IPC\WooCommerce;
 
 /**
  * When the plug-in asks myPOS about an order: the hourly Action Scheduler job, the single check
- * after the buyer returns, and the order action "Check payment status with myPOS". The asking
- * itself is the Reconciler's.
+ * after the buyer returns or after a refund's answer was lost, and the order action "Check
+ * payment status with myPOS". The asking itself is the Reconciler's and RefundResolver's.
  */
 final class StatusChecks
 {
     public const ORDER_ACTION = 'mypos_ipc_check_status';
+    /** The order action that releases a pending refund myPOS's log never showed. */
+    public const RELEASE_ACTION = 'mypos_ipc_release_refund';
 
     /** @var \Closure(): Reconciler */
     private \Closure $reconciler;
 
+    /** @var \Closure(): RefundResolver */
+    private \Closure $refunds;
+
     /**
      * @param callable(): Reconciler $reconciler builds the reconciler when a check runs
+     * @param callable(): RefundResolver $refunds builds the resolver of pending refunds
      */
-    public function __construct(callable $reconciler)
+    public function __construct(callable $reconciler, callable $refunds)
     {
         $this->reconciler = \Closure::fromCallable($reconciler);
+        $this->refunds = \Closure::fromCallable($refunds);
     }
 
-    /** The hourly job (Reconciler::HOOK_ALL). */
+    /** The hourly job (Reconciler::HOOK_ALL): pending orders, recent paid and closed ones, pending refunds. */
     public function checkPending(): void
     {
         if (Extension::problem() === null) {
-            ($this->reconciler)()->checkPending();
+            $reconciler = ($this->reconciler)();
+            $reconciler->checkPending();
+            $reconciler->recheckRecent();
+            ($this->refunds)()->resolveAll();
+        }
+    }
+
+    /**
+     * The single check of an order's refund left pending at myPOS (Refunds::HOOK_RESOLVE).
+     *
+     * @param int|string $orderId
+     */
+    public function resolveRefund($orderId): void
+    {
+        $order = wc_get_order((int) $orderId);
+        if ($order instanceof \WC_Order && Extension::problem() === null) {
+            ($this->refunds)()->resolve($order);
         }
     }
 
@@ -54,21 +77,60 @@ final class StatusChecks
     {
         if ($order instanceof \WC_Order && $order->get_payment_method() === Gateway::ID) {
             $actions[self::ORDER_ACTION] = __('Check payment status with myPOS', 'mypos-ipc');
+            if (RefundRecords::pending($order) !== null) {
+                $actions[self::RELEASE_ACTION]
+                    = __('The pending myPOS refund was not made (checked in the myPOS account): release it', 'mypos-ipc');
+            }
         }
         return $actions;
     }
 
-    /** Runs the order action and leaves its result as an order note. */
+    /**
+     * Runs the order action and leaves its result as an order note: a refund pending at myPOS
+     * is settled from the transaction log, then the payment is checked (a paid order for a
+     * missed rollback).
+     */
     public function runOrderAction(\WC_Order $order): void
     {
         if (Extension::problem() !== null) {
             return;
         }
-        $result = ($this->reconciler)()->check($order);
+        $results = [];
+        if (RefundRecords::pending($order) !== null) {
+            $results[] = ($this->refunds)()->resolve($order);
+        }
+        $reconciler = ($this->reconciler)();
+        $results[] = in_array($order->get_status(), Orders::paidStatuses(), true)
+            ? $reconciler->recheckPaid($order)
+            : $reconciler->check($order);
+        $result = implode(' ', $results);
         $fresh = wc_get_order($order->get_id());
         if ($fresh instanceof \WC_Order) {
             $fresh->add_order_note($result);
             $fresh->save();
         }
+    }
+
+    /**
+     * The admin checked the myPOS account and found no such refund: the pending record is
+     * marked failed (so a refund can be sent again) with a note saying who decided it.
+     */
+    public function releaseRefund(\WC_Order $order): void
+    {
+        $fresh = Orders::findFresh((string) $order->get_id()) ?? $order;
+        $pending = RefundRecords::pending($fresh);
+        if ($pending === null) {
+            return;
+        }
+        $pending['state'] = RefundRecords::FAILED;
+        RefundRecords::put($fresh, $pending);
+        $fresh->add_order_note(sprintf(
+            /* translators: 1: amount, 2: currency */
+            __('The pending myPOS refund of %1$s %2$s was released by an administrator as not made.', 'mypos-ipc'),
+            Money::format((int) $pending['amount'], (string) $pending['currency']),
+            (string) $pending['currency']
+        ));
+        $fresh->save();
+        OrderFlags::clear($order->get_id(), OrderFlags::REFUND_PENDING);
     }
 }

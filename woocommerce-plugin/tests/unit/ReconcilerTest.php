@@ -44,6 +44,30 @@ final class ReconcilerTest extends TestCase
         return (string) json_encode($outer);
     }
 
+    /** A signed IPCGetPaymentStatus JSON answer (PaymentStatus 1 paid, 2 pending, 4 reversed). */
+    private static function paymentStatus(string $orderId, int $code, string $trnref = '777'): string
+    {
+        $fields = ['IPCMethod' => 'IPCGetPaymentStatus', 'OrderID' => $orderId, 'PaymentMethod' => '1', 'PaymentStatus' => (string) $code,
+            'Amount' => '24.45', 'Currency' => 'EUR', 'IPC_Trnref' => $trnref, 'Status' => '0', 'StatusMsg' => 'Success'];
+        $fields['Signature'] = \MyPOS\IPC\sign($fields, self::myposKey());
+        return (string) json_encode($fields);
+    }
+
+    /**
+     * Answers IPCGetTxnStatus with $last and IPCGetPaymentStatus with $code, as myPOS would.
+     *
+     * @return \Closure(string, array): array
+     */
+    private static function mypos(?array $last, int $code = 1): \Closure
+    {
+        return function (string $url, array $args) use ($last, $code): array {
+            parse_str($args['body'], $sent);
+            return ['body' => $sent['IPCmethod'] === 'IPCGetPaymentStatus'
+                ? self::paymentStatus($sent['OrderID'], $code)
+                : self::txnStatus($sent['OrderID'], $last ?? self::paidMessage($sent['OrderID']))];
+        };
+    }
+
     private static function paidMessage(string $orderId, string $amount = '24.45', string $method = 'IPCPurchaseNotify'): array
     {
         return ['IPCmethod' => $method, 'SID' => self::SID, 'Amount' => $amount, 'Currency' => 'EUR', 'OrderID' => $orderId, 'IPC_Trnref' => '777'];
@@ -52,7 +76,7 @@ final class ReconcilerTest extends TestCase
     public function testPendingOrderPaidAtMyposBecomesPaid(): void
     {
         self::order(40);
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('40', self::paidMessage('40'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('40'));
         $result = $this->reconciler()->check(self::saved(40));
         $this->assertStringContainsString('IPCPurchaseNotify', $result);
         $this->assertSame('processing', self::saved(40)->get_status());
@@ -66,7 +90,7 @@ final class ReconcilerTest extends TestCase
     public function testMismatchFromStatusIsNotPaid(): void
     {
         self::order(41);
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('41', self::paidMessage('41', '1.00'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('41', '1.00'));
         $this->reconciler()->check(self::saved(41));
         $this->assertSame('on-hold', self::saved(41)->get_status());
     }
@@ -92,13 +116,10 @@ final class ReconcilerTest extends TestCase
         self::order(44);
         self::order(45, '24.45', 'processing', '1');
         (new \WC_Order(46, '24.45', 'EUR', 'pending', 'cod'))->save();
-        \Stub::$httpHandler = function (string $url, array $args) {
-            parse_str($args['body'], $sent);
-            return ['body' => self::txnStatus($sent['OrderID'], self::paidMessage($sent['OrderID']))];
-        };
+        \Stub::$httpHandler = self::mypos(null);
         $this->assertSame(1, $this->reconciler()->checkPending());
         $this->assertSame('processing', self::saved(44)->get_status());
-        $this->assertCount(1, \Stub::$http);
+        $this->assertSame(['IPCGetTxnStatus', 'IPCGetPaymentStatus'], array_map(fn ($r) => self::sent($r)['IPCmethod'], \Stub::$http));
     }
 
     public function testSchedulingAndOrderAction(): void
@@ -111,9 +132,15 @@ final class ReconcilerTest extends TestCase
         $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '47', 'IPC_Trnref' => '1']));
         $this->assertSame([47], \Stub::$actions['scheduled'][Reconciler::HOOK_ONE][0]['args']);
         $this->assertArrayHasKey('mypos_ipc_check_status', (new Plugin('x'))->statusChecks()->orderActions([], self::saved(47)));
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('47', self::paidMessage('47'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('47'));
         (new Plugin('x'))->statusChecks()->runOrderAction(self::saved(47));
         $this->assertSame('processing', self::saved(47)->get_status());
         $this->assertStringContainsString('myPOS reports IPCPurchaseNotify', end(self::saved(47)->notes));
+    }
+
+    private static function sent(array $request): array
+    {
+        parse_str($request['args']['body'], $sent);
+        return $sent;
     }
 }
