@@ -3,7 +3,9 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
+use MyPOS\IPC\WooCommerce\Attempts;
 use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\OrderFlags;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Plugin;
@@ -142,5 +144,89 @@ final class ReconcilerTest extends TestCase
     {
         parse_str($request['args']['body'], $sent);
         return $sent;
+    }
+
+    public function testReconciliationRacingARollbackNeverMarksAReversedPaymentPaid(): void
+    {
+        // myPOS reversed the payment; its rollback has not landed, so the last message is still the notify.
+        self::order(50);
+        \Stub::$httpHandler = self::mypos(self::paidMessage('50'), 4);
+        $result = $this->reconciler()->check(self::saved(50));
+        $this->assertStringContainsString('reversed', $result);
+        $this->assertSame('pending', self::saved(50)->get_status());
+        $this->assertSame('', self::saved(50)->get_meta('_mypos_ipc_trnref'));
+        $this->assertSame(['IPCGetTxnStatus', 'IPCGetPaymentStatus'], array_map(fn ($r) => self::sent($r)['IPCmethod'], \Stub::$http));
+
+        // Still pending at myPOS, or an answer about another payment: not paid either.
+        \Stub::$httpHandler = self::mypos(self::paidMessage('50'), 2);
+        $this->reconciler()->check(self::saved(50));
+        $this->assertSame('pending', self::saved(50)->get_status());
+        \Stub::$httpHandler = function (string $url, array $args): array {
+            return ['body' => self::sent(['args' => $args])['IPCmethod'] === 'IPCGetPaymentStatus'
+                ? self::paymentStatus('50', 1, '999') : self::txnStatus('50', self::paidMessage('50'))];
+        };
+        $this->assertStringContainsString('another payment', $this->reconciler()->check(self::saved(50)));
+        $this->assertSame('pending', self::saved(50)->get_status());
+    }
+
+    public function testAFailedOrderThatMyposReportsPaidIsFlaggedNotChanged(): void
+    {
+        self::order(51, '24.45', 'failed');
+        self::order(52, '24.45', 'cancelled');
+        \Stub::$httpHandler = self::mypos(null);
+        $this->assertSame(2, $this->reconciler()->recheckRecent());
+        foreach ([51 => 'failed', 52 => 'cancelled'] as $id => $status) {
+            $order = self::saved($id);
+            $this->assertSame($status, $order->get_status());
+            $this->assertSame('', $order->get_meta('_mypos_ipc_trnref'));
+            $this->assertSame(0, $order->stockReductions);
+            $this->assertStringContainsString("myPOS reports this {$status} order paid (24.45 EUR, IPC_Trnref 777)", (string) end($order->notes));
+        }
+        $this->assertEqualsCanonicalizing([51, 52], OrderFlags::orders(OrderFlags::PAID_AT_MYPOS));
+        ob_start();
+        (new Plugin('x'))->notices()->show();
+        $this->assertStringContainsString('myPOS IPC, order #51: myPOS reports this failed order paid', (string) ob_get_clean());
+    }
+
+    public function testAPaidOrderWithAMissedRollbackGetsItFromTheStatusAnswer(): void
+    {
+        self::order(53, '24.45', 'processing', '777');
+        $rollback = ['IPCmethod' => 'IPCPurchaseRollback', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '53'];
+        \Stub::$httpHandler = self::mypos($rollback, 4);
+        $this->assertSame(1, $this->reconciler()->recheckRecent());
+        $this->assertSame('failed', self::saved(53)->get_status());
+        $this->assertSame([], OrderFlags::all());
+    }
+
+    public function testAPaidOrderReportedReversedWithoutARollbackIsFlagged(): void
+    {
+        self::order(54, '24.45', 'processing', '777');
+        \Stub::$httpHandler = self::mypos(self::paidMessage('54'), 4);
+        $this->reconciler()->recheckRecent();
+        $this->assertSame('processing', self::saved(54)->get_status());
+        $this->assertSame([54], OrderFlags::orders(OrderFlags::REVERSED_AT_MYPOS));
+        $this->assertStringContainsString('reversed', (string) end(self::saved(54)->notes));
+        // Unchanged at myPOS: one question, no note.
+        \Stub::reset();
+        $this->configure();
+        self::order(55, '24.45', 'processing', '777');
+        \Stub::$httpHandler = self::mypos(self::paidMessage('55'), 1);
+        $this->reconciler()->recheckRecent();
+        $this->assertCount(1, \Stub::$http);
+        $this->assertSame([], self::saved(55)->notes);
+    }
+
+    public function testAStatusCheckUsesTheModeTheOrderWasPaidIn(): void
+    {
+        // The shop went live after order 56 was sent to the test environment as attempt 1.
+        $this->configure(['testmode' => 'no', 'live_config_pack' => \MyPOS\IPC\WooCommerce\SecretBox::seal(self::pack()),
+            'test_endpoint_url' => 'http://127.0.0.1:9/vmp/checkout-test']);
+        $order = self::order(56);
+        Attempts::put($order, ['n' => 1, 'id' => 'shop-56-1', 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR', 'created' => time(), 'state' => Attempts::OPEN]);
+        $order->save();
+        \Stub::$httpHandler = self::mypos(null, 2);
+        $this->reconciler()->check(self::saved(56));
+        $this->assertSame('http://127.0.0.1:9/vmp/checkout-test', \Stub::$http[0]['url']);
+        $this->assertSame('shop-56-1', self::sent(\Stub::$http[0])['OrderID']);
     }
 }
