@@ -174,7 +174,8 @@ final class ReconcilerTest extends TestCase
         self::order(51, '24.45', 'failed');
         self::order(52, '24.45', 'cancelled');
         \Stub::$httpHandler = self::mypos(null);
-        $this->assertSame(2, $this->reconciler()->recheckRecent());
+        $this->reconciler()->check(self::saved(51)); // the order screen's check
+        $this->assertSame(2, $this->reconciler()->recheckRecent()); // the hourly job
         foreach ([51 => 'failed', 52 => 'cancelled'] as $id => $status) {
             $order = self::saved($id);
             $this->assertSame($status, $order->get_status());
