@@ -58,7 +58,8 @@ final class Plugin
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
-        add_action('woocommerce_order_action_' . StatusChecks::RELEASE_ACTION, [$this->statusChecks(), 'releaseRefund']);
+        $release = 'woocommerce_order_action_' . StatusChecks::RELEASE_ACTION;
+        add_action($release, [$this->statusChecks(), 'releaseRefund']);
     }
 
     public function file(): string

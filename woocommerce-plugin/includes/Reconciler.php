@@ -2,6 +2,8 @@
 
 namespace MyPOS\IPC\WooCommerce;
 
+// phpcs:disable Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+
 /**
  * Asks myPOS about orders still waiting for payment (IPCGetTxnStatus) and applies the last
  * message myPOS sent for them through the same decision path as the notify endpoint, once

@@ -53,8 +53,13 @@ final class RefundRecords
     }
 
     /** @return array<string, mixed> a new pending record */
-    public static function create(string $ipcOrderId, string $mode, int $amount, string $currency, string $reason): array
-    {
+    public static function create(
+        string $ipcOrderId,
+        string $mode,
+        int $amount,
+        string $currency,
+        string $reason
+    ): array {
         return [
             'id' => bin2hex(random_bytes(8)),
             'order_id' => $ipcOrderId,

@@ -2,6 +2,8 @@
 
 namespace MyPOS\IPC\WooCommerce;
 
+// phpcs:disable Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+
 /**
  * Settles a refund left pending at myPOS (its answer was lost or unusable) from a signed
  * IPCGetTxnLog of the paid attempt, in the mode the refund was sent in: when the log shows a
@@ -54,7 +56,9 @@ final class RefundResolver
             return $this->stillPending($order, $pending, $response->statusMessage());
         }
         $logged = self::loggedRefunds($response->txnLog(), (int) $pending['amount'], (string) $pending['currency']);
-        if (count($logged) <= RefundRecords::doneCount($order, (int) $pending['amount'], (string) $pending['currency'])) {
+        // Refunds of the same amount already recorded as done are in the log too.
+        $done = RefundRecords::doneCount($order, (int) $pending['amount'], (string) $pending['currency']);
+        if (count($logged) <= $done) {
             return $this->stillPending($order, $pending, __('myPOS\'s transaction log does not show it', 'mypos-ipc'));
         }
         $trnref = (string) ($logged[count($logged) - 1]['IPC_Trnref'] ?? '');
@@ -118,7 +122,8 @@ final class RefundResolver
                 'restock_items' => false,
             ]);
             if (is_wp_error($refund)) {
-                $this->log->error('pending refund of order ' . $order->get_id() . ' made at myPOS, WooCommerce refund not created: ' . $refund->get_error_message());
+                $this->log->error('pending refund of order ' . $order->get_id()
+                    . ' made at myPOS, WooCommerce refund not created: ' . $refund->get_error_message());
                 return sprintf(
                     /* translators: %s: WooCommerce's error */
                     __('myPOS made the pending refund, but WooCommerce did not record it: %s', 'mypos-ipc'),

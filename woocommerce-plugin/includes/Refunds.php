@@ -2,6 +2,8 @@
 
 namespace MyPOS\IPC\WooCommerce;
 
+// phpcs:disable Generic.Files.LineLength.TooLong -- a translatable sentence stays on one line
+
 /**
  * Full and partial refunds: a signed IPCRefund sent with TLS verification on, in the mode the
  * order was paid in, for the OrderID of the paid attempt. The refund is recorded as pending in
@@ -108,7 +110,7 @@ final class Refunds
             $fresh->save();
             $saved = Orders::findFresh((string) $order->get_id());
             if ($saved === null || RefundRecords::get($saved, (string) $record['id']) === null) {
-                $this->log->error('refund of order ' . $order->get_id() . ': the pending record was not saved; not sent');
+                $this->log->error('refund of order ' . $order->get_id() . ': pending record not saved; not sent');
                 return self::error(__('The refund could not be recorded on the order, so it was not sent to myPOS.', 'mypos-ipc'));
             }
             return null;
@@ -152,7 +154,9 @@ final class Refunds
             $message
         ));
         if (function_exists('as_schedule_single_action')) {
-            as_schedule_single_action(time() + 2 * MyposApi::timeout() + 60, self::HOOK_RESOLVE, [$order->get_id()], 'mypos-ipc');
+            // After the answer could still have come: by then myPOS's log shows the refund.
+            $when = time() + 2 * MyposApi::timeout() + 60;
+            as_schedule_single_action($when, self::HOOK_RESOLVE, [$order->get_id()], 'mypos-ipc');
         }
         return self::error($message);
     }

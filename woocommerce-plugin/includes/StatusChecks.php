@@ -78,8 +78,10 @@ final class StatusChecks
         if ($order instanceof \WC_Order && $order->get_payment_method() === Gateway::ID) {
             $actions[self::ORDER_ACTION] = __('Check payment status with myPOS', 'mypos-ipc');
             if (RefundRecords::pending($order) !== null) {
-                $actions[self::RELEASE_ACTION]
-                    = __('The pending myPOS refund was not made (checked in the myPOS account): release it', 'mypos-ipc');
+                $actions[self::RELEASE_ACTION] = __(
+                    'The pending myPOS refund was not made (checked in the myPOS account): release it',
+                    'mypos-ipc'
+                );
             }
         }
         return $actions;
