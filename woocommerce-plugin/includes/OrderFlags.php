@@ -30,6 +30,11 @@ final class OrderFlags
         }
     }
 
+    public static function has(int $orderId, string $kind): bool
+    {
+        return isset(self::all()[$orderId . ':' . $kind]);
+    }
+
     /** @return array<string, array{order: int, kind: string, text: string, time: int}> */
     public static function all(): array
     {

@@ -83,6 +83,9 @@ final class Reconciler
      */
     public function check(\WC_Order $order): string
     {
+        if (in_array($order->get_status(), Orders::paidStatuses(), true)) {
+            OrderFlags::clear($order->get_id(), OrderFlags::PAID_AT_MYPOS);
+        }
         $config = OrderPayment::config($order, $this->settings);
         if ($config === null) {
             return __('myPOS status check skipped: the gateway is not configured.', 'mypos-ipc');
@@ -117,6 +120,7 @@ final class Reconciler
             // The last message may be a notify whose rollback is still on its way.
             $problem = $this->confirmPaid($config, $notification);
             if ($problem !== null) {
+                OrderFlags::clear($order->get_id(), OrderFlags::PAID_AT_MYPOS);
                 return $this->fail($order, sprintf(
                     /* translators: %s: why the payment is not confirmed */
                     __('myPOS reports a payment, but it is not confirmed (%s); the order is unchanged.', 'mypos-ipc'),
@@ -159,6 +163,9 @@ final class Reconciler
             return $this->fail($order, 'myPOS payment status check failed: ' . $e->getMessage());
         }
         if (!$status->isSuccess() || $status->paymentStatus() !== self::PAYMENT_REVERSED) {
+            if ($status->isSuccess()) {
+                OrderFlags::clear($order->get_id(), OrderFlags::REVERSED_AT_MYPOS);
+            }
             return __('myPOS reports the payment unchanged.', 'mypos-ipc');
         }
         $result = $this->check($order);
@@ -206,7 +213,8 @@ final class Reconciler
     {
         $this->log->warning('order ' . $order->get_id() . ' flagged: ' . $text);
         $fresh = wc_get_order($order->get_id());
-        if ($fresh instanceof \WC_Order) {
+        // The hourly job finds it again: one note per finding, not one per hour.
+        if ($fresh instanceof \WC_Order && !OrderFlags::has($order->get_id(), $kind)) {
             $fresh->add_order_note($text);
             $fresh->save();
         }

@@ -187,6 +187,15 @@ final class ReconcilerTest extends TestCase
         ob_start();
         (new Plugin('x'))->notices()->show();
         $this->assertStringContainsString('myPOS IPC, order #51: myPOS reports this failed order paid', (string) ob_get_clean());
+
+        // Found again by the next hourly job: still one note. Once myPOS no longer confirms it, the flag goes.
+        $notes = count(self::saved(51)->notes);
+        $this->reconciler()->recheckRecent();
+        $this->assertCount($notes, self::saved(51)->notes);
+        \Stub::$httpHandler = self::mypos(null, 4);
+        $this->reconciler()->recheckRecent();
+        $this->assertSame([], OrderFlags::all());
+        $this->assertSame('failed', self::saved(51)->get_status());
     }
 
     public function testAPaidOrderWithAMissedRollbackGetsItFromTheStatusAnswer(): void
