@@ -19,6 +19,16 @@ final class OrderPayment
         return is_string($paid['id'] ?? null) ? $paid['id'] : (string) $order->get_id();
     }
 
+    /** The IPC_Trnref of the paid attempt, else the one the order holds ('' for none). */
+    public static function trnref(\WC_Order $order): string
+    {
+        $paid = Attempts::paid($order);
+        $trnref = is_string($paid['trnref'] ?? null) && $paid['trnref'] !== ''
+            ? $paid['trnref']
+            : $order->get_meta(Orders::META_TRNREF);
+        return is_string($trnref) ? $trnref : '';
+    }
+
     /** The OrderID to ask myPOS about: the paid attempt's, else the latest attempt's. */
     public static function currentId(\WC_Order $order): string
     {

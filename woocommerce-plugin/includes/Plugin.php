@@ -60,6 +60,8 @@ final class Plugin
         add_action('admin_notices', [$this->notices(), 'show']);
         $release = 'woocommerce_order_action_' . StatusChecks::RELEASE_ACTION;
         add_action($release, [$this->statusChecks(), 'releaseRefund']);
+        $confirm = 'woocommerce_order_action_' . StatusChecks::CONFIRM_ACTION;
+        add_action($confirm, [$this->statusChecks(), 'confirmRefund']);
     }
 
     public function file(): string

@@ -62,7 +62,20 @@ final class RefundResolver
             return $this->stillPending($order, $pending, __('myPOS\'s transaction log does not show it', 'mypos-ipc'));
         }
         $trnref = (string) ($logged[count($logged) - 1]['IPC_Trnref'] ?? '');
-        return $this->confirm($order, $pending, $trnref);
+        return $this->confirm($order, $pending, $trnref, false);
+    }
+
+    /**
+     * The admin found the pending refund made in the myPOS account (a log without amounts
+     * cannot show it): the WooCommerce refund is created as when the log shows it.
+     */
+    public function confirmByAdmin(\WC_Order $order): string
+    {
+        $pending = RefundRecords::pending($order);
+        if ($pending === null) {
+            return __('No refund of this order is pending at myPOS.', 'mypos-ipc');
+        }
+        return $this->confirm($order, $pending, OrderPayment::trnref($order), true);
     }
 
     /**
@@ -101,7 +114,7 @@ final class RefundResolver
      *
      * @param array<string, mixed> $pending
      */
-    private function confirm(\WC_Order $order, array $pending, string $trnref): string
+    private function confirm(\WC_Order $order, array $pending, string $trnref, bool $byAdmin): string
     {
         $key = 'refund-' . $order->get_id();
         if (!$this->lock->acquire($key)) {
@@ -136,8 +149,11 @@ final class RefundResolver
             $record['note'] = '';
             RefundRecords::put($fresh, $record);
             $note = sprintf(
-                /* translators: 1: amount, 2: currency, 3: myPOS transaction reference */
-                __('myPOS\'s transaction log confirms the pending refund of %1$s %2$s (IPC_Trnref %3$s); the WooCommerce refund is recorded now.', 'mypos-ipc'),
+                $byAdmin
+                    /* translators: 1: amount, 2: currency, 3: myPOS transaction reference */
+                    ? __('An administrator confirmed from the myPOS account that the pending refund of %1$s %2$s (IPC_Trnref %3$s) was made; the WooCommerce refund is recorded now.', 'mypos-ipc')
+                    /* translators: 1: amount, 2: currency, 3: myPOS transaction reference */
+                    : __('myPOS\'s transaction log confirms the pending refund of %1$s %2$s (IPC_Trnref %3$s); the WooCommerce refund is recorded now.', 'mypos-ipc'),
                 $amount,
                 (string) $record['currency'],
                 $trnref

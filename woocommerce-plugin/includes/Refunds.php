@@ -23,7 +23,7 @@ final class Refunds
 
     public function refund(\WC_Order $order, int $amountMinor, string $reason = ''): bool|\WP_Error
     {
-        $trnref = (string) $order->get_meta(Orders::META_TRNREF);
+        $trnref = OrderPayment::trnref($order);
         if ($trnref === '') {
             return self::error(__('This order has no myPOS payment to refund.', 'mypos-ipc'));
         }

@@ -12,6 +12,8 @@ final class StatusChecks
     public const ORDER_ACTION = 'mypos_ipc_check_status';
     /** The order action that releases a pending refund myPOS's log never showed. */
     public const RELEASE_ACTION = 'mypos_ipc_release_refund';
+    /** The order action that records a pending refund the admin found made in the myPOS account. */
+    public const CONFIRM_ACTION = 'mypos_ipc_confirm_refund';
 
     /** @var \Closure(): Reconciler */
     private \Closure $reconciler;
@@ -82,6 +84,10 @@ final class StatusChecks
                     'The pending myPOS refund was not made (checked in the myPOS account): release it',
                     'mypos-ipc'
                 );
+                $actions[self::CONFIRM_ACTION] = __(
+                    'The pending myPOS refund was made (checked in the myPOS account): record it',
+                    'mypos-ipc'
+                );
             }
         }
         return $actions;
@@ -110,6 +116,14 @@ final class StatusChecks
         if ($fresh instanceof \WC_Order) {
             $fresh->add_order_note($result);
             $fresh->save();
+        }
+    }
+
+    /** The admin found the pending refund made in the myPOS account: it is recorded in WooCommerce. */
+    public function confirmRefund(\WC_Order $order): void
+    {
+        if (Extension::problem() === null) {
+            ($this->refunds)()->confirmByAdmin($order);
         }
     }
 

@@ -49,6 +49,7 @@ final class BootTest extends TestCase
             'woocommerce_order_actions' => [$plugin->statusChecks(), 'orderActions'],
             'woocommerce_order_action_mypos_ipc_check_status' => [$plugin->statusChecks(), 'runOrderAction'],
             'woocommerce_order_action_mypos_ipc_release_refund' => [$plugin->statusChecks(), 'releaseRefund'],
+            'woocommerce_order_action_mypos_ipc_confirm_refund' => [$plugin->statusChecks(), 'confirmRefund'],
             'mypos_ipc_resolve_refund' => [$plugin->statusChecks(), 'resolveRefund'],
             'admin_post_mypos_ipc_test_connection' => [$plugin->connectionTest(), 'handleAdminPost'],
             'admin_notices' => [$plugin->notices(), 'show'],

@@ -3,7 +3,10 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
+use MyPOS\IPC\WooCommerce\Attempts;
 use MyPOS\IPC\WooCommerce\Gateway;
+use MyPOS\IPC\WooCommerce\OrderFlags;
+use MyPOS\IPC\WooCommerce\Plugin;
 use MyPOS\IPC\WooCommerce\RefundRecords;
 
 /** The pending refund record: written before the request, settled only by an answer that confirms this refund. */
@@ -79,5 +82,34 @@ final class RefundRecordTest extends TestCase
         $this->assertSame('failed', RefundRecords::all(self::saved(60))[0]['state']);
         \Stub::$httpHandler = fn () => ['body' => self::answer()];
         $this->assertTrue((new Gateway())->process_refund(60, '10.00'));
+    }
+
+    public function testAPendingRefundTheAdminFoundMadeIsRecordedWithoutASecondRequest(): void
+    {
+        self::order(60, '24.45', 'processing', '410227');
+        \Stub::$httpHandler = fn () => ['body' => self::answer(['Amount' => null])];
+        (new Gateway())->process_refund(60, '10.00', 'late parcel');
+        $checks = (new Plugin('x'))->statusChecks();
+        $this->assertArrayHasKey('mypos_ipc_confirm_refund', $checks->orderActions([], self::saved(60)));
+        $sent = count(\Stub::$http);
+        $checks->confirmRefund(self::saved(60));
+        $this->assertCount($sent, \Stub::$http);
+        $this->assertSame([['order_id' => 60, 'amount' => '10.00', 'reason' => 'late parcel', 'refund_payment' => false, 'restock_items' => false]], \Stub::$refunds);
+        $this->assertNull(RefundRecords::pending(self::saved(60)));
+        $this->assertStringContainsString('An administrator confirmed', (string) end(self::saved(60)->notes));
+        $this->assertSame([], OrderFlags::all());
+        $this->assertArrayNotHasKey('mypos_ipc_confirm_refund', $checks->orderActions([], self::saved(60)));
+    }
+
+    public function testTheRefundNamesThePaidAttempt(): void
+    {
+        $order = self::order(62, '24.45', 'processing');
+        Attempts::put($order, ['n' => 1, 'id' => 'shop-62-1', 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR', 'created' => time(), 'state' => Attempts::ROLLED_BACK]);
+        Attempts::put($order, ['n' => 2, 'id' => 'shop-62-2', 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR', 'created' => time(), 'state' => Attempts::PAID, 'trnref' => '555']);
+        $order->save();
+        \Stub::$httpHandler = fn () => ['body' => self::answer(['OrderID' => 'shop-62-2', 'IPC_Trnref' => '555'])];
+        $this->assertTrue((new Gateway())->process_refund(62, '10.00'));
+        parse_str(\Stub::$http[0]['args']['body'], $sent);
+        $this->assertSame(['shop-62-2', '555'], [$sent['OrderID'], $sent['IPC_Trnref']]);
     }
 }
