@@ -118,9 +118,11 @@ final class Reconciler
         }
         if ($notification->kind() === 'notify' && !in_array($order->get_status(), Orders::paidStatuses(), true)) {
             // The last message may be a notify whose rollback is still on its way.
-            $problem = $this->confirmPaid($config, $notification);
+            [$problem, $definite] = $this->confirmPaid($config, $notification);
             if ($problem !== null) {
-                OrderFlags::clear($order->get_id(), OrderFlags::PAID_AT_MYPOS);
+                if ($definite) {
+                    OrderFlags::clear($order->get_id(), OrderFlags::PAID_AT_MYPOS);
+                }
                 return $this->fail($order, sprintf(
                     /* translators: %s: why the payment is not confirmed */
                     __('myPOS reports a payment, but it is not confirmed (%s); the order is unchanged.', 'mypos-ipc'),
@@ -177,35 +179,38 @@ final class Reconciler
     }
 
     /**
-     * Null when a signed IPCGetPaymentStatus answer shows the notify's payment made and not
-     * reversed (same OrderID and IPC_Trnref where given), else why not. The amount is the
-     * decision's to compare (a mismatch puts the order on hold).
+     * [null, true] when a signed IPCGetPaymentStatus answer shows the notify's payment made
+     * and not reversed (same OrderID and IPC_Trnref where given), else [why not, whether myPOS
+     * said so (false: no usable answer)]. The amount is the decision's to compare (a mismatch
+     * puts the order on hold).
+     *
+     * @return array{0: ?string, 1: bool}
      */
-    private function confirmPaid(\MyPOS\IPC\Config $config, \MyPOS\IPC\Notification $notify): ?string
+    private function confirmPaid(\MyPOS\IPC\Config $config, \MyPOS\IPC\Notification $notify): array
     {
         $orderId = (string) $notify->orderId();
         try {
             $status = MyposApi::call($config, $config->getPaymentStatus($orderId, 'json'));
         } catch (ApiError | \MyPOS\IPC\Exception $e) {
-            return $e->getMessage();
+            return [$e->getMessage(), false];
         }
         if (!$status->isSuccess()) {
-            return 'IPCGetPaymentStatus: ' . $status->statusMessage();
+            return ['IPCGetPaymentStatus: ' . $status->statusMessage(), false];
         }
         $code = $status->paymentStatus();
         if ($code !== self::PAYMENT_SUCCESS) {
-            return $code === self::PAYMENT_REVERSED
+            return [$code === self::PAYMENT_REVERSED
                 ? __('myPOS reports the payment reversed', 'mypos-ipc')
-                : sprintf('PaymentStatus %s', $code === null ? 'missing' : (string) $code);
+                : sprintf('PaymentStatus %s', $code === null ? 'missing' : (string) $code), $code !== null];
         }
         $same = fn (?string $a, ?string $b): bool => $a === null || $a === '' || $b === null || $a === $b;
         if (
             !$same($status->get('OrderID'), $orderId)
             || !$same($status->get('IPC_Trnref'), $notify->trnref())
         ) {
-            return 'IPCGetPaymentStatus names another payment';
+            return ['IPCGetPaymentStatus names another payment', false];
         }
-        return null;
+        return [null, true];
     }
 
     /** An order note and an admin notice; the order itself is not changed. */
