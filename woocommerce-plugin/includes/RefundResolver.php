@@ -9,7 +9,8 @@ namespace MyPOS\IPC\WooCommerce;
  * IPCGetTxnLog of the paid attempt, in the mode the refund was sent in: when the log shows a
  * refund of that amount and currency beyond those already recorded as done, the WooCommerce
  * refund is created (wc_create_refund, no second gateway call) with its IPC_Trnref in a note;
- * otherwise it stays pending and the admin notice says so. Never sends a refund itself.
+ * otherwise it stays pending and the admin notice says so, until the admin records or releases
+ * it from what the myPOS account shows. Never sends a refund itself.
  */
 final class RefundResolver
 {
@@ -163,6 +164,38 @@ final class RefundResolver
             OrderFlags::clear($order->get_id(), OrderFlags::REFUND_PENDING);
             $this->log->info('pending refund of order ' . $order->get_id() . ' confirmed by the transaction log');
             return $note;
+        } finally {
+            $this->lock->release($key);
+        }
+    }
+
+    /**
+     * The admin checked the myPOS account and found no such refund: the pending record is
+     * marked failed (so a refund can be sent again) with a note saying who decided it.
+     */
+    public function release(\WC_Order $order): void
+    {
+        $key = 'refund-' . $order->get_id();
+        if (!$this->lock->acquire($key)) {
+            return;
+        }
+        try {
+            $fresh = Orders::findFresh((string) $order->get_id()) ?? $order;
+            $pending = RefundRecords::pending($fresh);
+            if ($pending === null) {
+                return;
+            }
+            $pending['state'] = RefundRecords::FAILED;
+            RefundRecords::put($fresh, $pending);
+            $fresh->add_order_note(sprintf(
+                /* translators: 1: amount, 2: currency */
+                __('The pending myPOS refund of %1$s %2$s was released by an administrator as not made.', 'mypos-ipc'),
+                Money::format((int) $pending['amount'], (string) $pending['currency']),
+                (string) $pending['currency']
+            ));
+            $fresh->save();
+            OrderFlags::clear($order->get_id(), OrderFlags::REFUND_PENDING);
+            $this->log->info('pending refund of order ' . $order->get_id() . ' released by an administrator');
         } finally {
             $this->lock->release($key);
         }

@@ -127,26 +127,9 @@ final class StatusChecks
         }
     }
 
-    /**
-     * The admin checked the myPOS account and found no such refund: the pending record is
-     * marked failed (so a refund can be sent again) with a note saying who decided it.
-     */
+    /** The admin found no such refund in the myPOS account: the pending record is released. */
     public function releaseRefund(\WC_Order $order): void
     {
-        $fresh = Orders::findFresh((string) $order->get_id()) ?? $order;
-        $pending = RefundRecords::pending($fresh);
-        if ($pending === null) {
-            return;
-        }
-        $pending['state'] = RefundRecords::FAILED;
-        RefundRecords::put($fresh, $pending);
-        $fresh->add_order_note(sprintf(
-            /* translators: 1: amount, 2: currency */
-            __('The pending myPOS refund of %1$s %2$s was released by an administrator as not made.', 'mypos-ipc'),
-            Money::format((int) $pending['amount'], (string) $pending['currency']),
-            (string) $pending['currency']
-        ));
-        $fresh->save();
-        OrderFlags::clear($order->get_id(), OrderFlags::REFUND_PENDING);
+        ($this->refunds)()->release($order);
     }
 }
