@@ -13,12 +13,14 @@ use MyPOS\IPC\WooCommerce\Refunds;
 use MyPOS\IPC\WooCommerce\Settings;
 
 /**
- * Refunds that cannot happen twice and refunds in the order's own mode, against the real
- * `ipc sandbox` (issue 15, items 3 and 5): the sandbox makes the refund, then drops or delays
- * its answer (POST /sandbox/faults); the plug-in keeps the refund pending and settles it from
- * the signed IPCGetTxnLog, never by sending it again. IPC_BIN names the binary.
+ * Against the real `ipc sandbox` (issue 15, items 3-5). Refunds: the sandbox makes the refund,
+ * then drops or delays its answer (POST /sandbox/faults); the plug-in keeps it pending and
+ * settles it from the signed IPCGetTxnLog, never by sending it again; a test order is refunded
+ * in test after the shop went live. Reconciliation: a payment reversed at the sandbox (its last
+ * message still the notify) is never marked paid; a paid order reversed there is flagged.
+ * IPC_BIN names the binary.
  */
-final class RefundPendingSandboxTest extends TestCase
+final class RefundsAndReconciliationSandboxTest extends TestCase
 {
     private string $sandbox = '';
     private string $recorder = '';
@@ -61,6 +63,17 @@ final class RefundPendingSandboxTest extends TestCase
     private function paidTestOrder(int $id): string
     {
         $ipcOrderId = \MyPOS\IPC\attempt_id('shop', (string) $id, 1);
+        $notify = $this->payAtSandbox($ipcOrderId);
+        $order = self::order($id, '24.45', 'processing', (string) $notify->trnref());
+        Attempts::put($order, ['n' => 1, 'id' => $ipcOrderId, 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR',
+            'created' => time(), 'state' => Attempts::PAID, 'trnref' => (string) $notify->trnref()]);
+        $order->save();
+        return $ipcOrderId;
+    }
+
+    /** Pays 24.45 EUR for $ipcOrderId at the sandbox; the notify the recorder answered OK. */
+    private function payAtSandbox(string $ipcOrderId): \MyPOS\IPC\Notification
+    {
         $config = (new Settings())->config('test');
         $request = $config->purchase([
             'order_id' => $ipcOrderId, 'amount' => 2445, 'currency' => 'EUR',
@@ -73,11 +86,7 @@ final class RefundPendingSandboxTest extends TestCase
         $bodies = array_values(array_filter(explode("\n", (string) file_get_contents($this->recorded))));
         $notify = $config->notification(base64_decode((string) end($bodies)));
         $this->assertSame($ipcOrderId, $notify->orderId());
-        $order = self::order($id, '24.45', 'processing', (string) $notify->trnref());
-        Attempts::put($order, ['n' => 1, 'id' => $ipcOrderId, 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR',
-            'created' => time(), 'state' => Attempts::PAID, 'trnref' => (string) $notify->trnref()]);
-        $order->save();
-        return $ipcOrderId;
+        return $notify;
     }
 
     private function fault(string $form): void
@@ -193,5 +202,54 @@ final class RefundPendingSandboxTest extends TestCase
         $this->assertStringStartsWith($this->sandbox, \Stub::$http[0]['url']);
         $this->assertCount(1, $this->sandboxRefunds());
         $this->assertSame('test', RefundRecords::all(self::saved(93))[0]['mode']);
+    }
+
+    public function testAPaymentTheShopMissedIsConfirmedByTheSandboxBeforeItIsMarkedPaid(): void
+    {
+        // The sandbox's notify went elsewhere (the recorder): the order is still pending here.
+        self::order(94);
+        $notify = $this->payAtSandbox('94');
+        $reconciler = (new Plugin('x'))->reconciler();
+        $this->assertStringContainsString('IPCPurchaseNotify', $reconciler->check(self::saved(94)));
+        $this->assertSame('processing', self::saved(94)->get_status());
+        $this->assertSame((string) $notify->trnref(), self::saved(94)->get_meta('_mypos_ipc_trnref'));
+        $asked = array_map(function ($r) { parse_str($r['args']['body'], $f); return $f['IPCmethod']; }, \Stub::$http);
+        $this->assertSame(['IPCGetTxnStatus', 'IPCGetPaymentStatus'], $asked);
+        // Re-checked later: paid and not reversed at the sandbox, nothing changes.
+        $notes = count(self::saved(94)->notes);
+        $this->assertSame(1, $reconciler->recheckRecent());
+        $this->assertSame('processing', self::saved(94)->get_status());
+        $this->assertCount($notes, self::saved(94)->notes);
+    }
+
+    /** Reverses the payment at the sandbox (IPCReversal): its last message stays the notify. */
+    private function reverseAtSandbox(string $trnref): void
+    {
+        $config = (new Settings())->config('test');
+        $request = $config->reversal($trnref, 'json');
+        $this->assertTrue($config->response(self::post($request->actionUrl(), $request->body()), 'json')->isSuccess());
+    }
+
+    public function testReconciliationRacingAReversalAtTheSandboxNeverMarksItPaid(): void
+    {
+        self::order(95);
+        $notify = $this->payAtSandbox('95');
+        $this->reverseAtSandbox((string) $notify->trnref());
+
+        $result = (new Plugin('x'))->reconciler()->check(self::saved(95));
+        $this->assertStringContainsString('reversed', $result);
+        $this->assertSame('pending', self::saved(95)->get_status());
+        $this->assertSame('', self::saved(95)->get_meta('_mypos_ipc_trnref'));
+    }
+
+    public function testAPaidOrderReversedAtTheSandboxIsFlaggedByTheRecheck(): void
+    {
+        $this->paidTestOrder(96);
+        $this->reverseAtSandbox((string) self::saved(96)->get_meta('_mypos_ipc_trnref'));
+
+        $this->assertSame(1, (new Plugin('x'))->reconciler()->recheckRecent());
+        $this->assertSame('processing', self::saved(96)->get_status(), 'flagged, not changed');
+        $this->assertSame([96], OrderFlags::orders(OrderFlags::REVERSED_AT_MYPOS));
+        $this->assertStringContainsString('order #96: myPOS reports the payment of this paid order reversed', self::notices());
     }
 }
