@@ -1,7 +1,8 @@
 <?php
 
 /**
- * Removes the gateway settings (including the encrypted keys) when the plug-in is deleted.
+ * Removes the gateway settings (including the encrypted keys) and the order flags when the
+ * plug-in is deleted.
  */
 
 if (!defined('WP_UNINSTALL_PLUGIN')) {
@@ -9,3 +10,4 @@ if (!defined('WP_UNINSTALL_PLUGIN')) {
 }
 
 delete_option('woocommerce_mypos_ipc_settings');
+delete_option('mypos_ipc_order_flags');

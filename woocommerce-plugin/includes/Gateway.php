@@ -188,21 +188,23 @@ class Gateway extends \WC_Payment_Gateway
     public function process_refund($order_id, $amount = null, $reason = ''): bool|\WP_Error
     {
         $order = wc_get_order($order_id);
+        if (!$order instanceof \WC_Order) {
+            return new \WP_Error('mypos_ipc_refund', __('The order is missing.', 'mypos-ipc'));
+        }
         $settings = new Settings($this->settings);
-        $paused = $settings->keyNotice();
+        // The private key of the order's mode is needed to sign; while it cannot be opened,
+        // refunds pause with the notice that says why.
+        $paused = $settings->keyNotice(OrderPayment::mode($order, $settings));
         if ($paused !== null) {
             return new \WP_Error('mypos_ipc_refund', $paused);
-        }
-        $config = $settings->config();
-        if (!$order instanceof \WC_Order || $config === null) {
-            $message = __('The order or the myPOS configuration is missing.', 'mypos-ipc');
-            return new \WP_Error('mypos_ipc_refund', $message);
         }
         try {
             $minor = Money::toMinor($amount ?? $order->get_total(), $order->get_currency());
         } catch (\MyPOS\IPC\Exception $e) {
             return new \WP_Error('mypos_ipc_refund', $e->getMessage());
         }
-        return (new Refunds(new Log($settings->logLevel())))->refund($config, $order, $minor, (string) $reason);
+        // The configuration is the one of the mode the order was paid in (Refunds).
+        $refunds = new Refunds($settings, new Log($settings->logLevel()), new OrderLock());
+        return $refunds->refund($order, $minor, (string) $reason);
     }
 }

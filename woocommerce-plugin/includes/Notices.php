@@ -3,8 +3,8 @@
 namespace MyPOS\IPC\WooCommerce;
 
 /**
- * The admin warnings about the gateway's setup, as plain sentences, and the result of the last
- * connection test.
+ * The admin warnings about the gateway's setup, as plain sentences, the result of the last
+ * connection test, and the orders flagged for a look (OrderFlags).
  */
 final class Notices
 {
@@ -40,6 +40,9 @@ final class Notices
                 esc_attr($notice['level']),
                 esc_html($notice['text'])
             );
+        }
+        foreach (OrderFlags::all() as $flag) {
+            printf('<div class="notice notice-warning"><p>%s</p></div>', esc_html($flag['text']));
         }
     }
 

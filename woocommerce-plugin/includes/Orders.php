@@ -10,16 +10,6 @@ final class Orders
     public const META_TRNREF = '_mypos_ipc_trnref';
 
     /**
-     * The OrderID of the order's payment at myPOS: its paid attempt's, else its latest
-     * attempt's, else (an order from before attempts were recorded) the bare order id.
-     */
-    public static function ipcOrderId(\WC_Order $order): string
-    {
-        $attempt = Attempts::paid($order) ?? Attempts::latest($order);
-        return $attempt === null ? (string) $order->get_id() : (string) $attempt['id'];
-    }
-
-    /**
      * The WooCommerce order id an OrderID names (`<prefix>-<order id>-<n>` or a bare order id,
      * parsed by the extension), or null when it names none.
      */

@@ -56,10 +56,15 @@ final class Plugin
         add_action('init', [$this, 'migrateSecrets']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
         add_action(Reconciler::HOOK_ONE, [$this->statusChecks(), 'checkOrder']);
+        add_action(Refunds::HOOK_RESOLVE, [$this->statusChecks(), 'resolveRefund']);
         add_filter('woocommerce_order_actions', [$this->statusChecks(), 'orderActions'], 10, 2);
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+        $release = 'woocommerce_order_action_' . StatusChecks::RELEASE_ACTION;
+        add_action($release, [$this->statusChecks(), 'releaseRefund']);
+        $confirm = 'woocommerce_order_action_' . StatusChecks::CONFIRM_ACTION;
+        add_action($confirm, [$this->statusChecks(), 'confirmRefund']);
         $mark = $this->testMark();
         add_filter('manage_edit-shop_order_columns', [$mark, 'columns']);
         add_filter('manage_woocommerce_page_wc-orders_columns', [$mark, 'columns']);
@@ -112,6 +117,12 @@ final class Plugin
         return new Reconciler($settings, new NotifyHandler($settings, new OrderLock(), $log), $log);
     }
 
+    public function refundResolver(): RefundResolver
+    {
+        $settings = $this->settings();
+        return new RefundResolver($settings, new Log($settings->logLevel()), new OrderLock());
+    }
+
     public function notifyEndpoint(): NotifyEndpoint
     {
         return $this->notifyEndpoint ??= new NotifyEndpoint([$this, 'notifyHandler'], [$this, 'log']);
@@ -119,7 +130,7 @@ final class Plugin
 
     public function statusChecks(): StatusChecks
     {
-        return $this->statusChecks ??= new StatusChecks([$this, 'reconciler']);
+        return $this->statusChecks ??= new StatusChecks([$this, 'reconciler'], [$this, 'refundResolver']);
     }
 
     public function connectionTest(): ConnectionTest

@@ -26,6 +26,8 @@ final class Stub
     public static ?string $lockFault = null;
     /** @var list<array{int, string}> every order note as written (WooCommerce stores notes at once, unsaved or not) */
     public static array $noteLog = [];
+    /** @var list<array<string, mixed>> the arguments of every wc_create_refund() call */
+    public static array $refunds = [];
     /** @var list<string> queries the fake database connection received */
     public static array $queries = [];
     /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
@@ -48,7 +50,7 @@ final class Stub
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
         self::$dbError = self::$lockFault = null;
-        self::$queries = self::$noteLog = [];
+        self::$queries = self::$noteLog = self::$refunds = [];
         $GLOBALS['wpdb']->last_error = '';
     }
 }
@@ -488,4 +490,14 @@ function apply_filters(string $hook, $value, ...$args)
         $value = $callback($value, ...$args);
     }
     return $value;
+}
+
+/** As WooCommerce: records the refund (refund_payment false: no gateway call) and returns it. */
+function wc_create_refund(array $args = [])
+{
+    if (!isset(Stub::$orders[(int) ($args['order_id'] ?? 0)])) {
+        return new WP_Error('woocommerce_refund', 'Invalid order ID.');
+    }
+    Stub::$refunds[] = $args;
+    return new WC_Order(1000 + count(Stub::$refunds), (string) ($args['amount'] ?? '0'));
 }

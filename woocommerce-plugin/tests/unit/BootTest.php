@@ -48,6 +48,9 @@ final class BootTest extends TestCase
             'mypos_ipc_reconcile_order' => [$plugin->statusChecks(), 'checkOrder'],
             'woocommerce_order_actions' => [$plugin->statusChecks(), 'orderActions'],
             'woocommerce_order_action_mypos_ipc_check_status' => [$plugin->statusChecks(), 'runOrderAction'],
+            'woocommerce_order_action_mypos_ipc_release_refund' => [$plugin->statusChecks(), 'releaseRefund'],
+            'woocommerce_order_action_mypos_ipc_confirm_refund' => [$plugin->statusChecks(), 'confirmRefund'],
+            'mypos_ipc_resolve_refund' => [$plugin->statusChecks(), 'resolveRefund'],
             'admin_post_mypos_ipc_test_connection' => [$plugin->connectionTest(), 'handleAdminPost'],
             'admin_notices' => [$plugin->notices(), 'show'],
         ];

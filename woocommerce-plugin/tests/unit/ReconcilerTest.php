@@ -3,7 +3,9 @@
 // phpcs:ignoreFile -- tests.
 namespace MyPOS\IPC\WooCommerce\Tests;
 
+use MyPOS\IPC\WooCommerce\Attempts;
 use MyPOS\IPC\WooCommerce\Log;
+use MyPOS\IPC\WooCommerce\OrderFlags;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Plugin;
@@ -44,6 +46,30 @@ final class ReconcilerTest extends TestCase
         return (string) json_encode($outer);
     }
 
+    /** A signed IPCGetPaymentStatus JSON answer (PaymentStatus 1 paid, 2 pending, 4 reversed). */
+    private static function paymentStatus(string $orderId, int $code, string $trnref = '777'): string
+    {
+        $fields = ['IPCMethod' => 'IPCGetPaymentStatus', 'OrderID' => $orderId, 'PaymentMethod' => '1', 'PaymentStatus' => (string) $code,
+            'Amount' => '24.45', 'Currency' => 'EUR', 'IPC_Trnref' => $trnref, 'Status' => '0', 'StatusMsg' => 'Success'];
+        $fields['Signature'] = \MyPOS\IPC\sign($fields, self::myposKey());
+        return (string) json_encode($fields);
+    }
+
+    /**
+     * Answers IPCGetTxnStatus with $last and IPCGetPaymentStatus with $code, as myPOS would.
+     *
+     * @return \Closure(string, array): array
+     */
+    private static function mypos(?array $last, int $code = 1): \Closure
+    {
+        return function (string $url, array $args) use ($last, $code): array {
+            parse_str($args['body'], $sent);
+            return ['body' => $sent['IPCmethod'] === 'IPCGetPaymentStatus'
+                ? self::paymentStatus($sent['OrderID'], $code)
+                : self::txnStatus($sent['OrderID'], $last ?? self::paidMessage($sent['OrderID']))];
+        };
+    }
+
     private static function paidMessage(string $orderId, string $amount = '24.45', string $method = 'IPCPurchaseNotify'): array
     {
         return ['IPCmethod' => $method, 'SID' => self::SID, 'Amount' => $amount, 'Currency' => 'EUR', 'OrderID' => $orderId, 'IPC_Trnref' => '777'];
@@ -52,7 +78,7 @@ final class ReconcilerTest extends TestCase
     public function testPendingOrderPaidAtMyposBecomesPaid(): void
     {
         self::order(40);
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('40', self::paidMessage('40'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('40'));
         $result = $this->reconciler()->check(self::saved(40));
         $this->assertStringContainsString('IPCPurchaseNotify', $result);
         $this->assertSame('processing', self::saved(40)->get_status());
@@ -66,7 +92,7 @@ final class ReconcilerTest extends TestCase
     public function testMismatchFromStatusIsNotPaid(): void
     {
         self::order(41);
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('41', self::paidMessage('41', '1.00'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('41', '1.00'));
         $this->reconciler()->check(self::saved(41));
         $this->assertSame('on-hold', self::saved(41)->get_status());
     }
@@ -92,13 +118,10 @@ final class ReconcilerTest extends TestCase
         self::order(44);
         self::order(45, '24.45', 'processing', '1');
         (new \WC_Order(46, '24.45', 'EUR', 'pending', 'cod'))->save();
-        \Stub::$httpHandler = function (string $url, array $args) {
-            parse_str($args['body'], $sent);
-            return ['body' => self::txnStatus($sent['OrderID'], self::paidMessage($sent['OrderID']))];
-        };
+        \Stub::$httpHandler = self::mypos(null);
         $this->assertSame(1, $this->reconciler()->checkPending());
         $this->assertSame('processing', self::saved(44)->get_status());
-        $this->assertCount(1, \Stub::$http);
+        $this->assertSame(['IPCGetTxnStatus', 'IPCGetPaymentStatus'], array_map(fn ($r) => self::sent($r)['IPCmethod'], \Stub::$http));
     }
 
     public function testSchedulingAndOrderAction(): void
@@ -111,9 +134,109 @@ final class ReconcilerTest extends TestCase
         $handler->handle(self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '47', 'IPC_Trnref' => '1']));
         $this->assertSame([47], \Stub::$actions['scheduled'][Reconciler::HOOK_ONE][0]['args']);
         $this->assertArrayHasKey('mypos_ipc_check_status', (new Plugin('x'))->statusChecks()->orderActions([], self::saved(47)));
-        \Stub::$httpHandler = fn () => ['body' => self::txnStatus('47', self::paidMessage('47'))];
+        \Stub::$httpHandler = self::mypos(self::paidMessage('47'));
         (new Plugin('x'))->statusChecks()->runOrderAction(self::saved(47));
         $this->assertSame('processing', self::saved(47)->get_status());
         $this->assertStringContainsString('myPOS reports IPCPurchaseNotify', end(self::saved(47)->notes));
+    }
+
+    private static function sent(array $request): array
+    {
+        parse_str($request['args']['body'], $sent);
+        return $sent;
+    }
+
+    public function testReconciliationRacingARollbackNeverMarksAReversedPaymentPaid(): void
+    {
+        // myPOS reversed the payment; its rollback has not landed, so the last message is still the notify.
+        self::order(50);
+        \Stub::$httpHandler = self::mypos(self::paidMessage('50'), 4);
+        $result = $this->reconciler()->check(self::saved(50));
+        $this->assertStringContainsString('reversed', $result);
+        $this->assertSame('pending', self::saved(50)->get_status());
+        $this->assertSame('', self::saved(50)->get_meta('_mypos_ipc_trnref'));
+        $this->assertSame(['IPCGetTxnStatus', 'IPCGetPaymentStatus'], array_map(fn ($r) => self::sent($r)['IPCmethod'], \Stub::$http));
+
+        // Still pending at myPOS, or an answer about another payment: not paid either.
+        \Stub::$httpHandler = self::mypos(self::paidMessage('50'), 2);
+        $this->reconciler()->check(self::saved(50));
+        $this->assertSame('pending', self::saved(50)->get_status());
+        \Stub::$httpHandler = function (string $url, array $args): array {
+            return ['body' => self::sent(['args' => $args])['IPCmethod'] === 'IPCGetPaymentStatus'
+                ? self::paymentStatus('50', 1, '999') : self::txnStatus('50', self::paidMessage('50'))];
+        };
+        $this->assertStringContainsString('another payment', $this->reconciler()->check(self::saved(50)));
+        $this->assertSame('pending', self::saved(50)->get_status());
+    }
+
+    public function testAFailedOrderThatMyposReportsPaidIsFlaggedNotChanged(): void
+    {
+        self::order(51, '24.45', 'failed');
+        self::order(52, '24.45', 'cancelled');
+        \Stub::$httpHandler = self::mypos(null);
+        $this->reconciler()->check(self::saved(51)); // the order screen's check
+        $this->assertSame(2, $this->reconciler()->recheckRecent()); // the hourly job
+        foreach ([51 => 'failed', 52 => 'cancelled'] as $id => $status) {
+            $order = self::saved($id);
+            $this->assertSame($status, $order->get_status());
+            $this->assertSame('', $order->get_meta('_mypos_ipc_trnref'));
+            $this->assertSame(0, $order->stockReductions);
+            $this->assertStringContainsString("myPOS reports this {$status} order paid (24.45 EUR, IPC_Trnref 777)", (string) end($order->notes));
+        }
+        $this->assertEqualsCanonicalizing([51, 52], OrderFlags::orders(OrderFlags::PAID_AT_MYPOS));
+        ob_start();
+        (new Plugin('x'))->notices()->show();
+        $this->assertStringContainsString('myPOS IPC, order #51: myPOS reports this failed order paid', (string) ob_get_clean());
+
+        // Found again by the next hourly job: still one note. Once myPOS no longer confirms it, the flag goes.
+        $notes = count(self::saved(51)->notes);
+        $this->reconciler()->recheckRecent();
+        $this->assertCount($notes, self::saved(51)->notes);
+        \Stub::$httpHandler = self::mypos(null, 4);
+        $this->reconciler()->recheckRecent();
+        $this->assertSame([], OrderFlags::all());
+        $this->assertSame('failed', self::saved(51)->get_status());
+    }
+
+    public function testAPaidOrderWithAMissedRollbackGetsItFromTheStatusAnswer(): void
+    {
+        self::order(53, '24.45', 'processing', '777');
+        $rollback = ['IPCmethod' => 'IPCPurchaseRollback', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '53'];
+        \Stub::$httpHandler = self::mypos($rollback, 4);
+        $this->assertSame(1, $this->reconciler()->recheckRecent());
+        $this->assertSame('failed', self::saved(53)->get_status());
+        $this->assertSame([], OrderFlags::all());
+    }
+
+    public function testAPaidOrderReportedReversedWithoutARollbackIsFlagged(): void
+    {
+        self::order(54, '24.45', 'processing', '777');
+        \Stub::$httpHandler = self::mypos(self::paidMessage('54'), 4);
+        $this->reconciler()->recheckRecent();
+        $this->assertSame('processing', self::saved(54)->get_status());
+        $this->assertSame([54], OrderFlags::orders(OrderFlags::REVERSED_AT_MYPOS));
+        $this->assertStringContainsString('reversed', (string) end(self::saved(54)->notes));
+        // Unchanged at myPOS: one question, no note.
+        \Stub::reset();
+        $this->configure();
+        self::order(55, '24.45', 'processing', '777');
+        \Stub::$httpHandler = self::mypos(self::paidMessage('55'), 1);
+        $this->reconciler()->recheckRecent();
+        $this->assertCount(1, \Stub::$http);
+        $this->assertSame([], self::saved(55)->notes);
+    }
+
+    public function testAStatusCheckUsesTheModeTheOrderWasPaidIn(): void
+    {
+        // The shop went live after order 56 was sent to the test environment as attempt 1.
+        $this->configure(['testmode' => 'no', 'live_config_pack' => \MyPOS\IPC\WooCommerce\SecretBox::seal(self::pack()),
+            'test_endpoint_url' => 'http://127.0.0.1:9/vmp/checkout-test']);
+        $order = self::order(56);
+        Attempts::put($order, ['n' => 1, 'id' => 'shop-56-1', 'mode' => 'test', 'amount' => 2445, 'currency' => 'EUR', 'created' => time(), 'state' => Attempts::OPEN]);
+        $order->save();
+        \Stub::$httpHandler = self::mypos(null, 2);
+        $this->reconciler()->check(self::saved(56));
+        $this->assertSame('http://127.0.0.1:9/vmp/checkout-test', \Stub::$http[0]['url']);
+        $this->assertSame('shop-56-1', self::sent(\Stub::$http[0])['OrderID']);
     }
 }
