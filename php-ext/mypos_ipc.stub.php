@@ -58,6 +58,15 @@ function verify_form(string $body, string $publicKeyOrCertificatePem): bool {}
 function config_pack_info(#[\SensitiveParameter] string $pack): array {}
 
 /**
+ * Everything a configuration pack holds, the private key included (PEM; null when the pack has
+ * none), for storing the parts apart. ConfigException as config_pack_info(). Never log it.
+ *
+ * @return array{sid: string, wallet: string, key_index: int, private_key: ?string,
+ *   mypos_certificate: ?string, application_id: ?string, partner_id: ?string}
+ */
+function config_pack_parts(#[\SensitiveParameter] string $pack): array {}
+
+/**
  * The attempt OrderID '<prefix>-<order>-<attempt>'. InvalidArgumentException (code
  * Exception::INVALID_REQUEST, message ending with the rule's code, e.g. '[invalid_prefix]') when a part breaks its rule:
  * prefix 1-32 ASCII letters and digits starting with a letter, order 1-32 letters and digits,

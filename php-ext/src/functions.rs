@@ -1,4 +1,5 @@
-//! The low-level functions: sign, verify, sign_form, verify_form, config_pack_info.
+//! The low-level functions: sign, verify, sign_form, verify_form, config_pack_info,
+//! config_pack_parts.
 
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::exception::PhpResult;
@@ -109,26 +110,51 @@ pub fn verify_form(body: Str, publicKeyOrCertificatePem: Str) -> PhpResult<bool>
     })
 }
 
+/// The pack argument of `function` (`php_name`, its name in PHP), decoded by the core.
+fn decode_pack(function: &str, php_name: &'static str, pack: Str) -> PhpResult<ConfigPack> {
+    let bytes = pack.bytes((php_name, 1, "pack"))?;
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        throwable_coded(
+            Kind::Config,
+            ErrorKind::InvalidUtf8,
+            format!("{function}(): $pack is not valid UTF-8"),
+        )
+    })?;
+    ConfigPack::decode(text).map_err(|e| from_core(&format!("{function}(): $pack"), &e))
+}
+
 /// What a configuration pack holds, without its keys.
 #[php_function]
 #[php(name = "MyPOS\\IPC\\config_pack_info")]
 pub fn config_pack_info(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
     guard("config_pack_info", || {
-        let pack = pack.bytes(("MyPOS\\IPC\\config_pack_info", 1, "pack"))?;
-        let text = std::str::from_utf8(pack).map_err(|_| {
-            throwable_coded(
-                Kind::Config,
-                ErrorKind::InvalidUtf8,
-                "config_pack_info(): $pack is not valid UTF-8",
-            )
-        })?;
-        let p = ConfigPack::decode(text).map_err(|e| from_core("config_pack_info(): $pack", &e))?;
+        let p = decode_pack("config_pack_info", "MyPOS\\IPC\\config_pack_info", pack)?;
         Ok(Assoc::new()
             .set("sid", p.sid.as_str())?
             .set("wallet", p.wallet.as_str())?
             .set("key_index", i64::from(p.key_index))?
             .set("has_private_key", p.private_key_pem().is_some())?
             .set("has_certificate", p.mypos_certificate_pem.is_some())?
+            .done())
+    })
+}
+
+/// Everything a configuration pack holds, its private key included, for a caller that stores
+/// the parts apart (the WooCommerce plug-in seals only the key): the pack's format stays the
+/// core's. The pack is the parameter marked sensitive; callers must not log the result.
+#[php_function]
+#[php(name = "MyPOS\\IPC\\config_pack_parts")]
+pub fn config_pack_parts(pack: Str) -> PhpResult<ZBox<ZendHashTable>> {
+    guard("config_pack_parts", || {
+        let p = decode_pack("config_pack_parts", "MyPOS\\IPC\\config_pack_parts", pack)?;
+        Ok(Assoc::new()
+            .set("sid", p.sid.as_str())?
+            .set("wallet", p.wallet.as_str())?
+            .set("key_index", i64::from(p.key_index))?
+            .set("private_key", p.private_key_pem().map(str::to_string))?
+            .set("mypos_certificate", p.mypos_certificate_pem.clone())?
+            .set("application_id", p.application_id.clone())?
+            .set("partner_id", p.partner_id.clone())?
             .done())
     })
 }
@@ -202,6 +228,7 @@ pub fn register(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(sign_form))
         .function(wrap_function!(verify_form))
         .function(wrap_function!(config_pack_info))
+        .function(wrap_function!(config_pack_parts))
         .function(wrap_function!(parse_amount))
         .function(wrap_function!(format_amount))
         .function(wrap_function!(currency_decimals))

@@ -28,6 +28,7 @@ const SENSITIVE: &[(&str, &[u32])] = &[
     ("mypos\\ipc\\sign", &[1]),
     ("mypos\\ipc\\sign_form", &[1]),
     ("mypos\\ipc\\config_pack_info", &[0]),
+    ("mypos\\ipc\\config_pack_parts", &[0]),
     ("MyPOS\\IPC\\Config::frompack", &[0]),
     ("MyPOS\\IPC\\Config::fromarray", &[0]),
     ("MyPOS\\IPC\\Config::validatefield", &[1]),

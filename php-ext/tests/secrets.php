@@ -90,6 +90,7 @@ $cases = [
     'Config::fromPack() TypeError on endpoint' => fn () => IPC\Config::fromPack($pack, []),
     'config_pack_info() TypeError' => fn () => IPC\config_pack_info($pack, 'extra', []),
     'config_pack_info() with a bad pack' => fn () => IPC\config_pack_info(substr($pack, 0, 300)),
+    'config_pack_parts() with a bad pack' => fn () => IPC\config_pack_parts(substr($pack, 0, 300)),
     'sign() with a truncated key' => fn () => IPC\sign(['a' => '1'], substr($key, 0, 900)),
     'Config::fromArray() with a truncated key' => fn () => IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => substr($key, 0, 900), 'mypos_certificate' => $cert]),
     'Config::fromArray() with the key as certificate' => fn () => IPC\Config::fromArray(['sid' => '000000000000010', 'wallet' => '61938166610', 'key_index' => 1, 'private_key' => $key, 'mypos_certificate' => $key]),
@@ -101,7 +102,7 @@ foreach ($cases as $name => $fn) {
 // Every parameter that carries a key or a pack is marked #[\SensitiveParameter].
 $marked = [
     ['MyPOS\IPC\sign', 'privateKeyPem'], ['MyPOS\IPC\sign_form', 'privateKeyPem'],
-    ['MyPOS\IPC\config_pack_info', 'pack'], [[IPC\Config::class, 'fromPack'], 'pack'],
+    ['MyPOS\IPC\config_pack_info', 'pack'], ['MyPOS\IPC\config_pack_parts', 'pack'], [[IPC\Config::class, 'fromPack'], 'pack'],
     [[IPC\Config::class, 'fromArray'], 'options'],
 ];
 foreach ($marked as [$fn, $param]) {

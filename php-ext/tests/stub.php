@@ -89,7 +89,7 @@ foreach (['functions', 'classes', 'constants'] as $kind) {
         Tap::ok($a === $s, "stub matches the extension: $kind $name", "extension: " . json_encode($a) . "\nstub:      " . json_encode($s));
     }
 }
-Tap::is(count($actual['functions']), 12, 'the extension has the 12 functions (5 + 3 attempt OrderID + 3 amount functions + certificate_not_after)');
+Tap::is(count($actual['functions']), 13, 'the extension has the 13 functions (5 + config_pack_parts + 3 attempt OrderID + 3 amount functions + certificate_not_after)');
 Tap::is(count($actual['classes']), 10, 'the extension has the 10 classes');
 Tap::is($stub['constants']['MyPOS\\IPC\\VERSION'] ?? null, 'string', 'VERSION is documented');
 

@@ -91,6 +91,7 @@ foreach (vectors('config-packages.json') as $v) {
     $id = "config pack {$v['id']}";
     if ($v['sdk_result'] !== 'loaded') {
         Tap::throws(fn () => IPC\config_pack_info($v['package']), IPC\ConfigException::class, "$id: config_pack_info() rejects it");
+        Tap::throws(fn () => IPC\config_pack_parts($v['package']), IPC\ConfigException::class, "$id: config_pack_parts() rejects it");
         Tap::throws(fn () => IPC\Config::fromPack($v['package']), IPC\ConfigException::class, "$id: Config::fromPack() rejects it");
         continue;
     }
@@ -101,6 +102,12 @@ foreach (vectors('config-packages.json') as $v) {
         "$id: config_pack_info() gives the SDK's sid, wallet and key index"
     );
     Tap::is($info['has_private_key'], $v['private_key_sha256'] !== null, "$id: has_private_key");
+    $parts = IPC\config_pack_parts($v['package']);
+    Tap::is(
+        [$parts['sid'], $parts['wallet'], $parts['key_index'], $parts['private_key'] === null ? null : hash('sha256', $parts['private_key'])],
+        [$v['sid'], $v['wallet'], (int) $v['key_index'], $v['private_key_sha256']],
+        "$id: config_pack_parts() gives the SDK's sid, wallet, key index and the private key as stored"
+    );
     if ($v['config_validate'] === 'ok') {
         $c = IPC\Config::fromPack($v['package']);
         Tap::is([$c->sid(), $c->wallet(), $c->keyIndex()], [$v['sid'], $v['wallet'], (int) $v['key_index']], "$id: Config::fromPack() loads like the SDK");

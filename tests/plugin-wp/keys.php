@@ -30,7 +30,7 @@ switch ($command) {
         $stored = get_option(Settings::OPTION, []);
         $entry = $stored['test_pack'] ?? [];
         echo json_encode([
-            'config_pack' => $stored['test_config_pack'] ?? null,
+            'config_pack' => (string) ($stored['test_config_pack'] ?? ''),
             'certificate_in_clear' => str_contains((string) ($entry['certificate'] ?? ''), 'BEGIN CERTIFICATE'),
             'private_key_sealed' => substr((string) ($entry['private_key'] ?? ''), 0, 15),
             'plain_private_key_anywhere' => str_contains(serialize($stored), 'PRIVATE KEY'),

@@ -10,7 +10,7 @@ $pack = trim((string) file_get_contents($argv[2]));
 update_option(\MyPOS\IPC\WooCommerce\Settings::OPTION, [
     'enabled' => 'yes',
     'testmode' => 'yes',
-    'test_config_pack' => \MyPOS\IPC\WooCommerce\Settings::sealPack($pack, 'test'),
+    'test_pack' => \MyPOS\IPC\WooCommerce\Keyring::entryFromPack($pack, 'test'),
     'logging' => 'info',
 ]);
 update_option('mypos_test_hold_ms', (int) $argv[3]);

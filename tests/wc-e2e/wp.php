@@ -32,7 +32,7 @@ switch ($command) {
         update_option(Settings::OPTION, [
             'enabled' => 'yes',
             'testmode' => 'yes',
-            'test_config_pack' => Settings::sealPack($pack, 'test'),
+            'test_pack' => \MyPOS\IPC\WooCommerce\Keyring::entryFromPack($pack, 'test'),
             'test_endpoint_url' => $args[1],
             'logging' => 'info',
         ]);

@@ -19,8 +19,8 @@ final class Keyring
     private static ?string $placeholderKey = null;
 
     /**
-     * An entry from a pasted pack: checked by the core (Config::fromPack), then split so only
-     * the private key is sealed. The pack is base64 JSON (sid, cn, pk, pc, idx, appid, pid).
+     * An entry from a pasted pack: checked by the core (Config::fromPack) and split by it
+     * (config_pack_parts()), so only the private key is sealed.
      *
      * @return array<string, mixed>
      * @throws \InvalidArgumentException with a message safe to show (never the key)
@@ -37,18 +37,19 @@ final class Keyring
                 $e->getMessage()
             ));
         }
-        $data = json_decode((string) base64_decode($pack, true), true);
+        // The core reads the pack (its format is the core's); only the private key is sealed.
+        $parts = \MyPOS\IPC\config_pack_parts($pack);
         $entry = [
-            'sid' => (string) ($data['sid'] ?? ''),
-            'wallet' => (string) ($data['cn'] ?? ''),
-            'key_index' => (int) ($data['idx'] ?? 0),
-            'certificate' => (string) ($data['pc'] ?? ''),
-            'private_key' => SecretBox::seal((string) ($data['pk'] ?? '')),
+            'sid' => $parts['sid'],
+            'wallet' => $parts['wallet'],
+            'key_index' => $parts['key_index'],
+            'certificate' => (string) $parts['mypos_certificate'],
+            'private_key' => SecretBox::seal((string) $parts['private_key']),
             'retire_at' => 0,
         ];
-        foreach (['appid' => 'application_id', 'pid' => 'partner_id'] as $from => $to) {
-            if (isset($data[$from]) && (string) $data[$from] !== '') {
-                $entry[$to] = (string) $data[$from];
+        foreach (['application_id', 'partner_id'] as $field) {
+            if ((string) ($parts[$field] ?? '') !== '') {
+                $entry[$field] = (string) $parts[$field];
             }
         }
         return $entry;

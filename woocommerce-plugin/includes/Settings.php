@@ -427,24 +427,4 @@ final class Settings
         $language = strtolower($this->get('language', 'en'));
         return Config::validateField('language', $language) === null ? $language : 'en';
     }
-
-    /**
-     * Validates a pasted configuration pack and returns the sealed value to store.
-     *
-     * @throws \InvalidArgumentException with a message safe to show (never the key)
-     */
-    public static function sealPack(string $pack, string $endpoint): string
-    {
-        $pack = trim($pack);
-        try {
-            Config::fromPack($pack, $endpoint);
-        } catch (\MyPOS\IPC\Exception $e) {
-            throw new \InvalidArgumentException(sprintf(
-                /* translators: %s: reason given by the extension */
-                __('The configuration pack is not usable: %s', 'mypos-ipc'),
-                $e->getMessage()
-            ));
-        }
-        return SecretBox::seal($pack);
-    }
 }

@@ -19,3 +19,4 @@ if (getenv('MYPOS_TEST_ARTIFACTS')) {
 // Vectors and keys (provenance in tests/data/README.md).
 const TEST_DATA = __DIR__ . '/../../tests/data';
 require __DIR__ . '/TestCase.php';
+require __DIR__ . '/SandboxTestCase.php';

@@ -20,42 +20,8 @@ use MyPOS\IPC\WooCommerce\Settings;
  * message still the notify) is never marked paid; a paid order reversed there is flagged.
  * IPC_BIN names the binary.
  */
-final class RefundsAndReconciliationSandboxTest extends TestCase
+final class RefundsAndReconciliationSandboxTest extends SandboxTestCase
 {
-    private string $sandbox = '';
-    private string $recorder = '';
-    private string $recorded = '';
-
-    protected function setUp(): void
-    {
-        parent::setUp();
-        $bin = (string) getenv('IPC_BIN');
-        if ($bin === '' || !is_executable($bin)) {
-            $this->markTestSkipped('the ipc binary is not built (cargo build --release -p mypos-ipc-cli; IPC_BIN=...)');
-        }
-        $keys = TEST_DATA . '/keys/';
-        $this->sandbox = $this->startServer([$bin, 'sandbox', '--listen', '127.0.0.1:0', '--sid', self::SID, '--wallet', '61938166610',
-            '--merchant-cert', '1=' . $keys . 'merchant_cert.pem', '--mypos-key', $keys . 'mypos_private.pem', '--mypos-cert', $keys . 'mypos_cert.pem']);
-        $this->recorded = (string) tempnam(sys_get_temp_dir(), 'mypos-ipc-notify-');
-        $this->recorder = $this->startServer([PHP_BINARY, '-n', __DIR__ . '/../servers/notify-recorder.php', $this->recorded]);
-        $this->configure(['test_endpoint_url' => $this->sandbox . '/vmp/checkout-test']);
-    }
-
-    protected function tearDown(): void
-    {
-        parent::tearDown();
-        if ($this->recorded !== '') {
-            @unlink($this->recorded);
-        }
-    }
-
-    private static function post(string $url, string $body): string
-    {
-        $ctx = stream_context_create(['http' => ['method' => 'POST', 'header' => 'Content-Type: application/x-www-form-urlencoded',
-            'content' => $body, 'timeout' => 10, 'ignore_errors' => true]]);
-        return (string) file_get_contents($url, false, $ctx);
-    }
-
     /**
      * Order $id paid at the sandbox in test mode as attempt 1 (OrderID shop-<id>-1), recorded as
      * the notify handler records it: processing, its IPC_Trnref, the paid attempt.

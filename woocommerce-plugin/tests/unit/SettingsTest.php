@@ -100,7 +100,7 @@ final class SettingsTest extends TestCase
         $bad = base64_encode((string) json_encode($json));
         $this->expectException(\InvalidArgumentException::class);
         $this->expectExceptionMessage("merchant's own public key");
-        Settings::sealPack($bad, 'test');
+        \MyPOS\IPC\WooCommerce\Keyring::entryFromPack($bad, 'test');
     }
 
     public function testRefusalMessagesNeverHoldTheKey(): void
@@ -108,7 +108,7 @@ final class SettingsTest extends TestCase
         $json = json_decode(base64_decode(self::pack()), true);
         $json['pk'] = substr($json['pk'], 0, 200);
         try {
-            Settings::sealPack(base64_encode((string) json_encode($json)), 'test');
+            \MyPOS\IPC\WooCommerce\Keyring::entryFromPack(base64_encode((string) json_encode($json)), 'test');
             $this->fail('a truncated key must be refused');
         } catch (\InvalidArgumentException $e) {
             $this->assertStringNotContainsString(substr($json['pk'], 40, 30), $e->getMessage());
