@@ -19,9 +19,10 @@ final class MyposApi
     }
 
     /**
+     * @param string $format the answer's format, as the request asked for it (json or xml)
      * @throws ApiError
      */
-    public static function call(Config $config, Request $request): Response
+    public static function call(Config $config, Request $request, string $format = 'json'): Response
     {
         $url = $request->actionUrl();
         $http = wp_remote_post($url, [
@@ -48,7 +49,7 @@ final class MyposApi
             ));
         }
         try {
-            return $config->response((string) wp_remote_retrieve_body($http), 'json');
+            return $config->response((string) wp_remote_retrieve_body($http), $format);
         } catch (\MyPOS\IPC\Exception $e) {
             $reason = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID
                 ? __('its signature does not verify with the configured myPOS key', 'mypos-ipc')
