@@ -24,6 +24,7 @@ final class Plugin
     private ?StatusChecks $statusChecks = null;
     private ?ConnectionTest $connectionTest = null;
     private ?Notices $notices = null;
+    private ?Privacy $privacy = null;
 
     public function __construct(private string $file)
     {
@@ -57,6 +58,11 @@ final class Plugin
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+        add_action('admin_init', [$this->privacy(), 'addPolicyContent']);
+        // Before WooCommerce's own (priority 10), whose order eraser may blank the billing e-mail
+        // these find the orders by.
+        add_filter('wp_privacy_personal_data_exporters', [$this->privacy(), 'registerExporter'], 5);
+        add_filter('wp_privacy_personal_data_erasers', [$this->privacy(), 'registerEraser'], 5);
     }
 
     public function file(): string
@@ -108,6 +114,11 @@ final class Plugin
     public function notices(): Notices
     {
         return $this->notices ??= new Notices([$this, 'settings']);
+    }
+
+    public function privacy(): Privacy
+    {
+        return $this->privacy ??= new Privacy();
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

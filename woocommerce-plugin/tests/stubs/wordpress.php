@@ -316,6 +316,7 @@ class WC_Order
         }
     }
     public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
+    public function delete_meta_data(string $key): void { unset($this->meta[$key]); }
     public function add_order_note(string $note): int { $this->notes[] = $note; Stub::$noteLog[] = [$this->id, $note]; return count($this->notes); }
     public function get_items($types = 'line_item'): array
     {
@@ -424,17 +425,22 @@ function as_schedule_single_action(int $ts, string $hook, array $args = [], stri
     return 1;
 }
 
-/** wc_get_orders with the arguments the plug-in uses: status list and payment_method. */
+/**
+ * wc_get_orders with the arguments the plug-in uses: status list (none: any), payment_method,
+ * customer (billing e-mails or user ids), limit and page.
+ */
 function wc_get_orders(array $query): array
 {
     $out = [];
     foreach (Stub::$orders as $order) {
-        if (in_array($order->get_status(), (array) ($query['status'] ?? []), true)
-            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())) {
+        if ((!isset($query['status']) || in_array($order->get_status(), (array) $query['status'], true))
+            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())
+            && (!isset($query['customer']) || in_array($order->get_billing_email(), (array) $query['customer'], true))) {
             $out[] = clone $order;
         }
     }
-    return array_slice($out, 0, $query['limit'] ?? 10);
+    $limit = $query['limit'] ?? 10;
+    return array_slice($out, (max(1, $query['page'] ?? 1) - 1) * $limit, $limit);
 }
 
 function admin_url(string $path = ''): string { return 'https://shop.test/wp-admin/' . $path; }
