@@ -268,8 +268,15 @@ abstract class WC_Payment_Gateway extends WC_Settings_API
     public $method_description = '';
     public $has_fields = false;
     public $supports = [];
+    public $icon = '';
 
     public function is_available(): bool { return $this->enabled === 'yes'; }
+    /** As WooCommerce: an img of $icon, through the woocommerce_gateway_icon filter. */
+    public function get_icon(): string
+    {
+        $icon = $this->icon ? '<img src="' . esc_url($this->icon) . '" alt="' . esc_attr($this->title) . '" />' : '';
+        return apply_filters('woocommerce_gateway_icon', $icon, $this->id);
+    }
     public function supports(string $feature): bool { return in_array($feature, $this->supports, true); }
 }
 
