@@ -25,6 +25,7 @@ final class Plugin
     private ?ConnectionTest $connectionTest = null;
     private ?Notices $notices = null;
     private ?Privacy $privacy = null;
+    private ?CancelReturn $cancelReturn = null;
 
     public function __construct(private string $file)
     {
@@ -63,6 +64,10 @@ final class Plugin
         // these find the orders by.
         add_filter('wp_privacy_personal_data_exporters', [$this->privacy(), 'registerExporter'], 5);
         add_filter('wp_privacy_personal_data_erasers', [$this->privacy(), 'registerEraser'], 5);
+        if (CancelReturn::isCancelReturn()) {
+            add_filter('woocommerce_get_checkout_payment_url', [$this->cancelReturn(), 'flag'], 10, 2);
+        }
+        add_action('template_redirect', [$this->cancelReturn(), 'notice']);
     }
 
     public function file(): string
@@ -119,6 +124,11 @@ final class Plugin
     public function privacy(): Privacy
     {
         return $this->privacy ??= new Privacy();
+    }
+
+    public function cancelReturn(): CancelReturn
+    {
+        return $this->cancelReturn ??= new CancelReturn();
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

@@ -29,3 +29,20 @@ function get_user_by(string $field, $value)
     }
     return false;
 }
+
+/** As WordPress for one key and value on a URL that may have a query already. */
+function add_query_arg(string $key, string $value, string $url): string
+{
+    return $url . (str_contains($url, '?') ? '&' : '?') . rawurlencode($key) . '=' . rawurlencode($value);
+}
+/** As WooCommerce: the current endpoint (Stub::$options['_endpoint'], e.g. order-pay). */
+function is_wc_endpoint_url(string $endpoint = ''): bool
+{
+    $current = Stub::$options['_endpoint'] ?? '';
+    return $endpoint === '' ? $current !== '' : $current === $endpoint;
+}
+/** As WooCommerce: the session's notices (Stub::$actions['wc_notices']). */
+function wc_add_notice(string $message, string $type = 'success', array $data = []): void
+{
+    Stub::$actions['wc_notices'][] = ['type' => $type, 'message' => $message];
+}

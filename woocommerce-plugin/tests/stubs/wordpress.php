@@ -333,7 +333,11 @@ class WC_Order
         }
         return $out;
     }
-    public function get_checkout_payment_url(bool $onCheckout = false): string { return 'https://shop.test/checkout/order-pay/' . $this->id . '/?pay_for_order=true'; }
+    /** As WooCommerce: through the woocommerce_get_checkout_payment_url filter. */
+    public function get_checkout_payment_url(bool $onCheckout = false): string
+    {
+        return apply_filters('woocommerce_get_checkout_payment_url', 'https://shop.test/checkout/order-pay/' . $this->id . '/?pay_for_order=true', $this);
+    }
     public function get_checkout_order_received_url(): string { return 'https://shop.test/checkout/order-received/' . $this->id . '/'; }
     public function __call(string $name, array $args)
     {
