@@ -1,11 +1,14 @@
 <?php
 
 /**
- * Removes the gateway settings (including the encrypted keys) when the plug-in is deleted.
+ * Deleting the plug-in: its jobs, options and transients go, on every site of a network; the
+ * orders' myPOS meta stays for accounting (Lifecycle).
  */
 
 if (!defined('WP_UNINSTALL_PLUGIN')) {
     exit;
 }
 
-delete_option('woocommerce_mypos_ipc_settings');
+require_once __DIR__ . '/includes/autoload.php';
+
+\MyPOS\IPC\WooCommerce\Lifecycle::uninstall();

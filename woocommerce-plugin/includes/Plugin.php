@@ -68,6 +68,7 @@ final class Plugin
             add_filter('woocommerce_get_checkout_payment_url', [$this->cancelReturn(), 'flag'], 10, 2);
         }
         add_action('template_redirect', [$this->cancelReturn(), 'notice']);
+        register_deactivation_hook($this->file, [Lifecycle::class, 'deactivate']);
     }
 
     public function file(): string

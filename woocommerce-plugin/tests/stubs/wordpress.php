@@ -169,6 +169,37 @@ final class Stub_WPDB
     public string $options = 'wp_options';
     public string $last_error = '';
 
+    /** As wpdb: escapes LIKE's wildcards. */
+    public function esc_like(string $text): string { return addcslashes($text, '_%\\'); }
+
+    /** SELECT option_name ... WHERE option_name LIKE '...' OR ...: the matching names of Stub::$options. */
+    public function get_col(string $query): array
+    {
+        Stub::$queries[] = $query;
+        if (!preg_match('/^SELECT option_name FROM wp_options WHERE /', $query)) {
+            throw new RuntimeException('unexpected query: ' . $query);
+        }
+        preg_match_all("/option_name LIKE '((?:[^'\\\\]|\\\\.)*)'/", $query, $m);
+        $patterns = array_map(static function (string $quoted): string {
+            $like = stripslashes($quoted); // prepare()'s addslashes
+            $regex = preg_replace_callback('/\\\\(.)|(%)|(_)|([^\\\\%_]+)/', static fn ($p) => match (true) {
+                ($p[1] ?? '') !== '' => preg_quote($p[1], '/'),
+                ($p[2] ?? '') !== '' => '.*',
+                ($p[3] ?? '') !== '' => '.',
+                default => preg_quote($p[4], '/'),
+            }, $like);
+            return '/^' . $regex . '$/s';
+        }, $m[1]);
+        return array_values(array_filter(array_keys(Stub::$options), static function ($name) use ($patterns): bool {
+            foreach ($patterns as $pattern) {
+                if (preg_match($pattern, (string) $name)) {
+                    return true;
+                }
+            }
+            return false;
+        }));
+    }
+
     public function prepare(string $query, ...$args): string
     {
         $i = 0;
@@ -427,12 +458,12 @@ function as_has_scheduled_action(string $hook, $args = null, string $group = '')
 }
 function as_schedule_recurring_action(int $ts, int $interval, string $hook, array $args = [], string $group = ''): int
 {
-    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args];
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args, 'group' => $group];
     return 1;
 }
 function as_schedule_single_action(int $ts, string $hook, array $args = [], string $group = ''): int
 {
-    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args];
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args, 'group' => $group];
     return 1;
 }
 
