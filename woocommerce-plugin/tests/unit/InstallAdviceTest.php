@@ -69,4 +69,30 @@ final class InstallAdviceTest extends TestCase
         $this->assertStringContainsString('mypos_ipc-0.1.0-php8.4-nts-x86_64.so', $notice['text']);
         $this->assertStringContainsString('/usr/local/etc/php/conf.d/20-mypos_ipc.ini; then restart PHP-FPM.', $notice['text']);
     }
+
+    public function testWithoutTheExtensionTheGatewayIsHiddenAndTheNoticeSaysWhatToInstall(): void
+    {
+        // A PHP without the extension (-n), the stand-ins and the plug-in's classes.
+        $dir = dirname(__DIR__, 2);
+        $script = 'foreach (["wordpress", "blocks", "wc-caches", "host"] as $s) { require ' . var_export($dir . '/tests/stubs/', true) . ' . $s . ".php"; }'
+            . 'require ' . var_export($dir . '/includes/autoload.php', true) . ';'
+            . 'Stub::$options["woocommerce_mypos_ipc_settings"] = ["enabled" => "yes"];'
+            . '$blocks = new MyPOS\IPC\WooCommerce\BlocksSupport("x"); $blocks->initialize();'
+            . 'echo json_encode(['
+            . '"notices" => MyPOS\IPC\WooCommerce\Notices::collect(new MyPOS\IPC\WooCommerce\Settings(), true),'
+            . '"gateways" => (new MyPOS\IPC\WooCommerce\Plugin("x"))->registerGateway([]),'
+            . '"block" => $blocks->is_active()]);';
+        exec(escapeshellarg(PHP_BINARY) . ' -n -r ' . escapeshellarg($script) . ' 2>&1', $out, $rc);
+        $this->assertSame(0, $rc, implode("\n", $out));
+        $got = json_decode(implode("\n", $out), true);
+        $this->assertSame([], $got['gateways'], 'not offered in the classic checkout');
+        $this->assertFalse($got['block'], 'nor in the Checkout block');
+        $this->assertCount(1, $got['notices']);
+        $this->assertSame('error', $got['notices'][0]['level']);
+        $text = $got['notices'][0]['text'];
+        $this->assertStringStartsWith('myPOS IPC payments are unavailable: the PHP extension mypos_ipc is not loaded. This site runs PHP ' . PHP_VERSION . ' (SAPI cli, ', $text);
+        $advice = InstallAdvice::forThisServer();
+        $this->assertStringContainsString($advice->debianPackage() ?? $advice->artifact(), $text);
+        $this->assertStringContainsString($advice->command(), $text);
+    }
 }
