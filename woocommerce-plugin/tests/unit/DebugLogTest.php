@@ -82,4 +82,11 @@ final class DebugLogTest extends TestCase
         $this->assertStringContainsString('key [private key removed]', $all);
         self::assertNoSecret();
     }
+
+    public function testTheSettingsPageLinksToTheLog(): void
+    {
+        $this->configure();
+        $description = (new \MyPOS\IPC\WooCommerce\Gateway())->form_fields['logging']['description'];
+        $this->assertStringContainsString('<a href="https://shop.test/wp-admin/admin.php?page=wc-status&amp;tab=logs&amp;source=mypos-ipc">view the log</a>', $description);
+    }
 }
