@@ -99,6 +99,20 @@ final class LifecycleTest extends TestCase
         }
     }
 
+    public function testUninstallWorksWithoutTheExtension(): void
+    {
+        // Deleting the plug-in must work on a server whose extension is gone (a PHP upgrade).
+        $dir = dirname(__DIR__, 2);
+        $script = 'require ' . var_export($dir . '/tests/stubs/wordpress.php', true) . ';'
+            . 'require ' . var_export($dir . '/tests/stubs/host.php', true) . ';'
+            . 'Stub::$options = ["woocommerce_mypos_ipc_settings" => ["enabled" => "yes"], "_transient_mypos_ipc_connection_test" => 1, "blogname" => "x"];'
+            . 'define("WP_UNINSTALL_PLUGIN", "x"); require ' . var_export($dir . '/uninstall.php', true) . ';'
+            . 'echo json_encode([extension_loaded("mypos_ipc"), Stub::$options]);';
+        exec(escapeshellarg(PHP_BINARY) . ' -n -r ' . escapeshellarg($script) . ' 2>&1', $out, $rc);
+        $this->assertSame(0, $rc, implode("\n", $out));
+        $this->assertSame([false, ['blogname' => 'x']], json_decode(implode("\n", $out), true));
+    }
+
     private function uninstall(): void
     {
         defined('WP_UNINSTALL_PLUGIN') || define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
