@@ -1,13 +1,14 @@
 <?php
 
 /**
- * Removes the gateway settings (including the encrypted keys) and the order flags when the
- * plug-in is deleted.
+ * Deleting the plug-in: its jobs, options and transients go, on every site of a network; the
+ * orders' myPOS meta stays for accounting (Lifecycle).
  */
 
 if (!defined('WP_UNINSTALL_PLUGIN')) {
     exit;
 }
 
-delete_option('woocommerce_mypos_ipc_settings');
-delete_option('mypos_ipc_order_flags');
+require_once __DIR__ . '/includes/autoload.php';
+
+\MyPOS\IPC\WooCommerce\Lifecycle::uninstall();

@@ -240,6 +240,14 @@ status="$(keys_ status)"
 check "the pack pasted again (errors: $errors): checkout offers the gateway, the notice is gone" \
   bash -c "[ '$errors' = '[]' ] && grep -qF '\"available\":true' <<<'$status' && ! grep -qF 'decrypted' <<<'$status'"
 
+# --- Uninstall (the plug-in's uninstall.php as WordPress runs it): the settings, options and
+# transients under the plug-in's prefix are gone; a paid order keeps its IPC_Trnref (accounting).
+un="$(wpphp "$here/uninstall.php" "$wp" "$order")"
+check "uninstall removed the plug-in's settings, options and transients ($un)" \
+  test "$(jq_ 'implode(",", $s["before"]) . "|" . implode(",", $s["after"]) . "|" . var_export($s["siteurl_kept"], true)' <<<"$un")" \
+  = "_transient_mypos_ipc_probe,_transient_timeout_mypos_ipc_probe,mypos_ipc_attempts_since,mypos_ipc_probe,woocommerce_mypos_ipc_settings||true"
+check "... and kept the paid order's IPC_Trnref" test "$(jq_ '$s["trnref"]' <<<"$un")" != ""
+
 # --- No Apache anywhere, the web server stops on SIGTERM.
 check "no Apache is listening" bash -c '! pgrep -x apache2 >/dev/null'
 group="$web_pid"; stop_web

@@ -93,6 +93,8 @@ async function checkoutToPaymentPage(page, label, email) {
     await fillBlockCheckout(page, email);
   }
   await shot(page, `${label}-checkout`);
+  const marks = await page.locator('img[src$="/assets/images/mypos.svg"]').count();
+  expect(marks > 0, `the myPOS mark beside the payment method (${classic ? 'classic' : 'block'} checkout)`);
   const placeOrder = classic ? page.locator('#place_order') : page.locator('.wc-block-components-checkout-place-order-button');
   await placeOrder.click();
   await page.waitForURL((u) => u.href.startsWith(env.SANDBOX), { timeout: 30000 });
@@ -182,6 +184,9 @@ try {
       expect(buyer.url().includes(`/order-pay/${cid}/`) && buyer.url().includes('pay_for_order=true'), `pay-for-order URL, got ${buyer.url()}`);
       const payable = await buyer.locator('#payment_method_mypos_ipc, input[value="mypos_ipc"]').count();
       expect(payable > 0, 'the myPOS method offered again on the pay-for-order page');
+      expect(buyer.url().includes('mypos_ipc=cancelled'), `the pay URL flagged after the cancel, got ${buyer.url()}`);
+      const notice = await buyer.locator('.woocommerce-info, .woocommerce-message, .wc-block-components-notice-banner').allTextContents();
+      expect(notice.some((t) => t.includes('You cancelled the payment at myPOS')), `the cancel notice on the pay page, got ${JSON.stringify(notice)}`);
       return buyer.url().replace(shop, '');
     });
     await step('(b) cancelled order stays pending (payable) with a note, never paid (docs/notify-decisions.md)', async () => {

@@ -59,6 +59,7 @@ final class BlocksSupport extends AbstractPaymentMethodType
             'title' => (string) ($this->settings['title'] ?? __('Card payment (myPOS)', 'mypos-ipc')),
             'description' => (string) ($this->settings['description'] ?? ''),
             'supports' => ['products', 'refunds'],
+            'icon' => Mark::url(),
         ];
     }
 }

@@ -5,9 +5,10 @@ namespace MyPOS\IPC\WooCommerce;
 use MyPOS\IPC\Config;
 
 /**
- * "Test connection": a signed IPCGetTxnStatus for an order that does not exist. It proves the
- * endpoint is reachable, myPOS accepts the merchant signature (SID, wallet, key index) and its
- * answer verifies with the configured myPOS certificate; otherwise it says exactly what failed.
+ * "Test connection": a signed IPCSignatureVerify, what the official myPOS plug-in's "test setup"
+ * sends (docs/notify-decisions.md). It passes only when myPOS answers Status 0 and the answer
+ * verifies with the configured myPOS certificate; otherwise it says what failed: the endpoint,
+ * the answer's signature, or myPOS's own error by number and name (25: store restricted).
  */
 final class ConnectionTest
 {
@@ -43,7 +44,7 @@ final class ConnectionTest
         $settings = ($this->settings)();
         $problem = Extension::problem() ?? $settings->keyNotice();
         $result = $problem === null
-            ? self::run($settings->signingConfig())
+            ? self::run($settings->signingConfig(), WC()->api_request_url(Gateway::ID))
             : ['ok' => false, 'message' => $problem];
         set_transient(self::RESULT, $result, 300);
         wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=' . Gateway::ID));
@@ -51,9 +52,10 @@ final class ConnectionTest
     }
 
     /**
+     * @param string $notifyUrl the shop's notify URL, sent as url_notify (myPOS may probe it)
      * @return array{ok: bool, message: string}
      */
-    public static function run(?Config $config): array
+    public static function run(?Config $config, string $notifyUrl): array
     {
         if ($config === null) {
             $message = __(
@@ -63,12 +65,13 @@ final class ConnectionTest
             return ['ok' => false, 'message' => $message];
         }
         try {
-            $request = $config->getTxnStatus('mypos-ipc-connection-test-' . time(), 'json');
+            $request = $config->signatureVerify($notifyUrl);
         } catch (\MyPOS\IPC\Exception $e) {
             return ['ok' => false, 'message' => $e->getMessage()];
         }
         try {
-            $response = MyposApi::call($config, $request);
+            // IPCSignatureVerify asks for (and myPOS answers) signed XML.
+            $response = MyposApi::call($config, $request, 'xml');
         } catch (ApiError $e) {
             $message = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID ? __(
                 'The answer is not signed by the configured myPOS certificate (wrong certificate or test/live mix-up).',
@@ -76,9 +79,10 @@ final class ConnectionTest
             ) : $e->getMessage();
             return ['ok' => false, 'message' => $message];
         }
-        if (in_array($response->status(), [2, 3, 4], true)) {
+        if ($response->status() !== 0) {
             return ['ok' => false, 'message' => sprintf(
-                'myPOS refused the request: %s (%d %s: %s)',
+                /* translators: 1: myPOS message, 2: status number, 3: status name (E_STORE_RESTRICTED), 4: meaning */
+                __('myPOS refused the connection test: %1$s (Status %2$d %3$s: %4$s).', 'mypos-ipc'),
                 $response->statusMessage(),
                 $response->status(),
                 $response->statusName(),

@@ -22,6 +22,7 @@ class Gateway extends \WC_Payment_Gateway
             'mypos-ipc'
         );
         $this->has_fields = false;
+        $this->icon = Mark::url();
         $this->supports = ['products', 'refunds'];
         $this->init_form_fields();
         $this->init_settings();

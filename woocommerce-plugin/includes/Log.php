@@ -14,6 +14,12 @@ final class Log
     {
     }
 
+    /** The log at the level the saved settings choose. */
+    public static function configured(): self
+    {
+        return new self((new Settings())->logLevel());
+    }
+
     public function error(string $message): void
     {
         $this->write('error', $message);
@@ -40,8 +46,12 @@ final class Log
             return;
         }
         $message = (string) preg_replace(
-            '/-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)/s',
-            '[private key removed]',
+            [
+                '/-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(-----END [A-Z ]*PRIVATE KEY-----|$)/s',
+                // A card token charges the card again: never in a log, in a form body or JSON.
+                '/(CardToken(?:=|"\s*:\s*"|\s*=>\s*\'?))[^&"\'\s,]+/i',
+            ],
+            ['[private key removed]', '$1[card token removed]'],
             $message
         );
         wc_get_logger()->log($level, $message, ['source' => 'mypos-ipc']);

@@ -19,11 +19,39 @@ final class MyposApi
     }
 
     /**
+     * @param string $format the answer's format, as the request asked for it (json or xml)
      * @throws ApiError
      */
-    public static function call(Config $config, Request $request): Response
+    public static function call(Config $config, Request $request, string $format = 'json'): Response
+    {
+        $log = Log::configured();
+        $started = microtime(true);
+        $response = self::send($config, $request, $format, $log);
+        $log->debug(sprintf(
+            'myPOS API: %s answered Status %d %s (%s) in %d ms, verified with myPOS certificate %d',
+            $request->method(),
+            $response->status(),
+            $response->statusName(),
+            $response->statusMessage(),
+            (int) round((microtime(true) - $started) * 1000),
+            $response->certificateIndex()
+        ));
+        return $response;
+    }
+
+    /**
+     * @throws ApiError
+     */
+    private static function send(Config $config, Request $request, string $format, Log $log): Response
     {
         $url = $request->actionUrl();
+        $log->debug(sprintf(
+            'myPOS API: %s to %s (%s answer, %d s timeout)',
+            $request->method(),
+            $url,
+            $format,
+            self::timeout()
+        ));
         $http = wp_remote_post($url, [
             'body' => $request->body(),
             'timeout' => self::timeout(),
@@ -48,8 +76,14 @@ final class MyposApi
             ));
         }
         try {
-            return $config->response((string) wp_remote_retrieve_body($http), 'json');
+            return $config->response((string) wp_remote_retrieve_body($http), $format);
         } catch (\MyPOS\IPC\Exception $e) {
+            $log->debug(sprintf(
+                'myPOS API: %s answer of %d bytes refused: %s',
+                $request->method(),
+                strlen((string) wp_remote_retrieve_body($http)),
+                $e->getMessage()
+            ));
             $reason = $e->getCode() === \MyPOS\IPC\Exception::SIGNATURE_INVALID
                 ? __('its signature does not verify with the configured myPOS key', 'mypos-ipc')
                 : $e->getMessage();

@@ -98,6 +98,24 @@ final class Notices
     }
 
     /**
+     * The notice while the extension is missing or too old (the gateway is then not offered):
+     * why, and what to install on this server with which command.
+     *
+     * @return array{level: string, text: string}
+     */
+    public static function extensionMissing(string $problem, InstallAdvice $advice): array
+    {
+        return [
+            'level' => 'error',
+            'text' => sprintf(
+                /* translators: %s: reason */
+                __('myPOS IPC payments are unavailable: %s.', 'mypos-ipc'),
+                $problem
+            ) . ' ' . $advice->text(),
+        ];
+    }
+
+    /**
      * @return list<array{level: string, text: string}>
      */
     public static function collect(Settings $settings, bool $https): array
@@ -105,14 +123,7 @@ final class Notices
         $notices = [];
         $problem = Extension::problem();
         if ($problem !== null) {
-            return [[
-                'level' => 'error',
-                'text' => sprintf(
-                    /* translators: %s: reason */
-                    __('myPOS IPC payments are unavailable: %s.', 'mypos-ipc'),
-                    $problem
-                ),
-            ]];
+            return [self::extensionMissing($problem, InstallAdvice::forThisServer())];
         }
         if (!$settings->enabled()) {
             return [];

@@ -68,7 +68,28 @@ final class NotifyEndpoint
      */
     public function answer(string $body, string $query): Answer
     {
-        return ($this->handler)()->handle($body !== '' ? $body : $query);
+        $started = microtime(true);
+        $input = $body !== '' ? $body : $query;
+        $answer = ($this->handler)()->handle($input);
+        ($this->log)()->debug(sprintf(
+            'notify endpoint: %s of %d bytes, IPCmethod %s (as claimed, before verification): %s in %d ms',
+            $body !== '' ? 'body' : 'query string',
+            strlen($input),
+            self::claimedMethod($input),
+            $answer->redirect !== null
+                ? 'redirect to ' . $answer->redirect
+                : 'HTTP ' . $answer->status . ' ' . json_encode($answer->body),
+            (int) round((microtime(true) - $started) * 1000)
+        ));
+        return $answer;
+    }
+
+    /** The IPCmethod a request names, for the debug log only (letters only, at most 40). */
+    private static function claimedMethod(string $input): string
+    {
+        parse_str($input, $fields);
+        $method = $fields['IPCmethod'] ?? '';
+        return is_string($method) && preg_match('/^[A-Za-z]{1,40}$/', $method) ? $method : '-';
     }
 
     /**

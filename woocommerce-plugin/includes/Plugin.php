@@ -25,6 +25,8 @@ final class Plugin
     private ?ConnectionTest $connectionTest = null;
     private ?Notices $notices = null;
     private ?TestMark $testMark = null;
+    private ?Privacy $privacy = null;
+    private ?CancelReturn $cancelReturn = null;
 
     public function __construct(private string $file)
     {
@@ -72,6 +74,16 @@ final class Plugin
         add_action('manage_woocommerce_page_wc-orders_custom_column', [$mark, 'cell'], 10, 2);
         add_action('woocommerce_admin_order_data_after_order_details', [$mark, 'orderScreen']);
         add_action('woocommerce_email_order_meta', [$mark, 'email'], 10, 3);
+        add_action('admin_init', [$this->privacy(), 'addPolicyContent']);
+        // Before WooCommerce's own (priority 10), whose order eraser may blank the billing e-mail
+        // these find the orders by.
+        add_filter('wp_privacy_personal_data_exporters', [$this->privacy(), 'registerExporter'], 5);
+        add_filter('wp_privacy_personal_data_erasers', [$this->privacy(), 'registerEraser'], 5);
+        if (CancelReturn::isCancelReturn()) {
+            add_filter('woocommerce_get_checkout_payment_url', [$this->cancelReturn(), 'flag'], 10, 2);
+        }
+        add_action('template_redirect', [$this->cancelReturn(), 'notice']);
+        register_deactivation_hook($this->file, [Lifecycle::class, 'deactivate']);
     }
 
     /** Brings secrets stored by earlier versions up to date (Settings::migrated()), once. */
@@ -146,6 +158,16 @@ final class Plugin
     public function testMark(): TestMark
     {
         return $this->testMark ??= new TestMark();
+    }
+
+    public function privacy(): Privacy
+    {
+        return $this->privacy ??= new Privacy();
+    }
+
+    public function cancelReturn(): CancelReturn
+    {
+        return $this->cancelReturn ??= new CancelReturn();
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

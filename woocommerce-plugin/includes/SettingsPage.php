@@ -147,6 +147,16 @@ final class SettingsPage
                     'info' => __('Info', 'mypos-ipc'),
                     'debug' => __('Debug', 'mypos-ipc'),
                 ],
+                'description' => sprintf(
+                    __(
+                        /* translators: %s: URL of WooCommerce's log screen for the source mypos-ipc */
+                        'Written to WooCommerce\'s log, source mypos-ipc (<a href="%s">view the log</a>).'
+                        . ' Debug adds a line for each notify and each call to myPOS;'
+                        . ' keys and card tokens are never logged.',
+                        'mypos-ipc'
+                    ),
+                    esc_url(admin_url('admin.php?page=wc-status&tab=logs&source=mypos-ipc'))
+                ),
             ],
         ];
     }

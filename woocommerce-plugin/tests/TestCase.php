@@ -13,6 +13,8 @@ use MyPOS\IPC\WooCommerce\Settings;
 abstract class TestCase extends \PHPUnit\Framework\TestCase
 {
     protected const SID = '000000000000010';
+    /** The shop's notify URL as the stubs' WC()->api_request_url() gives it. */
+    protected const NOTIFY_URL = 'https://shop.test/?wc-api=mypos_ipc';
 
     /** @var list<resource> servers started by this test, stopped in tearDown */
     private array $servers = [];
@@ -58,14 +60,14 @@ abstract class TestCase extends \PHPUnit\Framework\TestCase
     }
 
     /**
-     * Starts tests/servers/mypos-standin.php (MYPOS_STANDIN_FAULT = $fault) and returns its
-     * checkout URL.
+     * Starts tests/servers/mypos-standin.php (MYPOS_STANDIN_FAULT = $fault, MYPOS_STANDIN_STATUS =
+     * $status: IPCSignatureVerify's answer) and returns its checkout URL.
      */
-    protected function startMyposStandin(string $fault = ''): string
+    protected function startMyposStandin(string $fault = '', string $status = '0'): string
     {
         $cmd = [PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath(), __DIR__ . '/servers/mypos-standin.php',
             TEST_DATA . '/keys/merchant_cert.pem', TEST_DATA . '/keys/mypos_private.pem'];
-        return $this->startServer($cmd, '/dev/null', ['MYPOS_STANDIN_FAULT' => $fault]) . '/vmp/checkout-test';
+        return $this->startServer($cmd, '/dev/null', ['MYPOS_STANDIN_FAULT' => $fault, 'MYPOS_STANDIN_STATUS' => $status]) . '/vmp/checkout-test';
     }
 
     /** A loopback URL where nothing listens (a port just freed), for "connection refused". */

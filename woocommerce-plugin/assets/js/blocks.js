@@ -16,7 +16,9 @@
     };
     registry.registerPaymentMethod({
         name: 'mypos_ipc',
-        label: el('span', null, title),
+        label: el('span', { className: 'mypos-ipc-label', style: { display: 'inline-flex', alignItems: 'center', gap: '0.5em' } },
+            title,
+            data.icon ? el('img', { src: data.icon, alt: 'myPOS', height: 24, style: { height: '24px', width: 'auto' } }) : null),
         /* translators: %s: the payment method's title, e.g. "Card payment (myPOS)" */
         ariaLabel: (window.wp && window.wp.i18n ? window.wp.i18n.sprintf(__('Pay with %s', 'mypos-ipc'), title) : title),
         content: el(Content, null),

@@ -7,7 +7,8 @@
  * request (verify_form with the merchant certificate) and answers IPCRefund with a signed JSON
  * answer: success while the refunds stay within the payment amount (MYPOS_STANDIN_PAID, default
  * 24.45), else Status 9; IPCGetTxnStatus with Status 0 and no OrderStatus. Unsigned requests get
- * Status 2, unknown methods Status 10.
+ * Status 2, unknown methods Status 10. IPCSignatureVerify gets Status MYPOS_STANDIN_STATUS (default 0).
+ * Answers are JSON, or signed XML when the request asks for OutputFormat xml (as IPCSignatureVerify does).
  * MYPOS_STANDIN_FAULT makes it misbehave instead: hang (answers nothing for 10 s, then closes),
  * garbage (200 with an HTML page), unsigned (a JSON answer claiming success, no Signature),
  * badsig (a success answer whose signature does not match), http500 (500 Internal Server Error).
@@ -21,15 +22,26 @@ $cert = (string) file_get_contents((string) $certFile);
 $key = (string) file_get_contents((string) $keyFile);
 $paid = \MyPOS\IPC\parse_amount(getenv('MYPOS_STANDIN_PAID') ?: '24.45', 'EUR');
 $fault = (string) getenv('MYPOS_STANDIN_FAULT');
+$verifyStatus = (string) (getenv('MYPOS_STANDIN_STATUS') ?: '0');
 $refunded = [];
 
-$signed = static function (array $fields) use ($key): string {
+$xml = false;
+$signed = static function (array $fields) use ($key, &$xml): string {
     $fields['Signature'] = \MyPOS\IPC\sign($fields, $key);
-    return (string) json_encode($fields);
+    if (!$xml) {
+        return (string) json_encode($fields);
+    }
+    $out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<IPC_response>";
+    foreach ($fields as $name => $value) {
+        $out .= '<' . $name . '>' . htmlspecialchars((string) $value, ENT_XML1) . '</' . $name . '>';
+    }
+    return $out . '</IPC_response>';
 };
 
-serve_http(static function (string $body) use ($cert, $paid, $fault, $signed, &$refunded): ?array {
+serve_http(static function (string $body) use ($cert, $paid, $fault, $signed, $verifyStatus, &$refunded, &$xml): ?array {
     parse_str($body, $form);
+    $xml = strtolower((string) ($form['OutputFormat'] ?? 'json')) === 'xml';
+    $type = $xml ? 'application/xml' : 'application/json';
     $method = (string) ($form['IPCmethod'] ?? '');
     $success = ['IPCMethod' => $method, 'OrderID' => (string) ($form['OrderID'] ?? ''), 'Amount' => (string) ($form['Amount'] ?? ''), 'Currency' => (string) ($form['Currency'] ?? ''), 'IPC_Trnref' => (string) ($form['IPC_Trnref'] ?? ''), 'Status' => '0', 'StatusMsg' => 'Success'];
     switch ($fault) {
@@ -51,20 +63,23 @@ serve_http(static function (string $body) use ($cert, $paid, $fault, $signed, &$
         $verified = false;
     }
     if (!$verified) {
-        return [200, 'application/json', $signed(['IPCMethod' => $method, 'Status' => '2', 'StatusMsg' => 'Invalid signature'])];
+        return [200, $type, $signed(['IPCMethod' => $method, 'Status' => '2', 'StatusMsg' => 'Invalid signature'])];
     }
     if ($method === 'IPCRefund') {
         $trnref = (string) ($form['IPC_Trnref'] ?? '');
         $amount = \MyPOS\IPC\parse_amount((string) ($form['Amount'] ?? '0'), (string) ($form['Currency'] ?? 'EUR'));
         $done = $refunded[$trnref] ?? 0;
         if ($done + $amount > $paid) {
-            return [200, 'application/json', $signed(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Status' => '9', 'StatusMsg' => 'Refund amount exceeds the remaining amount'])];
+            return [200, $type, $signed(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Status' => '9', 'StatusMsg' => 'Refund amount exceeds the remaining amount'])];
         }
         $refunded[$trnref] = $done + $amount;
-        return [200, 'application/json', $signed(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Amount' => (string) $form['Amount'], 'Currency' => (string) $form['Currency'], 'IPC_Trnref' => $trnref, 'Status' => '0', 'StatusMsg' => 'Success'])];
+        return [200, $type, $signed(['IPCMethod' => 'IPCRefund', 'SID' => (string) ($form['SID'] ?? ''), 'Amount' => (string) $form['Amount'], 'Currency' => (string) $form['Currency'], 'IPC_Trnref' => $trnref, 'Status' => '0', 'StatusMsg' => 'Success'])];
+    }
+    if ($method === 'IPCSignatureVerify') {
+        return [200, $type, $signed(['IPCmethod' => 'IPCSignatureVerify', 'Status' => $verifyStatus, 'StatusMsg' => $verifyStatus === '0' ? 'Success' : 'Store restricted'])];
     }
     if ($method === 'IPCGetTxnStatus') {
-        return [200, 'application/json', $signed(['IPCMethod' => 'IPCGetTxnStatus', 'OrderID' => (string) ($form['OrderID'] ?? ''), 'Status' => '0', 'StatusMsg' => 'Success'])];
+        return [200, $type, $signed(['IPCMethod' => 'IPCGetTxnStatus', 'OrderID' => (string) ($form['OrderID'] ?? ''), 'Status' => '0', 'StatusMsg' => 'Success'])];
     }
-    return [200, 'application/json', $signed(['IPCMethod' => $method, 'Status' => '10', 'StatusMsg' => 'Unsupported method'])];
+    return [200, $type, $signed(['IPCMethod' => $method, 'Status' => '10', 'StatusMsg' => 'Unsupported method'])];
 }, 200, 60);

@@ -183,6 +183,37 @@ final class Stub_WPDB
     public string $options = 'wp_options';
     public string $last_error = '';
 
+    /** As wpdb: escapes LIKE's wildcards. */
+    public function esc_like(string $text): string { return addcslashes($text, '_%\\'); }
+
+    /** SELECT option_name ... WHERE option_name LIKE '...' OR ...: the matching names of Stub::$options. */
+    public function get_col(string $query): array
+    {
+        Stub::$queries[] = $query;
+        if (!preg_match('/^SELECT option_name FROM wp_options WHERE /', $query)) {
+            throw new RuntimeException('unexpected query: ' . $query);
+        }
+        preg_match_all("/option_name LIKE '((?:[^'\\\\]|\\\\.)*)'/", $query, $m);
+        $patterns = array_map(static function (string $quoted): string {
+            $like = stripslashes($quoted); // prepare()'s addslashes
+            $regex = preg_replace_callback('/\\\\(.)|(%)|(_)|([^\\\\%_]+)/', static fn ($p) => match (true) {
+                ($p[1] ?? '') !== '' => preg_quote($p[1], '/'),
+                ($p[2] ?? '') !== '' => '.*',
+                ($p[3] ?? '') !== '' => '.',
+                default => preg_quote($p[4], '/'),
+            }, $like);
+            return '/^' . $regex . '$/s';
+        }, $m[1]);
+        return array_values(array_filter(array_keys(Stub::$options), static function ($name) use ($patterns): bool {
+            foreach ($patterns as $pattern) {
+                if (preg_match($pattern, (string) $name)) {
+                    return true;
+                }
+            }
+            return false;
+        }));
+    }
+
     public function prepare(string $query, ...$args): string
     {
         $i = 0;
@@ -282,8 +313,15 @@ abstract class WC_Payment_Gateway extends WC_Settings_API
     public $method_description = '';
     public $has_fields = false;
     public $supports = [];
+    public $icon = '';
 
     public function is_available(): bool { return $this->enabled === 'yes'; }
+    /** As WooCommerce: an img of $icon, through the woocommerce_gateway_icon filter. */
+    public function get_icon(): string
+    {
+        $icon = $this->icon ? '<img src="' . esc_url($this->icon) . '" alt="' . esc_attr($this->title) . '" />' : '';
+        return apply_filters('woocommerce_gateway_icon', $icon, $this->id);
+    }
     public function supports(string $feature): bool { return in_array($feature, $this->supports, true); }
 }
 
@@ -336,6 +374,7 @@ class WC_Order
         }
     }
     public function update_meta_data(string $key, $value): void { $this->meta[$key] = $value; }
+    public function delete_meta_data(string $key): void { unset($this->meta[$key]); }
     public function add_order_note(string $note): int { $this->notes[] = $note; Stub::$noteLog[] = [$this->id, $note]; return count($this->notes); }
     public function get_items($types = 'line_item'): array
     {
@@ -345,7 +384,11 @@ class WC_Order
         }
         return $out;
     }
-    public function get_checkout_payment_url(bool $onCheckout = false): string { return 'https://shop.test/checkout/order-pay/' . $this->id . '/?pay_for_order=true'; }
+    /** As WooCommerce: through the woocommerce_get_checkout_payment_url filter. */
+    public function get_checkout_payment_url(bool $onCheckout = false): string
+    {
+        return apply_filters('woocommerce_get_checkout_payment_url', 'https://shop.test/checkout/order-pay/' . $this->id . '/?pay_for_order=true', $this);
+    }
     public function get_checkout_order_received_url(): string { return 'https://shop.test/checkout/order-received/' . $this->id . '/'; }
     public function __call(string $name, array $args)
     {
@@ -435,26 +478,31 @@ function as_has_scheduled_action(string $hook, $args = null, string $group = '')
 }
 function as_schedule_recurring_action(int $ts, int $interval, string $hook, array $args = [], string $group = ''): int
 {
-    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args];
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'every' => $interval, 'args' => $args, 'group' => $group];
     return 1;
 }
 function as_schedule_single_action(int $ts, string $hook, array $args = [], string $group = ''): int
 {
-    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args];
+    Stub::$actions['scheduled'][$hook][] = ['at' => $ts, 'args' => $args, 'group' => $group];
     return 1;
 }
 
-/** wc_get_orders with the arguments the plug-in uses: status list and payment_method. */
+/**
+ * wc_get_orders with the arguments the plug-in uses: status list (none: any), payment_method,
+ * customer (billing e-mails or user ids), limit and page.
+ */
 function wc_get_orders(array $query): array
 {
     $out = [];
     foreach (Stub::$orders as $order) {
-        if (in_array($order->get_status(), (array) ($query['status'] ?? []), true)
-            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())) {
+        if ((!isset($query['status']) || in_array($order->get_status(), (array) $query['status'], true))
+            && $order->get_payment_method() === ($query['payment_method'] ?? $order->get_payment_method())
+            && (!isset($query['customer']) || in_array($order->get_billing_email(), (array) $query['customer'], true))) {
             $out[] = clone $order;
         }
     }
-    return array_slice($out, 0, $query['limit'] ?? 10);
+    $limit = $query['limit'] ?? 10;
+    return array_slice($out, (max(1, $query['page'] ?? 1) - 1) * $limit, $limit);
 }
 
 function admin_url(string $path = ''): string { return 'https://shop.test/wp-admin/' . $path; }

@@ -14,10 +14,11 @@ final class BootTest extends TestCase
 {
     public function testMainFileLoadsBeforeWooCommerce(): void
     {
-        // A separate PHP without the stand-ins: only the two WordPress functions boot() calls.
+        // A separate PHP without the stand-ins: only the WordPress functions boot() calls.
         $script = 'define("ABSPATH", "/");'
             . 'function add_action($h, $c) { $GLOBALS["hooks"][] = $h; }'
             . 'function add_filter($h, $c) { $GLOBALS["hooks"][] = $h; }'
+            . 'function register_deactivation_hook($f, $c) { $GLOBALS["hooks"][] = "deactivate_" . basename(dirname($f)) . "/" . basename($f); }'
             . 'require ' . var_export(dirname(__DIR__, 2) . '/mypos-ipc-woocommerce.php', true) . ';'
             . 'echo json_encode([class_exists("WC_Payment_Gateway", false), $GLOBALS["hooks"]]);';
         exec(escapeshellarg(PHP_BINARY) . ' -n -r ' . escapeshellarg($script) . ' 2>&1', $out, $rc);
@@ -26,6 +27,7 @@ final class BootTest extends TestCase
         $this->assertFalse($wooCommerceLoaded);
         $this->assertContains(Plugin::NOTIFY_HOOK, $hooks);
         $this->assertContains('woocommerce_payment_gateways', $hooks);
+        $this->assertContains('deactivate_woocommerce-plugin/mypos-ipc-woocommerce.php', $hooks);
     }
 
     public function testNotifyHookIsTheGatewayApiHook(): void
@@ -53,6 +55,10 @@ final class BootTest extends TestCase
             'mypos_ipc_resolve_refund' => [$plugin->statusChecks(), 'resolveRefund'],
             'admin_post_mypos_ipc_test_connection' => [$plugin->connectionTest(), 'handleAdminPost'],
             'admin_notices' => [$plugin->notices(), 'show'],
+            'admin_init' => [$plugin->privacy(), 'addPolicyContent'],
+            'wp_privacy_personal_data_exporters' => [$plugin->privacy(), 'registerExporter'],
+            'wp_privacy_personal_data_erasers' => [$plugin->privacy(), 'registerEraser'],
+            'template_redirect' => [$plugin->cancelReturn(), 'notice'],
         ];
         foreach ($expected as $hook => $callback) {
             $this->assertSame([$callback], \Stub::$actions[$hook] ?? null, $hook);

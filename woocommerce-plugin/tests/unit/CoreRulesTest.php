@@ -94,7 +94,7 @@ final class CoreRulesTest extends TestCase
     {
         add_filter('mypos_ipc_http_timeout', fn () => 7);
         \Stub::$httpHandler = fn () => ['body' => 'not signed'];
-        $result = ConnectionTest::run((new Settings())->config());
+        $result = ConnectionTest::run((new Settings())->config(), self::NOTIFY_URL);
         $this->assertFalse($result['ok']);
         $this->assertSame(7, \Stub::$http[0]['args']['timeout'], 'the shared client\'s timeout');
         $this->assertTrue(\Stub::$http[0]['args']['sslverify']);

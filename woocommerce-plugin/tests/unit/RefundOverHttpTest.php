@@ -31,9 +31,33 @@ final class RefundOverHttpTest extends TestCase
 
     public function testConnectionTestSucceeds(): void
     {
-        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config(), self::NOTIFY_URL);
         $this->assertTrue($result['ok'], $result['message']);
         $this->assertStringContainsString('works', $result['message']);
+        parse_str((string) \Stub::$http[0]['args']['body'], $sent);
+        $this->assertSame('IPCSignatureVerify', $sent['IPCmethod'], 'what the official plug-in\'s test setup sends');
+        $this->assertSame(self::NOTIFY_URL, $sent['url_notify']);
+        $this->assertSame('xml', $sent['OutputFormat']);
+    }
+
+    /** @return array<string, array{string, string}> */
+    public static function refusals(): array
+    {
+        return [
+            'store restricted' => ['25', 'Status 25 E_STORE_RESTRICTED'],
+            'missing parameter' => ['1', 'Status 1 '],
+            'an unknown status is not success either' => ['77', 'Status 77 '],
+        ];
+    }
+
+    /** @dataProvider refusals */
+    public function testConnectionTestFailsOnAnyStatusButZeroAndNamesIt(string $status, string $named): void
+    {
+        $this->configure(['test_endpoint_url' => $this->startMyposStandin('', $status)]);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config(), self::NOTIFY_URL);
+        $this->assertFalse($result['ok'], $result['message']);
+        $this->assertStringStartsWith('myPOS refused the connection test: Store restricted (', $result['message']);
+        $this->assertStringContainsString($named, $result['message']);
     }
 
     public function testConnectionTestReportsWrongMerchantKey(): void
@@ -41,7 +65,7 @@ final class RefundOverHttpTest extends TestCase
         $json = json_decode(base64_decode(self::pack()), true);
         $json['pk'] = (string) file_get_contents(TEST_DATA . '/test-keys/merchant-sim-private-key.pem');
         $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
-        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config, self::NOTIFY_URL);
         $this->assertFalse($result['ok']);
         $this->assertStringContainsString('E_SIGNATURE_FAILED', $result['message']);
     }
@@ -51,7 +75,7 @@ final class RefundOverHttpTest extends TestCase
         $json = json_decode(base64_decode(self::pack()), true);
         $json['pc'] = (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-cert.pem');
         $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->url);
-        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config);
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run($config, self::NOTIFY_URL);
         $this->assertFalse($result['ok']);
         $this->assertStringContainsString('not signed by the configured myPOS certificate', $result['message']);
     }
@@ -59,7 +83,7 @@ final class RefundOverHttpTest extends TestCase
     public function testConnectionTestReportsUnreachableEndpoint(): void
     {
         $this->configure(['test_endpoint_url' => 'http://127.0.0.1:9/']);
-        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config());
+        $result = \MyPOS\IPC\WooCommerce\ConnectionTest::run((new \MyPOS\IPC\WooCommerce\Settings())->config(), self::NOTIFY_URL);
         $this->assertFalse($result['ok']);
         $this->assertStringContainsString('could not be reached', $result['message']);
     }

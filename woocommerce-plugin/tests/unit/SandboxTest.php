@@ -28,8 +28,33 @@ final class SandboxTest extends SandboxTestCase
 
     public function testConnectionTestAgainstTheSandbox(): void
     {
-        $result = ConnectionTest::run((new Settings())->config());
+        $result = ConnectionTest::run((new Settings())->config(), self::NOTIFY_URL);
         $this->assertTrue($result['ok'], $result['message']);
+        $this->assertStringContainsString('works', $result['message']);
+        $events = json_decode((string) file_get_contents($this->sandbox . '/sandbox/events'), true);
+        $api = array_values(array_filter($events, fn ($e) => $e['event'] === 'api'));
+        $this->assertSame([['IPCSignatureVerify', '0']], array_map(fn ($e) => [$e['method'], $e['status']], $api), 'the sandbox verified it and answered Status 0');
+    }
+
+    public function testConnectionTestWithAnotherMerchantKeyNamesMyposError(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pk'] = (string) file_get_contents(TEST_DATA . '/test-keys/merchant-sim-private-key.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->sandbox . '/vmp/checkout-test');
+        $result = ConnectionTest::run($config, self::NOTIFY_URL);
+        $this->assertFalse($result['ok']);
+        $this->assertStringStartsWith('myPOS refused the connection test: ', $result['message']);
+        $this->assertMatchesRegularExpression('/\(Status \d+ E_[A-Z_]+: /', $result['message']);
+    }
+
+    public function testConnectionTestWithAnotherMyposCertificateFails(): void
+    {
+        $json = json_decode(base64_decode(self::pack()), true);
+        $json['pc'] = (string) file_get_contents(TEST_DATA . '/test-keys/simulated-mypos-cert.pem');
+        $config = \MyPOS\IPC\Config::fromPack(base64_encode((string) json_encode($json)), $this->sandbox . '/vmp/checkout-test');
+        $result = ConnectionTest::run($config, self::NOTIFY_URL);
+        $this->assertFalse($result['ok']);
+        $this->assertStringContainsString('not signed by the configured myPOS certificate', $result['message']);
     }
 
     public function testPayThenRefundPartlyThenRefusedBeyondWhatIsLeft(): void
