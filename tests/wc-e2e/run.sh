@@ -135,7 +135,7 @@ check "(d) the order lock was held one request after the other ($(count lock-rel
 check "(d) exactly one payment_complete (got $(count payment_complete))" test "$(count payment_complete)" = 1
 check "(d) the noisy payment hook ran and threw once (got $(count noisy-hook-throws))" test "$(count noisy-hook-throws)" = 1
 check "(d) the plug-in logged the hook's Error with its class and answered from the saved order" \
-  grep -qs "notify for order $order: Error thrown while applying mark_paid" "$site"/wp-content/uploads/wc-logs/mypos-ipc-*.log
+  grep -qs "notify for order $oid: Error thrown while applying mark_paid" "$site"/wp-content/uploads/wc-logs/mypos-ipc-*.log
 after="$(wp order "$order")"
 check "(d) order processing, transaction 710001, trnref meta stored once ($(jq_ '$s["status"] . " " . $s["transaction_id"] . " " . json_encode($s["trnref_rows"])' <<<"$after"))" \
   test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . json_encode($s["trnref_rows"])' <<<"$after")" = 'processing|710001|["710001"]'
