@@ -1,8 +1,9 @@
 // The buyer and the shop manager in headless Chromium against the e2e store: (a) pay, (b) cancel
-// on the payment page, (c) partial refund from the admin order screen. Prints TAP lines numbered
+// on the payment page, (c) partial refund from the admin order screen, (e) the gateway's settings
+// saved through the form and Test connection. Prints TAP lines numbered
 // from TAP_START (no plan: run.sh prints it) and writes the last number to TAP_LAST_FILE.
 // Env: STORE_JSON, SANDBOX, SITE, SHOTS (screenshot dir), WC_CHECKOUT (block|classic), WP_PHP
-// (the wp.php tool), TAP_START, TAP_LAST_FILE.
+// (the wp.php tool), PACK_FILE (the configuration pack to paste), TAP_START, TAP_LAST_FILE.
 import { createRequire } from 'node:module';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -250,6 +251,50 @@ try {
   } else {
     tap(true, '(c) refund from the admin screen # SKIP no paid order from (a)');
   }
+
+  // (e) the owner's settings screen in a real wp-admin: the form saved as an owner does it (mode,
+  // OrderID prefix, the pack pasted), then Test connection against the sandbox.
+  const owner = await context.newPage();
+  const settingsUrl = `${shop}/wp-admin/admin.php?page=wc-settings&tab=checkout&section=mypos_ipc`;
+  const loggedIn = await step('(e) the owner opens the gateway settings in wp-admin', async () => {
+    await owner.goto(settingsUrl);
+    if (owner.url().includes('wp-login.php')) {
+      await owner.locator('#user_login').fill(store.admin_user);
+      await owner.locator('#user_pass').fill(store.admin_password);
+      await owner.locator('#wp-submit').click();
+      await owner.waitForURL(/wp-admin/);
+      await owner.goto(settingsUrl);
+    }
+    await owner.locator('#woocommerce_mypos_ipc_testmode').waitFor();
+    await shot(owner, 'admin-settings');
+    return settingsUrl.replace(shop, '');
+  });
+  if (loggedIn) {
+    await step('(e) saving the form: mode, OrderID prefix and the pack pasted are stored (the pack sealed, never shown)', async () => {
+      await owner.locator('#woocommerce_mypos_ipc_testmode').selectOption('yes');
+      await owner.locator('#woocommerce_mypos_ipc_order_prefix').fill('e2eshop');
+      await owner.locator('#woocommerce_mypos_ipc_test_config_pack').fill(readFileSync(env.PACK_FILE, 'utf8').trim());
+      await Promise.all([owner.waitForEvent('load', { timeout: 30000 }), owner.locator('button[name="save"]').click()]);
+      await shot(owner, 'admin-settings-saved');
+      const errors = await owner.locator('#woocommerce_errors, .notice-error').allInnerTexts();
+      expect(errors.join('').trim() === '', `no error after saving, got ${JSON.stringify(errors)}`);
+      const saved = JSON.parse(wp('settings'));
+      expect(saved.testmode === 'yes' && saved.order_prefix === 'e2eshop' && saved.enabled === 'yes',
+        `mode test, prefix e2eshop, enabled, got ${JSON.stringify(saved)}`);
+      expect(saved.plain_private_key_anywhere === false, 'no plain private key in the stored settings');
+      const html = await owner.content();
+      expect(!html.includes('PRIVATE KEY'), 'the page never shows the key');
+      return `stored: ${JSON.stringify(saved)}`;
+    });
+    await step('(e) Test connection: the sandbox accepts the signed IPCSignatureVerify and the page says so', async () => {
+      await Promise.all([owner.waitForEvent('load', { timeout: 30000 }), owner.locator('a.button', { hasText: 'Test connection' }).click()]);
+      await shot(owner, 'admin-connection-test');
+      const text = await owner.locator('body').innerText();
+      expect(/Connection to .* works/.test(text), `the success notice, got ${text.slice(0, 400)}`);
+      return (text.match(/Connection to [^\n]* works[^\n]*/) || [''])[0];
+    });
+  }
+  await owner.close();
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });

@@ -88,7 +88,7 @@ t=$(date +%s.%N)
 if [ "${WC_E2E_BROWSER:-1}" = 0 ]; then
   ok "(a)-(c) browser flows # SKIP WC_E2E_BROWSER=0"
 else
-STORE_JSON="$tmp/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" \
+STORE_JSON="$tmp/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" PACK_FILE="$tmp/pack.txt" \
   WC_CHECKOUT="$checkout" TAP_START="$n" TAP_LAST_FILE="$tmp/tap-last" timeout 600 node "$here/browser.mjs" \
   || failed=1
 n="$(cat "$tmp/tap-last" 2>/dev/null || echo "$n")"

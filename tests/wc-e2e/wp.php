@@ -6,6 +6,8 @@
 //   new-order                         a pending myPOS order for TEST-1 (prints its ID)
 //   pay-page ID                       shows the order's pay page form (its payment attempt recorded
 //                                     as for a buyer); prints the OrderID it sends to myPOS
+//   settings                          the stored gateway settings that the owner's form sets (JSON;
+//                                     never a key: only whether a plain one is stored anywhere)
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
 //   hold MS                           the test hooks' lock hold time (0: off)
@@ -54,6 +56,15 @@ switch ($command) {
         $gateway = WC()->payment_gateways()->payment_gateways()['mypos_ipc'];
         $html = $gateway->paymentForm(wc_get_order((int) $args[0]));
         echo preg_match('/name="OrderID" value="([^"]+)"/', $html, $m) ? $m[1] : 'no form: ' . strip_tags($html), "\n";
+        break;
+    case 'settings':
+        $stored = get_option(Settings::OPTION, []);
+        echo json_encode([
+            'enabled' => $stored['enabled'] ?? null,
+            'testmode' => $stored['testmode'] ?? null,
+            'order_prefix' => $stored['order_prefix'] ?? null,
+            'plain_private_key_anywhere' => str_contains(serialize($stored), 'PRIVATE KEY'),
+        ]), "\n";
         break;
     case 'latest-order':
         $ids = wc_get_orders(['limit' => 1, 'orderby' => 'id', 'order' => 'DESC', 'return' => 'ids', 'type' => 'shop_order']);
