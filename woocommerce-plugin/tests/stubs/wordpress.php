@@ -48,6 +48,8 @@ final class Stub
     public static array $autoload = [];
     /** Whether check_admin_referer() finds a valid nonce. */
     public static bool $nonceValid = true;
+    /** Whether the current user may manage WooCommerce (current_user_can()). */
+    public static bool $canManage = true;
     /** @var list<array{hook: string, group: string, status: string, at: int}> Action Scheduler's actions table */
     public static array $asActions = [];
 
@@ -63,7 +65,7 @@ final class Stub
         self::$environment = 'production';
         self::$scheme = 'https';
         self::$autoload = self::$asActions = [];
-        self::$nonceValid = true;
+        self::$nonceValid = self::$canManage = true;
         self::$queries = self::$noteLog = self::$refunds = [];
         $GLOBALS['wpdb']->last_error = '';
     }
@@ -89,7 +91,7 @@ function wp_set_script_translations(string $handle, string $domain = 'default', 
 function esc_html(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function esc_attr(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function wp_unslash($value) { return is_string($value) ? stripslashes($value) : $value; }
-function current_user_can(string $cap): bool { return true; }
+function current_user_can(string $cap): bool { return Stub::$canManage; }
 function load_plugin_textdomain(string $domain, $deprecated = false, string $path = ''): bool { return true; }
 function plugin_basename(string $file): string { return basename(dirname($file)) . '/' . basename($file); }
 function status_header(int $code): void {}
