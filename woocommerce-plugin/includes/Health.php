@@ -54,7 +54,7 @@ final class Health
             'keys' => __('Keys', 'mypos-ipc'),
             'mode' => __('Mode', 'mypos-ipc'),
             'https' => __('HTTPS', 'mypos-ipc'),
-            'notify' => __('Notify URL', 'mypos-ipc'),
+            'notify' => __('Notify reachability', 'mypos-ipc'),
             'jobs' => __('Scheduled jobs', 'mypos-ipc'),
         ];
     }
@@ -220,7 +220,7 @@ final class Health
         if ($refused > 0 && $failure !== null && (int) $failure['at'] > $this->now - self::WEEK) {
             return self::result($name, self::RECOMMENDED, __('Some myPOS notifies were not answered OK this week', 'mypos-ipc'), sprintf(
                 /* translators: 1: number of notifies, 2: the last failure (date, answer and reason) */
-                __('%1$d notifies were not answered OK in the last 7 days. Last: %2$s', 'mypos-ipc'),
+                __('Notifies not answered OK in the last 7 days: %1$d. The last one: %2$s', 'mypos-ipc'),
                 $refused,
                 self::failureText($failure)
             ) . ($facts !== '' ? ' ' . $facts : ''));
@@ -262,7 +262,7 @@ final class Health
         if ($failed >= self::FAILED_JOBS_WARNING) {
             $problems[] = sprintf(
                 /* translators: %d: number of jobs */
-                __('%d jobs of the group mypos-ipc failed in the last 7 days (Tools > Scheduled Actions shows why).', 'mypos-ipc'),
+                __('Jobs of the group mypos-ipc that failed in the last 7 days: %d (Tools > Scheduled Actions shows why).', 'mypos-ipc'),
                 $failed
             );
         }
@@ -276,7 +276,7 @@ final class Health
         if ($overdue > 0) {
             $problems[] = sprintf(
                 /* translators: %d: number of jobs */
-                __('%d jobs of the group mypos-ipc are more than an hour overdue: Action Scheduler (WP-Cron) does not seem to run.', 'mypos-ipc'),
+                __('Jobs of the group mypos-ipc more than an hour overdue: %d. Action Scheduler (WP-Cron) does not seem to run.', 'mypos-ipc'),
                 $overdue
             );
         }
@@ -314,11 +314,20 @@ final class Health
         if ($last === null) {
             return __('No notify has been received yet.', 'mypos-ipc');
         }
+        if ((string) $last['method'] === '') {
+            return sprintf(
+                /* translators: 1: date and time (UTC), 2: HTTP status, 3: answer body */
+                __('Last notify: %1$s UTC, not a verified myPOS message, answered %2$d "%3$s".', 'mypos-ipc'),
+                gmdate('Y-m-d H:i:s', (int) $last['at']),
+                (int) $last['status'],
+                (string) $last['body']
+            );
+        }
         return sprintf(
-            /* translators: 1: date and time (UTC), 2: myPOS method (or "?"), 3: OrderID (or "-"), 4: HTTP status, 5: answer body */
+            /* translators: 1: date and time (UTC), 2: myPOS method, 3: OrderID (or "-"), 4: HTTP status, 5: answer body */
             __('Last notify: %1$s UTC, %2$s for %3$s, answered %4$d "%5$s".', 'mypos-ipc'),
             gmdate('Y-m-d H:i:s', (int) $last['at']),
-            $last['method'] !== '' ? (string) $last['method'] : '?',
+            (string) $last['method'],
             $last['order'] !== '' ? (string) $last['order'] : '-',
             (int) $last['status'],
             (string) $last['body']
