@@ -20,6 +20,7 @@ final class NotifyCheck
     /** The token that marks the check's own request, so it is not counted as a notify. */
     private const TOKEN = 'mypos_ipc_notify_check_token';
     private const FIELD = 'MyposIpcCheck';
+    private const TOKEN_SECONDS = 300;
     /** What the plug-in answers to a body whose signature does not verify (NotifyHandler). */
     private const PLUGIN_ANSWER = 'signature invalid';
     private const TIMEOUT = 10;
@@ -57,7 +58,8 @@ final class NotifyCheck
     public static function run(string $url): array
     {
         $token = bin2hex(random_bytes(16));
-        set_transient(self::TOKEN, $token, 120);
+        // Kept a while after the answer: the endpoint records its counters only after sending it.
+        set_transient(self::TOKEN, $token, self::TOKEN_SECONDS);
         $started = microtime(true);
         $response = wp_remote_post($url, [
             'body' => self::probeBody($token),
@@ -67,7 +69,6 @@ final class NotifyCheck
             'headers' => ['Content-Type' => 'application/x-www-form-urlencoded'],
         ]);
         $ms = (int) round((microtime(true) - $started) * 1000);
-        delete_transient(self::TOKEN);
         $result = self::judge($url, $response, $ms) + ['at' => time()];
         update_option(self::RESULT, $result, false);
         return $result;
