@@ -45,7 +45,7 @@ final class NotifyCheck
         }
         check_admin_referer(self::ACTION);
         self::run(self::notifyUrl());
-        wp_safe_redirect(admin_url('admin.php?page=wc-settings&tab=checkout&section=mypos_ipc'));
+        wp_safe_redirect(SiteHealth::settingsUrl());
         exit;
     }
 

@@ -44,14 +44,16 @@ final class NotifyStats
     }
 
     /**
-     * Called by the endpoint once the answer to $body was delivered. The plug-in's own notify URL
-     * check (NotifyCheck) and the returning buyer are not notifies from myPOS; nothing here may
-     * break the request.
+     * Called by the endpoint once the answer to the POST body $body was delivered. Not notifies
+     * from myPOS: the returning buyer (a redirect), a request without a body that is no verified
+     * message (a browser or crawler opening the URL; myPOS posts its notifies) and the plug-in's
+     * own notify URL check (NotifyCheck). Nothing here may break the request.
      */
     public static function afterAnswer(Answer $answer, string $body): void
     {
         try {
-            if ($answer->redirect === null && !NotifyCheck::isProbe($body)) {
+            $opened = $body === '' && $answer->decided === null;
+            if ($answer->redirect === null && !$opened && !NotifyCheck::isProbe($body)) {
                 self::record($answer, time());
             }
         } catch (\Throwable $e) {

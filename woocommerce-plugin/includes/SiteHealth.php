@@ -94,6 +94,7 @@ final class SiteHealth
         echo '</tbody></table>';
     }
 
+    /** The gateway's settings page. */
     public static function settingsUrl(): string
     {
         return admin_url('admin.php?page=wc-settings&tab=checkout&section=mypos_ipc');

@@ -86,6 +86,8 @@ final class NotifyStatsTest extends TestCase
         $ok = self::myposBody(['IPCmethod' => 'IPCPurchaseOK', 'SID' => self::SID, 'Amount' => '24.45', 'Currency' => 'EUR', 'OrderID' => '7', 'IPC_Trnref' => '410227']);
         $this->assertNotNull($this->endpoint($ok)->redirect);
         $this->assertNull(NotifyStats::last(), 'a redirect is not recorded');
+        $this->assertSame(400, $this->endpoint('')->status, 'the URL opened in a browser');
+        $this->assertNull(NotifyStats::last(), 'a request without a body or a verified message is not a notify');
 
         // The check's own request while its token is live: not counted; the same body later is.
         $check = new \ReflectionMethod(NotifyCheck::class, 'probeBody');
