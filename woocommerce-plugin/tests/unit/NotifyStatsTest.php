@@ -123,7 +123,7 @@ final class NotifyStatsTest extends TestCase
     public function testAFailureToWriteNeverReachesTheRequest(): void
     {
         \Stub::$options[NotifyStats::OPTION] = 'garbage';
-        NotifyStats::afterAnswer(new Answer(200, 'OK'), '');
+        NotifyStats::afterAnswer(new Answer(200, 'OK'), 'IPCmethod=IPCPurchaseNotify');
         $this->assertSame(200, NotifyStats::last()['status'], 'a damaged option is started again');
     }
 }
