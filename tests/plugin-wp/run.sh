@@ -200,6 +200,38 @@ notify "$myposkey" 520002 "$oid" >"$tmp/a-ok.txt"; post "$tmp/a-ok.txt" "$tmp/a-
 check "the attempt's own notify is answered exactly OK and pays the order once ($(got "$tmp/a-ok"))" \
   ok_and_paid_once "$tmp/a-ok" "$o" 520002
 
+# --- Issue 19: health at a glance. After the notifies above, the stored health data shows the last
+# one and its answer and this run's counts; "Check the notify URL" reaches this site's own notify
+# URL through the real HTTP API (its wrong nonce refused); the Site Health tests run via the filter.
+health_() { wpphp "$here/health.php" "$wp" "$@"; }
+stats="$(health_ stats)"
+check "health data: the last notify is the attempt's, answered 200 OK ($(jq_ 'json_encode($s["last"])' <<<"$stats"))" \
+  test "$(jq_ '$s["last"]["method"] . "|" . $s["last"]["order"] . "|" . $s["last"]["status"] . "|" . $s["last"]["body"] . "|" . $s["last"]["action"]' <<<"$stats")" = "IPCPurchaseNotify|$oid|200|OK|mark_paid"
+check "... the counts of this run: 6 paid, 4 duplicates, 7 refused, 0 reversed ($(jq_ 'json_encode($s["counts"])' <<<"$stats"))" \
+  test "$(jq_ 'json_encode($s["counts"])' <<<"$stats")" = '{"paid":6,"duplicate":4,"refused":7,"reversed":0}'
+check "... the last failure is the refused notify for another site's prefix ($(jq_ 'json_encode($s["failure"])' <<<"$stats" | head -c 300))" \
+  test "$(jq_ '$s["failure"]["order"] . "|" . ($s["failure"]["body"] !== "OK" ? "not OK" : "OK")' <<<"$stats")" = "other-$o-1|not OK"
+check "... not autoloaded" test "$(sql "SELECT autoload FROM wp_options WHERE option_name = 'mypos_ipc_notify_stats'")" = no
+wrong="$(health_ check wrong | tail -1)"
+check "notify URL check with a wrong nonce: refused, nothing checked ($wrong)" test "$(jq_ 'json_encode($s["result"])' <<<"$wrong")" = null
+checked="$(health_ check valid | tail -1)"
+check "notify URL check through admin-post: the plug-in answered over the site's URL, no HTTPS ($(jq_ '$s["result"]["message"]' <<<"$checked"); $checked)" \
+  test "$(jq_ '$s["result"]["url"] . "|" . json_encode([$s["result"]["ok"], $s["result"]["plugin"], $s["result"]["https"], $s["result"]["status"], $s["problems"]])' <<<"$checked")" = "$url|[true,true,false,400,[]]"
+stats2="$(health_ stats)"
+check "... and it is not counted as a notify ($stats2)" test "$stats2" = "$stats"
+sh="$(health_ sitehealth)"
+check "Site Health tests via the filter run without a PHP warning, WordPress's own kept ($(jq_ 'json_encode($s["problems"])' <<<"$sh"))" \
+  test "$(jq_ 'json_encode([$s["problems"], $s["wordpress_tests_kept"]])' <<<"$sh")" = '[[],true]'
+check "... results: extension and keys good, test mode on production critical, http recommended, this week's refusals named, no Action Scheduler ($(jq_ 'json_encode(array_map(fn ($r) => $r[0], $s["results"]))' <<<"$sh"))" \
+  test "$(jq_ 'json_encode(array_map(fn ($r) => $r[0], $s["results"]))' <<<"$sh")" = '{"extension":"good","keys":"good","mode":"critical","https":"recommended","notify":"recommended","jobs":"recommended"}'
+check "... the notify result counts the 7 refusals" grep -qF 'Notifies not answered OK in the last 7 days: 7.' <<<"$sh"
+check "... the WooCommerce status report section has the same facts" \
+  bash -c 'grep -qF "myPOS IPC" <<<"$1" && grep -qF "6 paid, 4 duplicates, 7 refused, 0 reversed" <<<"$1" && grep -qF "Last notify: " <<<"$1"' _ "$(jq_ '$s["status_report"]' <<<"$sh")"
+panel="$(health_ panel)"
+check "the settings page's health panel shows the notify URL, the check's result and the last notify" \
+  bash -c 'grep -qF "Check the notify URL" <<<"$1" && grep -qF "the plug-in answered: yes" <<<"$1" && grep -qF "IPCPurchaseNotify for $2, answered 200" <<<"$1" && [ "$3" = "[]" ]' \
+  _ "$(jq_ '$s["html"]' <<<"$panel")" "$oid" "$(jq_ 'json_encode($s["problems"])' <<<"$panel")"
+
 # --- Translations (the shipped bg_BG .po, compiled by bin/make-translations.sh): with the site in
 # Bulgarian, a notify's order note is Bulgarian, the plug-in's PHP strings are, and WordPress finds
 # the block script's JSON by its own file-name rule.
@@ -245,7 +277,7 @@ check "the pack pasted again (errors: $errors): checkout offers the gateway, the
 un="$(wpphp "$here/uninstall.php" "$wp" "$order")"
 check "uninstall removed the plug-in's settings, options and transients ($un)" \
   test "$(jq_ 'implode(",", $s["before"]) . "|" . implode(",", $s["after"]) . "|" . var_export($s["siteurl_kept"], true)' <<<"$un")" \
-  = "_transient_mypos_ipc_probe,_transient_timeout_mypos_ipc_probe,mypos_ipc_attempts_since,mypos_ipc_probe,woocommerce_mypos_ipc_settings||true"
+  = "_transient_mypos_ipc_notify_check_token,_transient_mypos_ipc_probe,_transient_timeout_mypos_ipc_notify_check_token,_transient_timeout_mypos_ipc_probe,mypos_ipc_attempts_since,mypos_ipc_notify_check,mypos_ipc_notify_stats,mypos_ipc_probe,woocommerce_mypos_ipc_settings||true"
 check "... and kept the paid order's IPC_Trnref" test "$(jq_ '$s["trnref"]' <<<"$un")" != ""
 
 # --- No Apache anywhere, the web server stops on SIGTERM.

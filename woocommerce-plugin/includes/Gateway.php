@@ -103,6 +103,21 @@ class Gateway extends \WC_Payment_Gateway
         return '';
     }
 
+    /**
+     * @param array<string, mixed> $data
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function generate_mypos_health_html(string $key, array $data): string
+    {
+        return $this->settingsPage()->healthHtml($key, $data);
+    }
+
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function validate_health_field(string $key, ?string $value): string
+    {
+        return '';
+    }
+
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function validate_order_prefix_field(string $key, ?string $value): string
     {

@@ -48,17 +48,18 @@ final class NotifyEndpoint
      */
     public function handle(): void
     {
+        $body = (string) file_get_contents('php://input');
         if (Extension::problem() !== null) {
-            $this->send(new Answer(503, 'extension missing'));
+            $answer = new Answer(503, 'extension missing');
+            $this->send($answer);
+            NotifyStats::afterAnswer($answer, $body);
             exit;
         }
-        $answer = $this->answer(
-            (string) file_get_contents('php://input'),
-            (string) ($_SERVER['QUERY_STRING'] ?? '')
-        );
+        $answer = $this->answer($body, (string) ($_SERVER['QUERY_STRING'] ?? ''));
         $this->send($answer);
-        // Shutdown work (deferred e-mails, other plug-ins' shutdown hooks) runs after this, when
-        // the answer has already been delivered.
+        // Shutdown work (deferred e-mails, other plug-ins' shutdown hooks) and the health counters
+        // run after this, when the answer has already been delivered.
+        NotifyStats::afterAnswer($answer, $body);
         exit;
     }
 

@@ -306,7 +306,8 @@ final class NotifyHandler
                 $url = $order !== null ? $order->get_checkout_payment_url() : wc_get_checkout_url();
                 return new Answer(302, '', $url);
             default:
-                return new Answer($decision->httpStatus(), $decision->body());
+                $decided = NotifyStats::decided($notification, $decision);
+                return new Answer($decision->httpStatus(), $decision->body(), null, $decided);
         }
     }
 

@@ -27,6 +27,8 @@ final class Plugin
     private ?TestMark $testMark = null;
     private ?Privacy $privacy = null;
     private ?CancelReturn $cancelReturn = null;
+    private ?NotifyCheck $notifyCheck = null;
+    private ?SiteHealth $siteHealth = null;
 
     public function __construct(private string $file)
     {
@@ -63,6 +65,9 @@ final class Plugin
         add_action('woocommerce_order_action_' . StatusChecks::ORDER_ACTION, [$this->statusChecks(), 'runOrderAction']);
         add_action('admin_post_' . ConnectionTest::ACTION, [$this->connectionTest(), 'handleAdminPost']);
         add_action('admin_notices', [$this->notices(), 'show']);
+        add_action('admin_post_' . NotifyCheck::ACTION, [$this->notifyCheck(), 'handleAdminPost']);
+        add_filter('site_status_tests', [$this->siteHealth(), 'tests']);
+        add_action('woocommerce_system_status_report', [$this->siteHealth(), 'statusReport']);
         $release = 'woocommerce_order_action_' . StatusChecks::RELEASE_ACTION;
         add_action($release, [$this->statusChecks(), 'releaseRefund']);
         $confirm = 'woocommerce_order_action_' . StatusChecks::CONFIRM_ACTION;
@@ -168,6 +173,16 @@ final class Plugin
     public function cancelReturn(): CancelReturn
     {
         return $this->cancelReturn ??= new CancelReturn();
+    }
+
+    public function notifyCheck(): NotifyCheck
+    {
+        return $this->notifyCheck ??= new NotifyCheck();
+    }
+
+    public function siteHealth(): SiteHealth
+    {
+        return $this->siteHealth ??= new SiteHealth([$this, 'settings']);
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

@@ -108,6 +108,10 @@ final class SettingsPage
                 'type' => 'mypos_connection',
                 'description' => __('Save the settings first, then test them against myPOS.', 'mypos-ipc'),
             ],
+            'health' => [
+                'title' => __('Health', 'mypos-ipc'),
+                'type' => 'mypos_health',
+            ],
             'payment_page' => [
                 'title' => __('Payment page', 'mypos-ipc'),
                 'type' => 'select',
@@ -463,6 +467,16 @@ final class SettingsPage
             esc_html__('Test connection', 'mypos-ipc'),
             esc_html((string) ($data['description'] ?? ''))
         );
+    }
+
+    /**
+     * The health at a glance (HealthPanel; nothing is stored).
+     *
+     * @param array<string, mixed> $data
+     */
+    public function healthHtml(string $key, array $data): string
+    {
+        return (new HealthPanel(new Settings(), time()))->html($data);
     }
 
     /**

@@ -71,6 +71,7 @@ abstract class WC_Payment_Gateway extends WC_Settings_API
     public $enabled = 'no';
     public $title = '';
     public $description = '';
+    public $icon = '';
     public $method_title = '';
     public $method_description = '';
     public $has_fields = false;
@@ -301,6 +302,20 @@ add_action('parse_request', static function (): void {
     do_action('woocommerce_api_' . $request);
     die('-1');
 }, 0);
+
+/** As WooCommerce's WC(), as far as the plug-in uses it: api_request_url() without pretty permalinks. */
+final class WC_Standin_Main
+{
+    public function api_request_url(string $request, $ssl = null): string
+    {
+        return add_query_arg('wc-api', $request, trailingslashit(home_url('')));
+    }
+}
+function WC(): WC_Standin_Main
+{
+    static $wc = null;
+    return $wc ??= new WC_Standin_Main();
+}
 
 /** As wc_get_is_paid_statuses(): processing and completed, extended by other plug-ins. */
 function wc_get_is_paid_statuses(): array

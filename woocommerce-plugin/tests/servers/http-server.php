@@ -5,8 +5,8 @@
  * The one HTTP loop the stand-in servers share. Binds 127.0.0.1:0 (a free port), prints
  * "listening on http://127.0.0.1:PORT" first, then serves one request at a time until
  * $maxRequests were served or none came for $idleSeconds. SIGTERM stops it (PHP's default).
- * $handle gets the raw body and returns [status, content type, body], or null to close the
- * connection without answering.
+ * $handle gets the raw body and returns [status, content type, body(, more header lines)], or
+ * null to close the connection without answering.
  */
 function serve_http(callable $handle, int $maxRequests, int $idleSeconds): void
 {
@@ -35,8 +35,9 @@ function serve_http(callable $handle, int $maxRequests, int $idleSeconds): void
         $reply = $handle($body);
         if ($reply !== null) {
             [$status, $type, $text] = $reply;
+            $extra = (string) ($reply[3] ?? ''); // more header lines, each ending in \r\n
             fwrite($conn, "HTTP/1.1 $status " . ($status === 200 ? 'OK' : 'Error') . "\r\nContent-Type: $type\r\n"
-                . 'Content-Length: ' . strlen($text) . "\r\nConnection: close\r\n\r\n" . $text);
+                . $extra . 'Content-Length: ' . strlen($text) . "\r\nConnection: close\r\n\r\n" . $text);
         }
         fclose($conn);
     }

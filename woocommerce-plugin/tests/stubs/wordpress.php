@@ -41,6 +41,18 @@ final class Stub
     /** What the WordPress salts hold (a test changes it as a migration or security plug-in would). */
     public static string $salt = '';
 
+    /** wp_get_environment_type(); the notify URL's scheme (WC()->api_request_url()). */
+    public static string $environment = 'production';
+    public static string $scheme = 'https';
+    /** The autoload flag each update_option() was given (null: not given). */
+    public static array $autoload = [];
+    /** Whether check_admin_referer() finds a valid nonce. */
+    public static bool $nonceValid = true;
+    /** Whether the current user may manage WooCommerce (current_user_can()). */
+    public static bool $canManage = true;
+    /** @var list<array{hook: string, group: string, status: string, at: int}> Action Scheduler's actions table */
+    public static array $asActions = [];
+
     public static function reset(): void
     {
         self::$salt = str_repeat('x', 40);
@@ -50,6 +62,10 @@ final class Stub
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
         self::$dbError = self::$lockFault = null;
+        self::$environment = 'production';
+        self::$scheme = 'https';
+        self::$autoload = self::$asActions = [];
+        self::$nonceValid = self::$canManage = true;
         self::$queries = self::$noteLog = self::$refunds = [];
         $GLOBALS['wpdb']->last_error = '';
     }
@@ -75,7 +91,7 @@ function wp_set_script_translations(string $handle, string $domain = 'default', 
 function esc_html(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function esc_attr(string $text): string { return htmlspecialchars($text, ENT_QUOTES, 'UTF-8'); }
 function wp_unslash($value) { return is_string($value) ? stripslashes($value) : $value; }
-function current_user_can(string $cap): bool { return true; }
+function current_user_can(string $cap): bool { return Stub::$canManage; }
 function load_plugin_textdomain(string $domain, $deprecated = false, string $path = ''): bool { return true; }
 function plugin_basename(string $file): string { return basename(dirname($file)) . '/' . basename($file); }
 function status_header(int $code): void {}
@@ -89,7 +105,7 @@ function add_option(string $name, $value = '', string $deprecated = '', $autoloa
     Stub::$options[$name] = $value;
     return true;
 }
-function update_option(string $name, $value, $autoload = null): bool { Stub::$options[$name] = $value; return true; }
+function update_option(string $name, $value, $autoload = null): bool { Stub::$options[$name] = $value; Stub::$autoload[$name] = $autoload; return true; }
 function delete_option(string $name): bool { $had = isset(Stub::$options[$name]); unset(Stub::$options[$name]); return $had; }
 function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $scheme . '-' . Stub::$salt; }
 
@@ -151,7 +167,15 @@ function wp_remote_post(string $url, array $args = [])
         CURLOPT_TIMEOUT => (int) ($args['timeout'] ?? 5), CURLOPT_CONNECTTIMEOUT => (int) ($args['timeout'] ?? 5),
         CURLOPT_SSL_VERIFYPEER => $verify, CURLOPT_SSL_VERIFYHOST => $verify ? 2 : 0,
         CURLOPT_HTTPHEADER => ['Content-Type: application/x-www-form-urlencoded'],
+        CURLOPT_HEADERFUNCTION => static function ($curl, string $line) use (&$headers): int {
+            if (str_contains($line, ':')) {
+                [$name, $value] = explode(':', $line, 2);
+                $headers[strtolower(trim($name))] = trim($value);
+            }
+            return strlen($line);
+        },
     ]);
+    $headers = [];
     $body = curl_exec($curl);
     if ($body === false) {
         $error = new WP_Error('http_request_failed', 'cURL error ' . curl_errno($curl) . ': ' . curl_error($curl));
@@ -160,10 +184,11 @@ function wp_remote_post(string $url, array $args = [])
     }
     $code = (int) curl_getinfo($curl, CURLINFO_RESPONSE_CODE);
     curl_close($curl);
-    return ['headers' => [], 'body' => (string) $body, 'response' => ['code' => $code, 'message' => ''], 'cookies' => []];
+    return ['headers' => $headers, 'body' => (string) $body, 'response' => ['code' => $code, 'message' => ''], 'cookies' => []];
 }
 function wp_remote_retrieve_response_code($response) { return is_array($response) ? (int) ($response['response']['code'] ?? 200) : ''; }
 function wp_remote_retrieve_body($response): string { return is_array($response) ? (string) ($response['body'] ?? '') : ''; }
+function wp_remote_retrieve_header($response, string $header) { return is_array($response) ? ($response['headers'][strtolower($header)] ?? '') : ''; }
 
 final class WC_Admin_Settings
 {
@@ -172,7 +197,7 @@ final class WC_Admin_Settings
 
 final class WC_Stub_Main
 {
-    public function api_request_url(string $request): string { return 'https://shop.test/?wc-api=' . $request; }
+    public function api_request_url(string $request): string { return Stub::$scheme . '://shop.test/?wc-api=' . $request; }
 }
 function WC(): WC_Stub_Main { return new WC_Stub_Main(); }
 
@@ -549,3 +574,45 @@ function wc_create_refund(array $args = [])
     Stub::$refunds[] = $args;
     return new WC_Order(1000 + count(Stub::$refunds), (string) ($args['amount'] ?? '0'));
 }
+
+/** As WordPress: WP_ENVIRONMENT_TYPE, 'production' unless set. */
+function wp_get_environment_type(): string { return Stub::$environment; }
+
+final class Stub_WP_Die extends RuntimeException {}
+/** As WordPress: ends the request with a message (here: throws, with the HTTP status as code). */
+function wp_die($message = '', $title = '', $args = []): void
+{
+    throw new Stub_WP_Die((string) $message, (int) ($args['response'] ?? 500));
+}
+/** As WordPress: dies with "The link you followed has expired." unless the nonce of $action is valid. */
+function check_admin_referer(string $action = '-1', string $queryArg = '_wpnonce'): int
+{
+    Stub::$actions['checked_nonce'][] = $action;
+    if (!Stub::$nonceValid) {
+        wp_die('The link you followed has expired.', '', ['response' => 403]);
+    }
+    return 1;
+}
+
+/** Action Scheduler: the next run of $hook (timestamp), false when none is pending. */
+function as_next_scheduled_action(string $hook, $args = null, string $group = '')
+{
+    $at = array_column(Stub::$actions['scheduled'][$hook] ?? [], 'at');
+    return $at === [] ? false : min($at);
+}
+/** Action Scheduler: ids of the actions matching group, status and date (date_compare <= or >=). */
+function as_get_scheduled_actions(array $args = [], string $returnFormat = OBJECT): array
+{
+    $ids = [];
+    foreach (Stub::$asActions as $id => $action) {
+        if (isset($args['group']) && $action['group'] !== $args['group']) continue;
+        if (isset($args['status']) && $action['status'] !== $args['status']) continue;
+        if (isset($args['date'])) {
+            $after = ($args['date_compare'] ?? '<=') === '>=';
+            if ($after ? $action['at'] < $args['date'] : $action['at'] > $args['date']) continue;
+        }
+        $ids[] = $id + 1;
+    }
+    return array_slice($ids, 0, (int) ($args['per_page'] ?? 5));
+}
+const OBJECT = 'OBJECT';
