@@ -92,7 +92,9 @@ function wcs_get_subscriptions_for_order($order, array $args = []): array
     $out = [];
     foreach (Stub::$options['_subscriptions'] ?? [] as $subscription) {
         if (in_array($id, $subscription->orderIds, true)) {
-            $out[$subscription->get_id()] = Stub::$orders[$subscription->get_id()] ?? $subscription;
+            $saved = Stub::$orders[$subscription->get_id()] ?? $subscription;
+            $saved->orderIds = $subscription->orderIds;
+            $out[$subscription->get_id()] = $saved;
         }
     }
     return $out;
