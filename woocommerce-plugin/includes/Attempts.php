@@ -155,8 +155,14 @@ final class Attempts
      * @return array<string, mixed>
      * @throws \LengthException|\MyPOS\IPC\Exception
      */
-    private static function create(\WC_Order $order, int $n, string $prefix, string $mode, int $amount, string $currency): array
-    {
+    private static function create(
+        \WC_Order $order,
+        int $n,
+        string $prefix,
+        string $mode,
+        int $amount,
+        string $currency
+    ): array {
         if ($n > self::MAX_PER_ORDER) {
             throw new \LengthException(sprintf(
                 'order %d has made %d payment attempts, the limit (Attempts::MAX_PER_ORDER)',

@@ -79,7 +79,9 @@ final class CardSaves
             return $message->kind() === 'rollback' ? new Answer(200, 'OK') : new Answer(302, '', $account);
         }
         if ($record === null) {
-            $this->log->warning("card save {$ipcOrderId}: no such request from this customer in {$mode} mode; not answered OK");
+            $this->log->warning(
+                "card save {$ipcOrderId}: no such request from this customer in {$mode} mode; not answered OK"
+            );
             return new Answer(400, 'unknown card request');
         }
         $tokenId = CardTokens::saveFromNotify($message, $userId, $mode);

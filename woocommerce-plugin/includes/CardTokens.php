@@ -125,7 +125,8 @@ final class CardTokens
      */
     public static function markExpired(array $item, $token): array
     {
-        if ($token instanceof \WC_Payment_Token_CC && $token->get_gateway_id() === Gateway::ID && self::isExpired($token)) {
+        $ours = $token instanceof \WC_Payment_Token_CC && $token->get_gateway_id() === Gateway::ID;
+        if ($ours && self::isExpired($token)) {
             $item['expires'] = sprintf(
                 /* translators: %s: expiry month/year, e.g. 01/20 */
                 __('%s (expired)', 'mypos-ipc'),

@@ -27,7 +27,10 @@ class Gateway extends \WC_Payment_Gateway
         );
         $this->has_fields = true;
         $this->icon = Mark::url();
-        $this->supports = array_merge(['products', 'refunds', 'tokenization', 'add_payment_method'], Subscriptions::SUPPORTS);
+        $this->supports = array_merge(
+            ['products', 'refunds', 'tokenization', 'add_payment_method'],
+            Subscriptions::SUPPORTS
+        );
         $this->init_form_fields();
         $this->init_settings();
         $this->title = (string) $this->get_option('title');
@@ -176,8 +179,10 @@ class Gateway extends \WC_Payment_Gateway
         if ($choice->tokenId !== null) {
             if (function_exists('wcs_is_subscription') && wcs_is_subscription($order)) {
                 // The customer changes the card a subscription renews with.
-                if (CardTokens::find($choice->tokenId, $userId, (string) (new Settings($this->settings))->mode()) === null) {
-                    wc_add_notice(__('This saved card cannot be used. Please choose another card.', 'mypos-ipc'), 'error');
+                $mode = (string) (new Settings($this->settings))->mode();
+                if (CardTokens::find($choice->tokenId, $userId, $mode) === null) {
+                    $unusable = __('This saved card cannot be used. Please choose another card.', 'mypos-ipc');
+                    wc_add_notice($unusable, 'error');
                     return ['result' => 'failure'];
                 }
                 $order->update_meta_data(Subscriptions::CARD_META, $choice->tokenId);
@@ -208,7 +213,8 @@ class Gateway extends \WC_Payment_Gateway
             wc_add_notice(__('Cards cannot be added right now.', 'mypos-ipc'), 'error');
             return ['result' => 'failure'];
         }
-        return ['result' => 'success', 'redirect' => wp_nonce_url(WC()->api_request_url(self::ADD_CARD_API), self::ADD_CARD_API)];
+        $url = wp_nonce_url(WC()->api_request_url(self::ADD_CARD_API), self::ADD_CARD_API);
+        return ['result' => 'success', 'redirect' => $url];
     }
 
     /** The auto-submitting store-only form for the logged-in customer ('' when none can be made). */

@@ -243,14 +243,16 @@ final class NotifyHandler
             return;
         }
         try {
-            $tokenId = CardTokens::saveFromNotify($notification, (int) $order->get_customer_id(), (string) $attempt['mode']);
+            $userId = (int) $order->get_customer_id();
+            $tokenId = CardTokens::saveFromNotify($notification, $userId, (string) $attempt['mode']);
             if ($tokenId === null) {
                 $this->log->error("order {$order->get_id()}: the card from the notify was not saved");
                 return;
             }
             Subscriptions::useCard($order, $tokenId);
         } catch (\Throwable $e) {
-            $this->log->error("order {$order->get_id()}: saving the card failed: " . get_class($e) . ': ' . self::short($e->getMessage()));
+            $this->log->error("order {$order->get_id()}: saving the card failed: " . get_class($e) . ': '
+                . self::short($e->getMessage()));
         }
     }
 

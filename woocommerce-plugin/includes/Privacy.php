@@ -208,7 +208,11 @@ final class Privacy
                     ['name' => __('Saved card, last four digits', 'mypos-ipc'), 'value' => (string) $card->get_last4()],
                     [
                         'name' => __('Saved card, expiry', 'mypos-ipc'),
-                        'value' => sprintf('%02d/%s', (int) $card->get_expiry_month(), (string) $card->get_expiry_year()),
+                        'value' => sprintf(
+                            '%02d/%s',
+                            (int) $card->get_expiry_month(),
+                            (string) $card->get_expiry_year()
+                        ),
                     ],
                 ],
             ];

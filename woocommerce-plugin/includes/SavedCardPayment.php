@@ -55,7 +55,8 @@ final class SavedCardPayment
         $reference = (string) $response->get('TDSReferenceID');
         $redirect = (string) $response->get('RedirectURL');
         if (!$response->isSuccess() || $reference === '' || $redirect === '') {
-            TokenCharge::record($order, $attempt, ['result' => TokenCharge::DECLINED, 'reason' => $response->statusMessage()]);
+            $outcome = ['result' => TokenCharge::DECLINED, 'reason' => $response->statusMessage()];
+            TokenCharge::record($order, $attempt, $outcome);
             return self::refuse($response->statusMessage());
         }
         $attempt['tds'] = $reference;
@@ -83,24 +84,31 @@ final class SavedCardPayment
         [$result, $mode] = $this->verify($rawBody);
         $reference = $result === null ? '' : (string) $result->get('TDSReferenceID');
         $lockKey = (string) $order->get_id();
+        $unconfirmed = __('The card check could not be confirmed. Please try again.', 'mypos-ipc');
         if ($reference === '' || $this->lock->take($lockKey) !== OrderLock::TAKEN) {
-            return self::backToPay($order, __('The card check could not be confirmed. Please try again.', 'mypos-ipc'));
+            return self::backToPay($order, $unconfirmed);
         }
         try {
             $order = Orders::findFresh((string) $order->get_id()) ?? $order;
             $attempt = self::attemptOf($order, $reference, (string) $mode);
             if ($attempt === null) {
-                return self::backToPay($order, __('The card check could not be confirmed. Please try again.', 'mypos-ipc'));
+                return self::backToPay($order, $unconfirmed);
             }
             if ($result->get('TDSStatus') !== '1') {
-                $outcome = ['result' => TokenCharge::DECLINED, 'reason' => __('3-D Secure authentication failed.', 'mypos-ipc')];
+                $outcome = [
+                    'result' => TokenCharge::DECLINED,
+                    'reason' => __('3-D Secure authentication failed.', 'mypos-ipc'),
+                ];
                 TokenCharge::record($order, $attempt, $outcome);
                 return self::backToPay($order, $outcome['reason']);
             }
             $card = \WC_Payment_Tokens::get((int) ($attempt['card'] ?? 0));
             $config = $this->settings->signingConfig((string) $mode);
             if (!$card instanceof \WC_Payment_Token_CC || $config === null) {
-                return self::backToPay($order, __('This saved card cannot be used. Please choose another card.', 'mypos-ipc'));
+                return self::backToPay(
+                    $order,
+                    __('This saved card cannot be used. Please choose another card.', 'mypos-ipc')
+                );
             }
             $outcome = (new TokenCharge($this->log))->charge($config, $order, $attempt, $card->get_token(), $reference);
             TokenCharge::record($order, $attempt, $outcome);
@@ -117,7 +125,10 @@ final class SavedCardPayment
                 (string) ($outcome['reason'] ?? '')
             ));
         }
-        return self::backToPay($order, __('myPOS did not answer in time. Please check your order before you pay again.', 'mypos-ipc'));
+        return self::backToPay(
+            $order,
+            __('myPOS did not answer in time. Please check your order before you pay again.', 'mypos-ipc')
+        );
     }
 
     /**

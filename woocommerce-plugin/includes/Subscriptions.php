@@ -103,18 +103,24 @@ final class Subscriptions
                 $attempt = null;
             }
         }
-        $attempt ??= Attempts::forCharge($renewal, $this->settings->orderPrefix(), $mode, $amount, $renewal->get_currency(), [
-            'kind' => 'token',
-            'card' => (int) $card->get_id(),
-            'merchant_initiated' => true,
-        ]);
+        $attempt ??= Attempts::forCharge(
+            $renewal,
+            $this->settings->orderPrefix(),
+            $mode,
+            $amount,
+            $renewal->get_currency(),
+            ['kind' => 'token', 'card' => (int) $card->get_id(), 'merchant_initiated' => true]
+        );
         $renewal->save();
         $outcome = $charge->charge($config, $renewal, $attempt, $card->get_token(), null);
         TokenCharge::record($renewal, $attempt, $outcome);
         if ($outcome['result'] === TokenCharge::DECLINED) {
             $this->fail($renewal, (string) ($outcome['reason'] ?? ''));
         } elseif ($outcome['result'] === TokenCharge::UNKNOWN) {
-            $this->fail($renewal, __('myPOS did not answer; the next try asks myPOS first and never charges twice', 'mypos-ipc'));
+            $this->fail(
+                $renewal,
+                __('myPOS did not answer; the next try asks myPOS first and never charges twice', 'mypos-ipc')
+            );
         }
     }
 
@@ -137,9 +143,11 @@ final class Subscriptions
         }
         foreach (wcs_get_subscriptions_for_renewal_order($renewal) as $subscription) {
             $card = \WC_Payment_Tokens::get((int) $subscription->get_meta(self::CARD_META));
-            if ($card instanceof \WC_Payment_Token_CC
+            if (
+                $card instanceof \WC_Payment_Token_CC
                 && $card->get_gateway_id() === Gateway::ID
-                && (int) $card->get_user_id() === (int) $subscription->get_customer_id()) {
+                && (int) $card->get_user_id() === (int) $subscription->get_customer_id()
+            ) {
                 return $card;
             }
         }

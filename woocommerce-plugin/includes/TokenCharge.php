@@ -33,8 +33,13 @@ final class TokenCharge
      * @param array<string, mixed> $attempt
      * @return array{result: string, trnref?: string, reason?: string}
      */
-    public function charge(Config $config, \WC_Order $order, array $attempt, string $cardToken, ?string $tdsReference): array
-    {
+    public function charge(
+        Config $config,
+        \WC_Order $order,
+        array $attempt,
+        string $cardToken,
+        ?string $tdsReference
+    ): array {
         $charge = [
             'order_id' => (string) $attempt['id'],
             'amount' => (int) $attempt['amount'],
@@ -50,7 +55,9 @@ final class TokenCharge
         try {
             $response = MyposApi::call($config, $config->purchaseWithToken($charge), 'json');
         } catch (ApiError $e) {
-            $this->log->warning("token charge {$attempt['id']}: no answer ({$e->getMessage()}); the status is asked before any retry");
+            $this->log->warning(
+                "token charge {$attempt['id']}: no answer ({$e->getMessage()}); the status is asked before any retry"
+            );
             return ['result' => self::UNKNOWN, 'reason' => $e->getMessage()];
         } catch (\MyPOS\IPC\Exception $e) {
             $this->log->error("token charge {$attempt['id']} not made: {$e->getMessage()}");
