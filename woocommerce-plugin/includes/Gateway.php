@@ -176,19 +176,10 @@ class Gateway extends \WC_Payment_Gateway
         }
         $choice = CheckoutChoice::fromPost($_POST); // phpcs:ignore -- WooCommerce checked the checkout nonce
         $userId = get_current_user_id();
+        if (function_exists('wcs_is_subscription') && wcs_is_subscription($order)) {
+            return $this->changeSubscriptionCard($order, $choice->tokenId, $userId);
+        }
         if ($choice->tokenId !== null) {
-            if (function_exists('wcs_is_subscription') && wcs_is_subscription($order)) {
-                // The customer changes the card a subscription renews with.
-                $mode = (string) (new Settings($this->settings))->mode();
-                if (CardTokens::find($choice->tokenId, $userId, $mode) === null) {
-                    $unusable = __('This saved card cannot be used. Please choose another card.', 'mypos-ipc');
-                    wc_add_notice($unusable, 'error');
-                    return ['result' => 'failure'];
-                }
-                $order->update_meta_data(Subscriptions::CARD_META, $choice->tokenId);
-                $order->save();
-                return ['result' => 'success', 'redirect' => $order->get_view_order_url()];
-            }
             $settings = new Settings($this->settings);
             return (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
                 ->start($order, $choice->tokenId, $userId);
@@ -198,6 +189,29 @@ class Gateway extends \WC_Payment_Gateway
             $order->save();
         }
         return ['result' => 'success', 'redirect' => $order->get_checkout_payment_url(true)];
+    }
+
+    /**
+     * The customer changes the card a subscription renews with: one of their saved cards usable
+     * now (a new card is added in My Account → Payment methods first; nothing is charged here).
+     *
+     * @return array{result: string, redirect?: string}
+     */
+    private function changeSubscriptionCard(\WC_Order $subscription, ?int $tokenId, int $userId): array
+    {
+        $mode = (string) (new Settings($this->settings))->mode();
+        $usable = $tokenId !== null && $subscription->get_customer_id() === $userId
+            && CardTokens::find($tokenId, $userId, $mode) !== null;
+        if (!$usable) {
+            wc_add_notice(
+                __('Choose one of your saved cards, or add the card in My Account → Payment methods first.', 'mypos-ipc'),
+                'error'
+            );
+            return ['result' => 'failure'];
+        }
+        $subscription->update_meta_data(Subscriptions::CARD_META, $tokenId);
+        $subscription->save();
+        return ['result' => 'success', 'redirect' => $subscription->get_view_order_url()];
     }
 
     /**
