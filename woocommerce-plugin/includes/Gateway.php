@@ -203,10 +203,11 @@ class Gateway extends \WC_Payment_Gateway
         $usable = $tokenId !== null && $subscription->get_customer_id() === $userId
             && CardTokens::find($tokenId, $userId, $mode) !== null;
         if (!$usable) {
-            wc_add_notice(
-                __('Choose one of your saved cards, or add the card in My Account → Payment methods first.', 'mypos-ipc'),
-                'error'
+            $message = __(
+                'Choose one of your saved cards, or add the card in My Account → Payment methods first.',
+                'mypos-ipc'
             );
+            wc_add_notice($message, 'error');
             return ['result' => 'failure'];
         }
         $subscription->update_meta_data(Subscriptions::CARD_META, $tokenId);
