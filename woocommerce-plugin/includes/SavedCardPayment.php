@@ -91,7 +91,11 @@ final class SavedCardPayment
         try {
             $order = Orders::findFresh((string) $order->get_id()) ?? $order;
             $attempt = self::attemptOf($order, $reference, (string) $mode);
-            if ($attempt === null) {
+            if (($attempt['state'] ?? '') === Attempts::PAID) {
+                // The same result again (a reload): the payment is made already.
+                return new Answer(302, '', $order->get_checkout_order_received_url());
+            }
+            if (($attempt['state'] ?? '') !== Attempts::OPEN) {
                 return self::backToPay($order, $unconfirmed);
             }
             if ($result->get('TDSStatus') !== '1') {
@@ -153,7 +157,7 @@ final class SavedCardPayment
     }
 
     /**
-     * The open token attempt whose 3-D Secure check is $reference, made in $mode.
+     * The token attempt whose 3-D Secure check is $reference, made in $mode.
      *
      * @return array<string, mixed>|null
      */
@@ -161,8 +165,7 @@ final class SavedCardPayment
     {
         foreach (Attempts::all($order) as $attempt) {
             if (($attempt['tds'] ?? null) === $reference) {
-                $open = ($attempt['state'] ?? '') === Attempts::OPEN && ($attempt['mode'] ?? '') === $mode;
-                return $open ? $attempt : null;
+                return ($attempt['mode'] ?? '') === $mode ? $attempt : null;
             }
         }
         return null;

@@ -177,6 +177,9 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame('error', end(\Stub::$actions['wc_notices'])['type']);
     }
 
+    /** The signed 3-D Secure result the buyer's browser brought back last. */
+    private string $tdsBody = '';
+
     /** Pays order $orderId with saved card $card: 3-D Secure answered with $action, then back. */
     private function payWithSavedCard(int $orderId, \WC_Payment_Token_CC $card, string $action = 'authenticate'): \MyPOS\IPC\WooCommerce\Answer
     {
@@ -193,6 +196,7 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame(SavedCardPayment::returnUrl(self::saved($orderId)), html_entity_decode($to[1]));
         preg_match_all('/<input type="hidden" name="([^"]+)" value="([^"]*)"/', $back, $inputs, PREG_SET_ORDER);
         $body = implode('&', array_map(fn ($i) => rawurlencode(html_entity_decode($i[1])) . '=' . rawurlencode(html_entity_decode($i[2])), $inputs));
+        $this->tdsBody = $body;
         return (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish($body, $orderId);
     }
 
@@ -212,9 +216,14 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertNoTokenInLogs($card->get_token());
 
         // The same signed result again (a reload of the return) charges nothing more.
-        $again = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish('IPCmethod=IPCTDSProcess', 85);
-        $this->assertSame(self::saved(85)->get_checkout_payment_url(), $again->redirect);
+        $again = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish($this->tdsBody, 85);
+        $this->assertSame(self::saved(85)->get_checkout_order_received_url(), $again->redirect);
         $this->assertSame('processing', self::saved(85)->get_status());
+        $events = json_decode((string) file_get_contents($this->sandbox . '/sandbox/events'), true);
+        $this->assertCount(1, array_filter($events, fn ($e) => str_starts_with($e['event'], 'purchase_with_token') && $e['order_id'] === $attempt['id']));
+        // An unsigned body is refused.
+        $forged = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish('IPCmethod=IPCTDSProcess', 85);
+        $this->assertSame(self::saved(85)->get_checkout_payment_url(), $forged->redirect);
     }
 
     public function testADeclinedSavedCardShowsMyposReasonAndTheOrderStaysPayable(): void
