@@ -179,8 +179,12 @@ class Gateway extends \WC_Payment_Gateway
         if (function_exists('wcs_is_subscription') && wcs_is_subscription($order)) {
             return $this->changeSubscriptionCard($order, $choice->tokenId, $userId);
         }
+        $settings = new Settings($this->settings);
+        if ((new TokenCharge(new Log($settings->logLevel())))->settle($order, $settings)) {
+            // An earlier saved-card charge without an answer did go through.
+            return ['result' => 'success', 'redirect' => $order->get_checkout_order_received_url()];
+        }
         if ($choice->tokenId !== null) {
-            $settings = new Settings($this->settings);
             return (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
                 ->start($order, $choice->tokenId, $userId);
         }

@@ -139,7 +139,35 @@ final class TokenCharge
                 (string) ($outcome['reason'] ?? '')
             ));
         }
+        if ($outcome['result'] === self::UNKNOWN && empty($attempt['unanswered'])) {
+            // Sent, no answer: settled by a status query before the order is paid again.
+            $attempt['unanswered'] = true;
+            Attempts::put($order, $attempt);
+        }
         $order->save();
+    }
+
+    /**
+     * Settles the order's token charges whose answer never came (signed status query) before it
+     * is paid again, so a buyer's second try cannot pay twice. Returns whether the order is paid
+     * by one of them; the caller holds the order lock or is the buyer's own request.
+     */
+    public function settle(\WC_Order $order, Settings $settings): bool
+    {
+        foreach (Attempts::all($order) as $attempt) {
+            if (($attempt['state'] ?? '') !== Attempts::OPEN || empty($attempt['unanswered'])) {
+                continue;
+            }
+            $config = $settings->signingConfig((string) ($attempt['mode'] ?? ''));
+            $known = $config === null ? ['result' => self::UNKNOWN] : $this->resolve($config, $attempt);
+            if ($known['result'] !== self::UNKNOWN) {
+                self::record($order, $attempt, $known);
+                if ($known['result'] === self::PAID) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** myPOS's reason, as the buyer and the shop see it. */

@@ -239,6 +239,24 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame(Attempts::DECLINED, Attempts::latest($order)['state']);
     }
 
+    public function testALostAnswerWhileTheBuyerWaitsIsSettledBeforeTheBuyerCanPayAgain(): void
+    {
+        $card = $this->checkoutSavingCard(110);
+        self::post($this->sandbox . '/sandbox/faults', 'charge=drop');
+        $answer = $this->payWithSavedCard(111, $card);
+        $this->assertSame(self::saved(111)->get_checkout_payment_url(), $answer->redirect);
+        $this->assertStringContainsString('did not answer in time', end(\Stub::$actions['wc_notices'])['message']);
+        $this->assertSame('pending', self::saved(111)->get_status());
+        $this->assertTrue(Attempts::latest(self::saved(111))['unanswered']);
+
+        // The buyer tries again: the status query finds the charge, nothing is charged twice.
+        $_POST = ['wc-mypos_ipc-payment-token' => (string) $card->get_id()];
+        $again = (new Gateway())->process_payment(111);
+        $this->assertSame(['result' => 'success', 'redirect' => self::saved(111)->get_checkout_order_received_url()], $again);
+        $this->assertSame('processing', self::saved(111)->get_status());
+        $this->assertSame(1, $this->charges('purchase_with_token', 111));
+    }
+
     public function testAFailed3DSecureCheckChargesNothing(): void
     {
         $card = $this->checkoutSavingCard(88);
