@@ -19,7 +19,8 @@
         var saved = useState(false);
         var save = saved[0];
         var setSave = saved[1];
-        var setup = props && props.eventRegistration && props.eventRegistration.onPaymentSetup;
+        var events = (props && props.eventRegistration) || {};
+        var setup = events.onPaymentSetup || events.onPaymentProcessing; /* the older name */
         useEffect(function () {
             if (!setup) {
                 return undefined;

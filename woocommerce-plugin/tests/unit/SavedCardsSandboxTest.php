@@ -145,6 +145,10 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame([200, 'OK'], [$this->handler()->handle($bodies[0])->status, 'OK'], 'a repeat is OK');
         $this->assertCount(1, CardTokens::all(self::USER), 'and stores nothing twice');
 
+        // The buyer's browser back (stored or cancelled) goes to My Account → Payment methods.
+        $cancel = self::myposBody(['IPCmethod' => 'IPCPurchaseCancel', 'SID' => self::SID, 'Amount' => '0.00', 'Currency' => 'EUR', 'OrderID' => $fields['OrderID']]);
+        $this->assertSame('https://shop.test/my-account/payment-methods/', $this->handler()->handle($cancel)->redirect);
+
         // A notify for another customer's card request is not answered OK and stores nothing.
         parse_str($bodies[0], $f);
         $f['OrderID'] = 'wc-c8-1';
