@@ -57,7 +57,8 @@ final class CardTokens
     }
 
     /**
-     * Every myPOS card of the customer, expired and other-mode ones included.
+     * Every myPOS card of the customer, expired and other-mode ones included (read without the
+     * checkout's filter, offerable(), so privacy requests and duplicates see them all).
      *
      * @return list<\WC_Payment_Token_CC>
      */
@@ -67,7 +68,8 @@ final class CardTokens
             return [];
         }
         $cards = [];
-        foreach (\WC_Payment_Tokens::get_customer_tokens($userId, Gateway::ID) as $token) {
+        $tokens = \WC_Payment_Tokens::get_tokens(['user_id' => $userId, 'gateway_id' => Gateway::ID, 'limit' => 100]);
+        foreach ($tokens as $token) {
             if ($token instanceof \WC_Payment_Token_CC) {
                 $cards[] = $token;
             }

@@ -62,6 +62,18 @@ final class WC_Payment_Tokens
         }
         return apply_filters('woocommerce_get_customer_payment_tokens', $out, $userId, $gatewayId);
     }
+    /** As WooCommerce: by user_id and gateway_id, no filter. */
+    public static function get_tokens(array $args): array
+    {
+        $out = [];
+        foreach (Stub::$options['_tokens'] ?? [] as $id => $token) {
+            if ((!isset($args['user_id']) || $token->get_user_id() === $args['user_id'])
+                && (!isset($args['gateway_id']) || $token->get_gateway_id() === $args['gateway_id'])) {
+                $out[$id] = clone $token;
+            }
+        }
+        return $out;
+    }
     public static function get(int $id): ?WC_Payment_Token_CC
     {
         return isset(Stub::$options['_tokens'][$id]) ? clone Stub::$options['_tokens'][$id] : null;

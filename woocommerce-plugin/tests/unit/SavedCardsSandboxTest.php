@@ -172,6 +172,9 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame('01/20 (expired)', $item['expires']);
         add_filter('woocommerce_get_customer_payment_tokens', [CardTokens::class, 'offerable'], 10, 3);
         $this->assertSame([], \WC_Payment_Tokens::get_customer_tokens(self::USER, Gateway::ID), 'not offered at checkout');
+        $this->assertCount(1, CardTokens::all(self::USER), 'still there for My Account and privacy requests');
+        $export = (new Privacy())->export('buyer@example.com');
+        $this->assertSame('01/2020', $export['data'][0]['data'][1]['value'], 'an expired card is exported too');
         \Stub::$options['_account_page'] = true;
         $this->assertCount(1, \WC_Payment_Tokens::get_customer_tokens(self::USER, Gateway::ID), 'listed in My Account');
 
