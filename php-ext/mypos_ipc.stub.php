@@ -222,6 +222,13 @@ final class Config
      */
     public function purchase(array $order): Request {}
 
+    /**
+     * IPCIAPurchaseWithToken (JSON answer). $charge: order_id, amount (int, minor units), currency,
+     * card_token, tds_reference_id? (from IPCTDSProcess) or allow_without_tds? (bool, a
+     * merchant-initiated charge), note?, cart (as purchase()).
+     */
+    public function purchaseWithToken(array $charge): Request {}
+
     /** IPCPreAuthorization. $order: order_id, item_name, amount, currency, url_ok, url_cancel, url_notify, note?. */
     public function preAuthorization(array $order): Request {}
 

@@ -782,6 +782,215 @@ fn card_token_then_purchase_with_token() {
     );
 }
 
+// ---- saved cards: tokens that decline or expired, 3-D Secure for a stored card (issue 20) ----
+
+impl World {
+    /// Pays (or stores, `request`) with a typed test card; returns the notify's token fields.
+    fn store_card(&self, order: &str, request: CardTokenRequest, card: &str) -> Fields {
+        let mut purchase = self.purchase(order);
+        purchase.card_token_request = request;
+        let session = self.open(&purchase.sign(&self.config).unwrap());
+        let page = self.press(&session, &format!("pay&card={card}"));
+        assert!(!page.contains("declined"), "{page}");
+        let notify = self.callbacks().pop().unwrap();
+        assert_eq!(notify.fields().get("OrderID"), Some(order));
+        notify.fields().clone()
+    }
+
+    fn charge(&self, order: &str, token: &str, minor: i64, tds: Option<&str>) -> Response {
+        self.api(
+            IaPurchaseWithToken {
+                order_id: order.into(),
+                amount: eur(minor),
+                card_token: token.into(),
+                allow_without_tds: tds.is_none(),
+                tds_reference_id: tds.unwrap_or_default().into(),
+                manager_sid: String::new(),
+                account_settlement: String::new(),
+                note: String::new(),
+                cart: vec![CartItem::new("Renewal", 1, minor)],
+                output: OutputFormat::Json,
+            }
+            .sign(&self.config)
+            .unwrap(),
+        )
+    }
+
+    fn tds(&self, token: &str, minor: i64, redirect: &str) -> ipc::SignedRequest {
+        ipc::GenericRequest::new("IPCTDSProcess")
+            .param("Amount", eur(minor).wire())
+            .param("Currency", "EUR")
+            .param("CardToken", token)
+            .param("UseRedirect", redirect)
+            .param("ReturnUrl", OK_URL)
+            .param("ManagerSID", "")
+            .param("OutputFormat", "json")
+            .sign(&self.config)
+            .unwrap()
+    }
+
+    /// Answers the 3-D Secure page at `url`; returns the signed result posted to ReturnUrl.
+    fn answer_tds(&self, url: &str, action: &str) -> Message {
+        let (code, page) = get(url);
+        assert_eq!(code, 200, "{page}");
+        assert!(page.contains("3-D Secure"), "{page}");
+        let session = tds_session(&page);
+        let (code, back) = post(
+            &format!("{}/vmp/tds", self.sandbox.base),
+            &format!("session={session}&action={action}"),
+        );
+        assert_eq!(code, 200);
+        let (to, fields) = form(&back);
+        assert_eq!(to, OK_URL);
+        Message::parse_and_verify(fields.to_urlencoded().as_bytes(), &self.mypos).unwrap()
+    }
+}
+
+/// The 3-D Secure page's session id.
+fn tds_session(html: &str) -> String {
+    let (action, fields) = form(html);
+    assert_eq!(action, "/vmp/tds", "{html}");
+    fields.get("session").unwrap().to_string()
+}
+
+#[test]
+fn saved_test_cards_give_tokens_that_pay_decline_or_have_expired() {
+    let w = world(Reply::Ok);
+    let good = w.store_card("C-GOOD", CardTokenRequest::PayAndStore, "");
+    assert_eq!(
+        (good.get("PAN"), good.get("ExpDate"), good.get("CardType")),
+        (Some("0007"), Some("3012"), Some("3"))
+    );
+    let declines = w.store_card(
+        "C-DECL",
+        CardTokenRequest::PayAndStore,
+        "4006+0900+0000+0015",
+    );
+    assert_eq!(declines.get("PAN"), Some("0015"));
+    let expired = w.store_card("C-EXP", CardTokenRequest::StoreOnly, "4006+0900+0000+0023");
+    assert_eq!(
+        (expired.get("PAN"), expired.get("ExpDate")),
+        (Some("0023"), Some("2001"))
+    );
+    assert!(
+        expired.get("Amount").is_none(),
+        "a store-only notify has no Amount"
+    );
+
+    let paid = w.charge("R-1", good.get("CardToken").unwrap(), 999, None);
+    assert_eq!(paid.status().0, 0, "{}", paid.status_msg());
+    assert_eq!(w.payment_status("R-1"), 1);
+
+    let r = w.charge("R-2", declines.get("CardToken").unwrap(), 999, None);
+    assert_eq!(r.status().0, 13);
+    assert!(r.status_msg().contains("not sufficient funds"));
+    assert_eq!(
+        w.payment_status("R-2"),
+        3,
+        "a declined charge is a failed payment"
+    );
+
+    let r = w.charge("R-3", expired.get("CardToken").unwrap(), 999, None);
+    assert_eq!(r.status().0, 22);
+    assert_eq!(w.payment_status("R-3"), 3);
+    let r = w.api(w.tds(expired.get("CardToken").unwrap(), 999, "0"));
+    assert_eq!(r.status().0, 22, "an expired card gets no 3-D Secure check");
+}
+
+#[test]
+fn tds_process_then_purchase_with_token_uses_the_reference_once() {
+    let w = world(Reply::Ok);
+    let card = w.store_card("C-TDS", CardTokenRequest::PayAndStore, "");
+    let token = card.get("CardToken").unwrap();
+
+    let r = w.charge("T-0", token, 1500, Some(""));
+    assert_eq!(
+        r.status().0,
+        24,
+        "without a reference and without AllowWithoutTDSReferenceID"
+    );
+
+    let started = w.api(w.tds(token, 1500, "0"));
+    assert_eq!(started.status().0, 0, "{}", started.status_msg());
+    let reference = started.get("TDSReferenceID").unwrap().to_string();
+    let url = started.get("RedirectURL").unwrap().to_string();
+    assert!(url.starts_with(&w.sandbox.base), "{url}");
+    let r = w.charge("T-1", token, 1500, Some(&reference));
+    assert_eq!(r.status().0, 24, "not answered yet: {}", r.status_msg());
+
+    let back = w.answer_tds(&url, "authenticate");
+    assert_eq!(back.method(), "IPCTDSProcess");
+    assert_eq!(
+        back.fields().get("TDSReferenceID"),
+        Some(reference.as_str())
+    );
+    assert_eq!(back.fields().get("TDSStatus"), Some("1"));
+    let r = w.charge("T-2", token, 1600, Some(&reference));
+    assert_eq!(r.status().0, 24, "another amount");
+    let r = w.charge("T-3", token, 1500, Some(&reference));
+    assert_eq!(r.status().0, 0, "{}", r.status_msg());
+    assert_eq!(w.payment_status("T-3"), 1);
+    let r = w.charge("T-4", token, 1500, Some(&reference));
+    assert_eq!(r.status().0, 24, "a reference pays once");
+    assert!(r.status_msg().contains("used"));
+
+    // The browser form (UseRedirect=1) opens the same page; a failed check refuses the charge.
+    let (code, page) = post(&w.sandbox.checkout_url(), &w.tds(token, 700, "1").body());
+    assert_eq!(code, 200);
+    let session = tds_session(&page);
+    let (_, back) = post(
+        &format!("{}/vmp/tds", w.sandbox.base),
+        &format!("session={session}&action=fail"),
+    );
+    let (_, fields) = form(&back);
+    assert_eq!(fields.get("TDSStatus"), Some("2"));
+    let reference = fields.get("TDSReferenceID").unwrap();
+    let r = w.charge("T-5", token, 700, Some(reference));
+    assert_eq!(r.status().0, 24);
+    assert!(r.status_msg().contains("failed"));
+    let (code, page) = get(&format!("{}/vmp/tds?session={session}", w.sandbox.base));
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("unknown or finished"),
+        "a finished check is closed"
+    );
+}
+
+#[test]
+fn a_lost_charge_answer_then_the_retry_with_the_same_order_id_is_refused_as_paid() {
+    let w = world(Reply::Ok);
+    let card = w.store_card("C-LOST", CardTokenRequest::PayAndStore, "");
+    let token = card.get("CardToken").unwrap();
+    let (code, _) = post(&format!("{}/sandbox/faults", w.sandbox.base), "charge=drop");
+    assert_eq!(code, 200);
+    let request = IaPurchaseWithToken {
+        order_id: "LOST-1".into(),
+        amount: eur(500),
+        card_token: token.into(),
+        allow_without_tds: true,
+        tds_reference_id: String::new(),
+        manager_sid: String::new(),
+        account_settlement: String::new(),
+        note: String::new(),
+        cart: vec![CartItem::new("Renewal", 1, 500)],
+        output: OutputFormat::Json,
+    }
+    .sign(&w.config)
+    .unwrap();
+    let (code, body) = post(&w.sandbox.checkout_url(), &request.body());
+    assert_eq!((code, body.as_str()), (504, ""), "the answer is lost");
+    assert_eq!(w.payment_status("LOST-1"), 1, "but the charge was made");
+    let r = w.charge("LOST-1", token, 500, None);
+    assert_eq!(r.status().0, 20, "the same OrderID is never charged twice");
+    let charges = w
+        .sandbox
+        .events()
+        .iter()
+        .filter(|e| e["event"] == "purchase_with_token")
+        .count();
+    assert_eq!(charges, 1);
+}
+
 #[test]
 fn signature_verify_probe_answers_signed_xml() {
     let w = world(Reply::Ok);
@@ -1303,7 +1512,7 @@ fn refund_answers_can_be_dropped_or_delayed_and_the_refund_still_shows_in_the_lo
     assert!(started.elapsed() >= std::time::Duration::from_millis(1200));
     assert_eq!(late.status().0, 0);
     let (_, now) = get(&format!("{}/sandbox/faults", w.sandbox.base));
-    assert_eq!(now, r#"{"refund":null,"rollback_hold":0}"#);
+    assert_eq!(now, r#"{"refund":null,"rollback_hold":0,"charge_drop":0}"#);
     assert_eq!(w.count("refund_fault"), 2);
     // Two refunds dropped in a row, then none.
     assert_eq!(w.faults("refund=drop&times=2").0, 200);

@@ -369,6 +369,15 @@ impl Config {
         })
     }
 
+    /// IPCIAPurchaseWithToken from a charge array (JSON answer).
+    pub fn purchase_with_token(&self, charge: Arr) -> PhpResult<Request> {
+        guard("Config::purchaseWithToken", || {
+            let charge = charge.table((C, 1, "charge"))?;
+            let p = order::purchase_with_token("Config::purchaseWithToken(): $charge", charge)?;
+            self.sign("Config::purchaseWithToken()", p.sign(&self.inner))
+        })
+    }
+
     /// IPCPreAuthorization from an order array.
     pub fn pre_authorization(&self, order: Arr) -> PhpResult<Request> {
         guard("Config::preAuthorization", || {

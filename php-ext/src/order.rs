@@ -3,8 +3,8 @@
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::ZendHashTable;
 use ipc::{
-    CardTokenRequest, CartItem, Currency, Customer, Money, PaymentMethod, PaymentParameters,
-    PreAuthorization, Purchase, ReturnUrls,
+    CardTokenRequest, CartItem, Currency, Customer, IaPurchaseWithToken, Money, OutputFormat,
+    PaymentMethod, PaymentParameters, PreAuthorization, Purchase, ReturnUrls,
 };
 
 use crate::errors::invalid;
@@ -34,6 +34,16 @@ const PREAUTH_KEYS: &[&str] = &[
     "url_notify",
     "note",
     "item_name",
+];
+const TOKEN_KEYS: &[&str] = &[
+    "order_id",
+    "amount",
+    "currency",
+    "card_token",
+    "tds_reference_id",
+    "allow_without_tds",
+    "note",
+    "cart",
 ];
 const CUSTOMER_KEYS: &[&str] = &[
     "email",
@@ -174,5 +184,34 @@ pub fn pre_authorization(what: &str, order: &ZendHashTable) -> PhpResult<PreAuth
         amount: money(what, &o)?,
         urls: urls(&o)?,
         note: o.opt_str("note")?.unwrap_or_default(),
+    })
+}
+
+/// `$charge` for Config::purchaseWithToken(): a customer-present charge names the 3-D Secure
+/// check it passed (`tds_reference_id`); a merchant-initiated one sets `allow_without_tds`.
+pub fn purchase_with_token(what: &str, charge: &ZendHashTable) -> PhpResult<IaPurchaseWithToken> {
+    let o = Options::new(what, charge, TOKEN_KEYS)?;
+    let tds_reference_id = o.opt_str("tds_reference_id")?.unwrap_or_default();
+    let allow_without_tds = o.opt_bool("allow_without_tds")?.unwrap_or(false);
+    if tds_reference_id.is_empty() && !allow_without_tds {
+        return Err(invalid(format!(
+            "{what}: give 'tds_reference_id' or set 'allow_without_tds'"
+        )));
+    }
+    let cart = match o.opt_array("cart")? {
+        Some(c) => cart(what, c)?,
+        None => return Err(invalid(format!("{what}: 'cart' is required"))),
+    };
+    Ok(IaPurchaseWithToken {
+        order_id: o.req_str("order_id")?,
+        amount: money(what, &o)?,
+        card_token: o.req_str("card_token")?,
+        allow_without_tds,
+        tds_reference_id,
+        manager_sid: String::new(),
+        account_settlement: String::new(),
+        note: o.opt_str("note")?.unwrap_or_default(),
+        cart,
+        output: OutputFormat::Json,
     })
 }

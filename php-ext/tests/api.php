@@ -93,6 +93,7 @@ $checks = [
     'preAuthCompletion' => [$config->preAuthCompletion('PA-1', 5000, 'EUR'), 'IPCPreAuthCompletion', ['Amount' => '50.00']],
     'preAuthCancellation' => [$config->preAuthCancellation('PA-1', 5000, 'EUR'), 'IPCPreAuthCancellation', ['OrderID' => 'PA-1']],
     'preAuthStatus' => [$config->preAuthStatus('PA-1'), 'IPCPreAuthStatus', ['OrderID' => 'PA-1']],
+    'purchaseWithToken' => [$config->purchaseWithToken(['order_id' => 'R-1', 'amount' => 999, 'currency' => 'EUR', 'card_token' => 'TOK1', 'allow_without_tds' => true, 'cart' => [['article' => 'Renewal', 'quantity' => 1, 'unit_price' => 999]]]), 'IPCIAPurchaseWithToken', ['Amount' => '9.99', 'CardToken' => 'TOK1', 'AllowWithoutTDSReferenceID' => '1', 'TDSReferenceID' => '', 'CartItems' => '1']],
     'signatureVerify' => [$config->signatureVerify('https://shop.example/n'), 'IPCSignatureVerify', []],
     'request' => [$config->request('IPCGetTxnStatus', ['OrderID' => 'X-1', 'OutputFormat' => 'json']), 'IPCGetTxnStatus', ['OrderID' => 'X-1', 'OutputFormat' => 'json']],
 ];
@@ -101,6 +102,12 @@ foreach ($checks as $name => [$req, $method, $want]) {
     $ok = $req->method() === $method && $rf['IPCmethod'] === $method && IPC\verify($rf, $merchantCert)
         && array_intersect_key($rf, $want) == $want && array_key_last($rf) === 'Signature';
     Tap::ok($ok, "$name(): $method, signed, expected fields", var_export($rf, true));
+}
+try {
+    $config->purchaseWithToken(['order_id' => 'R-1', 'amount' => 999, 'currency' => 'EUR', 'card_token' => 'TOK1', 'cart' => [['article' => 'R', 'quantity' => 1, 'unit_price' => 999]]]);
+    Tap::ok(false, 'purchaseWithToken(): neither a 3-D Secure reference nor allow_without_tds is refused');
+} catch (IPC\InvalidArgumentException $e) {
+    Tap::ok(str_contains($e->getMessage(), "'tds_reference_id'"), 'purchaseWithToken(): neither a 3-D Secure reference nor allow_without_tds is refused', $e->getMessage());
 }
 Tap::is(array_slice(array_keys($config->request('IPCX', ['B' => 1, 'A' => 2])->fields()), -3), ['B', 'A', 'Signature'], 'request(): params kept in the given order');
 

@@ -9,7 +9,10 @@ namespace MyPOS\IPC\WooCommerce;
  * messages, refunds, status checks) uses that mode, whatever mode is chosen now.
  *
  * A record: n (1, 2, ...), id (the OrderID sent), mode ('test'|'live'), amount (minor units),
- * currency, created and updated (Unix time), state (one of STATES), trnref (once paid).
+ * currency, created and updated (Unix time), state (one of STATES), trnref (once paid); a
+ * server-to-server charge of a saved card also has kind 'token', card (the WooCommerce token
+ * id) and, for a buyer present, tds (the TDSReferenceID of its 3-D Secure check); a redirect
+ * that saves the card has card 'save'.
  * Writers change records with put() and save the order in the same save as the change the
  * message made, so the record and the order never disagree.
  */
@@ -20,7 +23,9 @@ final class Attempts
     public const PAID = 'paid';
     public const ROLLED_BACK = 'rolled_back';
     public const CANCELLED = 'cancelled';
-    public const STATES = [self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED];
+    /** A token charge myPOS declined (its OrderID took no money). */
+    public const DECLINED = 'declined';
+    public const STATES = [self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED, self::DECLINED];
     /**
      * Most attempts one order may make: a bot reloading the pay page must not grow the order's
      * meta without end (a reload reuses an unused attempt, so real buyers never come near it).
@@ -117,7 +122,47 @@ final class Attempts
             $latest = self::record(1, (string) $order->get_id(), $mode, $amount, $currency);
             self::put($order, $latest);
         }
-        $n = ($latest['n'] ?? 0) + 1;
+        return self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency);
+    }
+
+    /**
+     * A new attempt for a server-to-server charge of a saved card (never a reused redirect
+     * attempt: the two must not share an OrderID). The caller saves the order before charging.
+     *
+     * @param array<string, mixed> $extra kind, card, tds
+     * @return array<string, mixed>
+     * @throws \LengthException|\MyPOS\IPC\Exception as forRedirect()
+     */
+    public static function forCharge(
+        \WC_Order $order,
+        string $prefix,
+        string $mode,
+        int $amount,
+        string $currency,
+        array $extra
+    ): array {
+        $latest = self::latest($order);
+        if ($latest === null && self::mayHaveBareAttempt($order)) {
+            $latest = self::record(1, (string) $order->get_id(), $mode, $amount, $currency);
+            self::put($order, $latest);
+        }
+        $attempt = self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency) + $extra;
+        self::put($order, $attempt);
+        return $attempt;
+    }
+
+    /**
+     * @return array<string, mixed>
+     * @throws \LengthException|\MyPOS\IPC\Exception
+     */
+    private static function create(
+        \WC_Order $order,
+        int $n,
+        string $prefix,
+        string $mode,
+        int $amount,
+        string $currency
+    ): array {
         if ($n > self::MAX_PER_ORDER) {
             throw new \LengthException(sprintf(
                 'order %d has made %d payment attempts, the limit (Attempts::MAX_PER_ORDER)',
@@ -137,6 +182,7 @@ final class Attempts
         $parts = \MyPOS\IPC\parse_attempt_id((string) $a['id']);
         return ($a['state'] ?? '') === self::OPEN
             && empty($a['seen'])
+            && empty($a['kind'])
             && $parts['prefix'] === $prefix
             && ($a['mode'] ?? null) === $mode
             && ($a['amount'] ?? null) === $amount

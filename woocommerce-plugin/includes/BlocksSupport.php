@@ -58,8 +58,12 @@ final class BlocksSupport extends AbstractPaymentMethodType
         return [
             'title' => (string) ($this->settings['title'] ?? __('Card payment (myPOS)', 'mypos-ipc')),
             'description' => (string) ($this->settings['description'] ?? ''),
-            'supports' => ['products', 'refunds'],
+            'supports' => array_merge(['products', 'refunds', 'tokenization'], Subscriptions::SUPPORTS),
             'icon' => Mark::url(),
+            // The saved cards are listed by the block itself; "Save this card" is blocks.js's own.
+            'showSavedCards' => true,
+            'canSaveCard' => function_exists('is_user_logged_in') && is_user_logged_in(),
+            'saveCardLabel' => __('Save this card for future purchases', 'mypos-ipc'),
         ];
     }
 }

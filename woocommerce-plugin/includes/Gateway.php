@@ -10,6 +10,10 @@ namespace MyPOS\IPC\WooCommerce;
 class Gateway extends \WC_Payment_Gateway
 {
     public const ID = 'mypos_ipc';
+    /** Order meta: 'yes' when the buyer asked to save the card with this payment. */
+    public const SAVE_CARD_META = '_mypos_ipc_save_card';
+    /** The wc-api endpoint that shows the store-only form of "Add payment method". */
+    public const ADD_CARD_API = 'mypos_ipc_add_card';
 
     private ?SettingsPage $settingsPage = null;
 
@@ -21,9 +25,12 @@ class Gateway extends \WC_Payment_Gateway
             'Card payments through myPOS Checkout, verified by the native mypos_ipc extension.',
             'mypos-ipc'
         );
-        $this->has_fields = false;
+        $this->has_fields = true;
         $this->icon = Mark::url();
-        $this->supports = ['products', 'refunds'];
+        $this->supports = array_merge(
+            ['products', 'refunds', 'tokenization', 'add_payment_method'],
+            Subscriptions::SUPPORTS
+        );
         $this->init_form_fields();
         $this->init_settings();
         $this->title = (string) $this->get_option('title');
@@ -153,15 +160,115 @@ class Gateway extends \WC_Payment_Gateway
     }
 
     /**
+     * The description, then for a logged-in buyer the saved cards and "Save this card"
+     * (WooCommerce's own tokenization fields).
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function payment_fields(): void
+    {
+        if ($this->description !== '') {
+            echo wpautop(wp_kses_post($this->description)); // phpcs:ignore -- escaped by wp_kses_post
+        }
+        if ($this->supports('tokenization') && is_checkout() && is_user_logged_in()) {
+            $this->tokenization_script();
+            $this->saved_payment_methods();
+            $this->save_payment_method_checkbox();
+        }
+    }
+
+    /**
+     * A saved card is charged here (after 3-D Secure); otherwise the buyer goes to the pay page
+     * and myPOS, saving the card when asked.
+     *
      * @return array{result: string, redirect?: string}
      */
     // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
     public function process_payment($order_id): array
     {
         $order = wc_get_order($order_id);
-        return $order instanceof \WC_Order
-            ? ['result' => 'success', 'redirect' => $order->get_checkout_payment_url(true)]
-            : ['result' => 'failure'];
+        if (!$order instanceof \WC_Order) {
+            return ['result' => 'failure'];
+        }
+        $choice = CheckoutChoice::fromPost($_POST); // phpcs:ignore -- WooCommerce checked the checkout nonce
+        $userId = get_current_user_id();
+        if (function_exists('wcs_is_subscription') && wcs_is_subscription($order)) {
+            return $this->changeSubscriptionCard($order, $choice->tokenId, $userId);
+        }
+        $settings = new Settings($this->settings);
+        if ((new TokenCharge(new Log($settings->logLevel())))->settle($order, $settings)) {
+            // An earlier saved-card charge without an answer did go through.
+            return ['result' => 'success', 'redirect' => $order->get_checkout_order_received_url()];
+        }
+        if ($choice->tokenId !== null) {
+            return (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
+                ->start($order, $choice->tokenId, $userId);
+        }
+        if ($choice->saveCard && $userId > 0 && $order->get_customer_id() === $userId) {
+            $order->update_meta_data(self::SAVE_CARD_META, 'yes');
+            $order->save();
+        }
+        return ['result' => 'success', 'redirect' => $order->get_checkout_payment_url(true)];
+    }
+
+    /**
+     * The customer changes the card a subscription renews with: one of their saved cards usable
+     * now (a new card is added in My Account → Payment methods first; nothing is charged here).
+     *
+     * @return array{result: string, redirect?: string}
+     */
+    private function changeSubscriptionCard(\WC_Order $subscription, ?int $tokenId, int $userId): array
+    {
+        $mode = (string) (new Settings($this->settings))->mode();
+        $usable = $tokenId !== null && $subscription->get_customer_id() === $userId
+            && CardTokens::find($tokenId, $userId, $mode) !== null;
+        if (!$usable) {
+            $message = __(
+                'Choose one of your saved cards, or add the card in My Account → Payment methods first.',
+                'mypos-ipc'
+            );
+            wc_add_notice($message, 'error');
+            return ['result' => 'failure'];
+        }
+        $subscription->update_meta_data(Subscriptions::CARD_META, $tokenId);
+        $subscription->save();
+        return ['result' => 'success', 'redirect' => $subscription->get_view_order_url()];
+    }
+
+    /**
+     * My Account → Add payment method: the buyer goes to myPOS to store a card without paying
+     * (the ADD_CARD_API endpoint shows the signed form).
+     *
+     * @return array{result: string, redirect?: string}
+     */
+    // phpcs:ignore PSR1.Methods.CamelCapsMethodName.NotCamelCaps -- WooCommerce API name
+    public function add_payment_method(): array
+    {
+        if (get_current_user_id() <= 0 || (new Settings($this->settings))->signingConfig() === null) {
+            wc_add_notice(__('Cards cannot be added right now.', 'mypos-ipc'), 'error');
+            return ['result' => 'failure'];
+        }
+        $url = wp_nonce_url(WC()->api_request_url(self::ADD_CARD_API), self::ADD_CARD_API);
+        return ['result' => 'success', 'redirect' => $url];
+    }
+
+    /** The auto-submitting store-only form for the logged-in customer ('' when none can be made). */
+    public function addCardForm(): string
+    {
+        $settings = new Settings($this->settings);
+        $mode = $settings->mode();
+        $config = $settings->signingConfig($mode);
+        $userId = get_current_user_id();
+        if ($mode === null || $config === null || $userId <= 0) {
+            return '';
+        }
+        try {
+            $request = (new CardSaves($settings, new Log($settings->logLevel())))
+                ->form($config, $userId, $mode, WC()->api_request_url(self::ID));
+        } catch (\MyPOS\IPC\Exception $e) {
+            (new Log($settings->logLevel()))->error('card form not made: ' . $e->getMessage());
+            return '';
+        }
+        return $request->htmlFormEmbedded('mypos-ipc-add-card', __('Continue to myPOS', 'mypos-ipc'));
     }
 
     public function receiptPage(int $orderId): void

@@ -64,6 +64,9 @@ final class NotifyHandler
     {
         $mode ??= (string) $this->settings->mode();
         $ipcOrderId = $notification->orderId();
+        if (CardSaves::userOf($ipcOrderId) !== null) {
+            return (new CardSaves($this->settings, $this->log))->handle($notification, $mode);
+        }
         $order = Orders::find($ipcOrderId);
         if ($order === null) {
             return $this->answer($notification->decide(null), null, $notification);
@@ -198,6 +201,7 @@ final class NotifyHandler
                     $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure");
                 }
                 $order->save();
+                $this->saveCard($order, $notification, $attempt);
                 break;
             case 'hold_mismatch':
             case 'mark_failed':
@@ -222,6 +226,33 @@ final class NotifyHandler
         }
         if ($attemptChanged && $decision->action() === 'show_received') {
             $order->save();
+        }
+    }
+
+    /**
+     * The buyer asked to save the card with this payment (the attempt's card is 'save'): the
+     * notify's card becomes the customer's saved card, bound to the attempt's mode, and the
+     * order's subscriptions renew with it. A card that cannot be stored does not undo the
+     * payment (it is logged; the buyer can add the card later).
+     *
+     * @param array<string, mixed>|null $attempt
+     */
+    private function saveCard(\WC_Order $order, Notification $notification, ?array $attempt): void
+    {
+        if (($attempt['card'] ?? null) !== 'save' || (string) $notification->get('CardToken') === '') {
+            return;
+        }
+        try {
+            $userId = (int) $order->get_customer_id();
+            $tokenId = CardTokens::saveFromNotify($notification, $userId, (string) $attempt['mode']);
+            if ($tokenId === null) {
+                $this->log->error("order {$order->get_id()}: the card from the notify was not saved");
+                return;
+            }
+            Subscriptions::useCard($order, $tokenId);
+        } catch (\Throwable $e) {
+            $this->log->error("order {$order->get_id()}: saving the card failed: " . get_class($e) . ': '
+                . self::short($e->getMessage()));
         }
     }
 

@@ -88,6 +88,12 @@ final class Plugin
             add_filter('woocommerce_get_checkout_payment_url', [$this->cancelReturn(), 'flag'], 10, 2);
         }
         add_action('template_redirect', [$this->cancelReturn(), 'notice']);
+        // Saved cards and WooCommerce Subscriptions (Gateway's names spelled out, see above).
+        add_action(Subscriptions::RENEWAL_HOOK, [$this, 'renew'], 10, 2);
+        add_action('woocommerce_api_' . SavedCardPayment::RETURN_API, [$this, 'tdsReturn']);
+        add_action('woocommerce_api_mypos_ipc_add_card', [$this, 'addCardPage']);
+        add_filter('woocommerce_payment_methods_list_item', [CardTokens::class, 'markExpired'], 10, 2);
+        add_filter('woocommerce_get_customer_payment_tokens', [CardTokens::class, 'offerable'], 10, 3);
         register_deactivation_hook($this->file, [Lifecycle::class, 'deactivate']);
     }
 
@@ -183,6 +189,52 @@ final class Plugin
     public function siteHealth(): SiteHealth
     {
         return $this->siteHealth ??= new SiteHealth([$this, 'settings']);
+    }
+
+    // --- saved cards ------------------------------------------------------------------------------
+
+    /**
+     * WooCommerce Subscriptions' scheduled renewal for this gateway.
+     *
+     * @param float|string $amount
+     */
+    public function renew($amount, $renewal): void
+    {
+        if ($renewal instanceof \WC_Order && Extension::problem() === null) {
+            $settings = $this->settings();
+            (new Subscriptions($settings, new Log($settings->logLevel()), new OrderLock()))->renew($amount, $renewal);
+        }
+    }
+
+    /** ?wc-api=mypos_ipc_tds: the buyer is back from 3-D Secure for a saved card. */
+    public function tdsReturn(): void
+    {
+        $orderId = (int) ($_GET['order'] ?? 0); // phpcs:ignore -- the body is signed by myPOS
+        $settings = $this->settings();
+        $answer = Extension::problem() !== null
+            ? new Answer(302, '', wc_get_checkout_url())
+            : (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
+                ->finish((string) file_get_contents('php://input'), $orderId);
+        wp_safe_redirect($answer->redirect ?? wc_get_checkout_url());
+        exit;
+    }
+
+    /** ?wc-api=mypos_ipc_add_card: the store-only form of My Account → Add payment method. */
+    public function addCardPage(): void
+    {
+        $nonce = (string) ($_GET['_wpnonce'] ?? ''); // phpcs:ignore -- checked right here
+        $gateways = WC()->payment_gateways()->payment_gateways();
+        $gateway = $gateways['mypos_ipc'] ?? null;
+        $form = wp_verify_nonce($nonce, 'mypos_ipc_add_card') && $gateway !== null ? $gateway->addCardForm() : '';
+        if ($form === '') {
+            wc_add_notice(__('Cards cannot be added right now.', 'mypos-ipc'), 'error');
+            wp_safe_redirect(wc_get_account_endpoint_url('payment-methods'));
+            exit;
+        }
+        nocache_headers();
+        echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>' . esc_html__('Add a card', 'mypos-ipc')
+            . '</title></head><body>' . $form . '</body></html>'; // phpcs:ignore -- the form is built and escaped by the extension
+        exit;
     }
 
     // --- bootstrap hooks ------------------------------------------------------------------------

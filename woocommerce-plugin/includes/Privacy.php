@@ -5,8 +5,9 @@ namespace MyPOS\IPC\WooCommerce;
 /**
  * WordPress's privacy tools for what the plug-in adds about a buyer: the suggested privacy-policy
  * text, and a personal-data exporter and eraser for the myPOS data kept in the buyer's orders
- * (the IPC_Trnref meta and the payment attempts record). The buyer's name and addresses are
- * WooCommerce's own order data, exported and erased by WooCommerce.
+ * (the IPC_Trnref meta and the payment attempts record) and the buyer's saved myPOS cards
+ * (exported as last four digits and expiry only; erased as a whole). The buyer's name and
+ * addresses are WooCommerce's own order data, exported and erased by WooCommerce.
  */
 final class Privacy
 {
@@ -46,6 +47,12 @@ final class Privacy
                 'With each order we keep the myPOS transaction reference and a record of each payment attempt'
                 . ' (the order number sent to myPOS, test or live mode, amount, currency, state and times).'
                 . ' We keep them as long as the order, for refunds and accounting.',
+                'mypos-ipc'
+            ),
+            __(
+                'If you save a card, we keep the reference myPOS gives for it (not the card number) with its last'
+                . ' four digits, expiry and type, to charge it for your later purchases and subscription renewals.'
+                . ' You can delete it in My Account at any time.',
                 'mypos-ipc'
             ),
         ];
@@ -90,7 +97,7 @@ final class Privacy
     public function export(string $email, int $page = 1): array
     {
         $orders = self::orders($email, $page);
-        $data = [];
+        $data = $page <= 1 ? self::cards($email) : [];
         foreach ($orders as $order) {
             $fields = self::fields($order);
             if ($fields !== []) {
@@ -125,6 +132,17 @@ final class Privacy
             'messages' => [],
             'done' => count($orders) < self::PAGE,
         ];
+        if ($page <= 1) {
+            $removed = self::eraseCards($email);
+            if ($removed > 0) {
+                $result['items_removed'] = true;
+                $result['messages'][] = sprintf(
+                    /* translators: %d: number of saved cards */
+                    _n('Removed %d saved myPOS card.', 'Removed %d saved myPOS cards.', $removed, 'mypos-ipc'),
+                    $removed
+                );
+            }
+        }
         $enabled = get_option('woocommerce_erasure_request_removes_order_data', 'no') === 'yes';
         foreach ($orders as $order) {
             if (self::fields($order) === []) {
@@ -163,6 +181,54 @@ final class Privacy
             );
         }
         return $result;
+    }
+
+    /** The account with the e-mail, or 0. */
+    private static function userId(string $email): int
+    {
+        $user = get_user_by('email', $email);
+        return $user instanceof \WP_User ? (int) $user->ID : 0;
+    }
+
+    /**
+     * The buyer's saved myPOS cards as export items: last four digits and expiry, never the token.
+     *
+     * @return list<array<string, mixed>>
+     */
+    private static function cards(string $email): array
+    {
+        $items = [];
+        foreach (CardTokens::all(self::userId($email)) as $card) {
+            $items[] = [
+                'group_id' => self::ID,
+                'group_label' => __('myPOS payments', 'mypos-ipc'),
+                'group_description' => __('What the myPOS gateway keeps with your orders.', 'mypos-ipc'),
+                'item_id' => 'mypos-ipc-card-' . $card->get_id(),
+                'data' => [
+                    ['name' => __('Saved card, last four digits', 'mypos-ipc'), 'value' => (string) $card->get_last4()],
+                    [
+                        'name' => __('Saved card, expiry', 'mypos-ipc'),
+                        'value' => sprintf(
+                            '%02d/%s',
+                            (int) $card->get_expiry_month(),
+                            (string) $card->get_expiry_year()
+                        ),
+                    ],
+                ],
+            ];
+        }
+        return $items;
+    }
+
+    /** Deletes the buyer's saved myPOS cards; returns how many. */
+    private static function eraseCards(string $email): int
+    {
+        $removed = 0;
+        foreach (CardTokens::all(self::userId($email)) as $card) {
+            \WC_Payment_Tokens::delete((int) $card->get_id());
+            $removed++;
+        }
+        return $removed;
     }
 
     /**

@@ -28,12 +28,33 @@ final class PurchaseForm
         $currency = $order->get_currency();
         $amount = Money::toMinor($order->get_total(), $currency);
         $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency);
+        $save = self::savesCard($order);
+        if (($attempt['card'] ?? null) !== ($save ? 'save' : null)) {
+            // A reused attempt follows the buyer's latest choice (nothing reached myPOS yet).
+            $attempt['card'] = $save ? 'save' : null;
+            Attempts::put($order, $attempt);
+        }
         $order->save();
-        return $this->build($config, $order, (string) $attempt['id'], $notifyUrl);
+        return $this->build($config, $order, (string) $attempt['id'], $notifyUrl, $save);
     }
 
-    public function build(Config $config, \WC_Order $order, string $ipcOrderId, string $notifyUrl): Request
+    /**
+     * Whether the payment also saves the card: the logged-in buyer ticked "Save this card", or
+     * the order starts a subscription (its renewals charge the saved card).
+     */
+    public static function savesCard(\WC_Order $order): bool
     {
+        return $order->get_customer_id() > 0
+            && ($order->get_meta(Gateway::SAVE_CARD_META) === 'yes' || Subscriptions::hasSubscription($order));
+    }
+
+    public function build(
+        Config $config,
+        \WC_Order $order,
+        string $ipcOrderId,
+        string $notifyUrl,
+        bool $saveCard = false
+    ): Request {
         $currency = $order->get_currency();
         $total = Money::toMinor($order->get_total(), $currency);
         $purchase = [
@@ -57,6 +78,9 @@ final class PurchaseForm
             ],
             'cart' => self::cart($order, $total),
         ];
+        if ($saveCard) {
+            $purchase['card_token_request'] = 2;
+        }
         return $config->purchase($purchase);
     }
 

@@ -5,6 +5,7 @@ require __DIR__ . '/stubs/wordpress.php';
 require __DIR__ . '/stubs/blocks.php';
 require __DIR__ . '/stubs/wc-caches.php';
 require __DIR__ . '/stubs/host.php';
+require __DIR__ . '/stubs/cards.php';
 require __DIR__ . '/../includes/autoload.php';
 
 if (!extension_loaded('mypos_ipc')) {

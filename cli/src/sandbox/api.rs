@@ -5,9 +5,10 @@ use ipc::{Fields, Node, OutputFormat, PrivateKey, ResponseBuilder};
 
 use super::checks::{money, order_id, value, Checked, Reject};
 use super::clock;
-use super::state::{Order, Payment, PreAuth, State};
+use super::state::{Order, Payment, PreAuth, State, TokenKind};
+use super::tds;
 
-type Body = Vec<(String, Node)>;
+pub type Body = Vec<(String, Node)>;
 
 fn leaf(name: &str, value: impl Into<String>) -> (String, Node) {
     (name.to_string(), Node::Leaf(value.into()))
@@ -297,9 +298,11 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
     let amount = money(f)?;
     let id = order_id(f)?;
     let token = value(f, "CardToken")?;
-    if !state.tokens.contains_key(token) {
-        return Err(Reject::new(5, "unknown CardToken"));
-    }
+    let (kind, stored_by) = state
+        .tokens
+        .get(token)
+        .map(|t| (t.kind, t.order_id.clone()))
+        .ok_or_else(|| Reject::new(5, "unknown CardToken"))?;
     if state
         .orders
         .get(&id)
@@ -310,10 +313,32 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
     if !state.has_room() {
         return Err(Reject::new(3, "sandbox is full"));
     }
+    let refused = match kind {
+        TokenKind::Expired => Some(Reject::new(22, "the stored card has expired")),
+        _ => tds::use_reference(f, token, amount, state).err(),
+    };
+    let refused = refused.or_else(|| {
+        (kind == TokenKind::Declines)
+            .then(|| Reject::new(13, "declined by the issuer: not sufficient funds"))
+    });
     let trnref = state.new_trnref(&id);
     let mut order = Order::new(amount);
-    order.payment = Payment::Paid;
     order.trnref = Some(trnref.clone());
+    if let Some(reject) = refused {
+        // A refused charge is a failed payment of that OrderID (status queries say so).
+        order.payment = Payment::Failed;
+        order.log(
+            "purchase with token",
+            &format!("declined: {}", reject.message),
+        );
+        state.orders.insert(id.clone(), order);
+        state.events.push(
+            "purchase_with_token_declined",
+            &[("order_id", &id), ("status", &reject.status.to_string())],
+        );
+        return Err(reject);
+    }
+    order.payment = Payment::Paid;
     order.paid_at = clock::now_text();
     order.log("purchase with token", "paid");
     state.orders.insert(id.clone(), order);
@@ -323,6 +348,7 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
             ("order_id", &id),
             ("trnref", &trnref),
             ("amount", &amount.wire()),
+            ("card_stored_by", &stored_by),
         ],
     );
     Ok(vec![

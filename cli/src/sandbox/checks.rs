@@ -90,6 +90,13 @@ pub fn required_fields(method: &str) -> Option<&'static [&'static str]> {
         }
         "IPCPreAuthCompletion" | "IPCPreAuthCancellation" => &["OrderID", "Amount", "Currency"],
         "IPCIAPurchaseWithToken" => &["OrderID", "Amount", "Currency", "CardToken"],
+        "IPCTDSProcess" => &[
+            "Amount",
+            "Currency",
+            "CardToken",
+            "UseRedirect",
+            "ReturnUrl",
+        ],
         "IPCSignatureVerify" => &[],
         _ => return None,
     })

@@ -7,7 +7,8 @@
 //!   `rollback_abandoned`). `POST /sandbox/cron` sends every queued rollback now.
 //! - **Faults** (`POST /sandbox/faults`): hold the next rollback(s) for the cron instead of
 //!   sending them at once (a late rollback), and delay or drop the answer of the next
-//!   refund(s) after the refund was made (a timeout, a lost answer).
+//!   refund(s) after the refund was made (a timeout, a lost answer), and drop the answer of
+//!   the next token charge(s) after the charge was made.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -52,6 +53,8 @@ pub struct Faults {
     pub refund: Option<RefundFault>,
     pub refund_times: u32,
     pub rollback_hold: u32,
+    /// Answers of IPCIAPurchaseWithToken to lose after the charge was made.
+    pub charge_drop: u32,
 }
 
 impl Faults {
@@ -65,7 +68,14 @@ impl Faults {
             }
             _ => Value::Null,
         };
-        json!({"refund": refund, "rollback_hold": self.rollback_hold})
+        json!({"refund": refund, "rollback_hold": self.rollback_hold, "charge_drop": self.charge_drop})
+    }
+
+    /// Consumes one armed charge fault: whether this charge's answer is lost.
+    pub fn take_charge_drop(&mut self) -> bool {
+        let armed = self.charge_drop > 0;
+        self.charge_drop = self.charge_drop.saturating_sub(1);
+        armed
     }
 
     /// Consumes one armed refund fault.
@@ -83,11 +93,14 @@ impl Faults {
 }
 
 /// Applies `POST /sandbox/faults` (urlencoded `refund=delay|drop|none`, `delay_ms`,
-/// `rollback=hold|none`, `times`). Returns the faults now armed, or why the form is wrong.
+/// `rollback=hold|none`, `charge=drop|none`, `times`). Returns the faults now armed, or why the form is wrong.
 pub fn set_faults(body: &[u8], shared: &Shared) -> Result<Value, String> {
     let form = ipc::parse_urlencoded(body).map_err(|e| format!("form: {e}"))?;
     for (name, _) in form.iter() {
-        if !matches!(name, "refund" | "delay_ms" | "rollback" | "times") {
+        if !matches!(
+            name,
+            "refund" | "delay_ms" | "rollback" | "charge" | "times"
+        ) {
             return Err(format!(
                 "unknown field '{}'",
                 name.chars().take(20).collect::<String>()
@@ -122,8 +135,14 @@ pub fn set_faults(body: &[u8], shared: &Shared) -> Result<Value, String> {
         Some("hold") => Some(times),
         Some(_) => return Err("rollback must be hold or none".into()),
     };
-    if refund.is_none() && hold.is_none() {
-        return Err("nothing to set: give refund= or rollback=".into());
+    let charge = match form.get("charge") {
+        None => None,
+        Some("none") => Some(0),
+        Some("drop") => Some(times),
+        Some(_) => return Err("charge must be drop or none".into()),
+    };
+    if refund.is_none() && hold.is_none() && charge.is_none() {
+        return Err("nothing to set: give refund=, rollback= or charge=".into());
     }
     let mut state = shared.lock();
     if let Some(r) = refund {
@@ -132,6 +151,9 @@ pub fn set_faults(body: &[u8], shared: &Shared) -> Result<Value, String> {
     }
     if let Some(h) = hold {
         state.faults.rollback_hold = h;
+    }
+    if let Some(c) = charge {
+        state.faults.charge_drop = c;
     }
     let now = state.faults.to_json();
     state.events.push("faults", &[("faults", &now.to_string())]);

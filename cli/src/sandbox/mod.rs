@@ -12,6 +12,7 @@ mod server;
 mod setup;
 mod shared;
 mod state;
+mod tds;
 
 use std::io::Write;
 use std::sync::atomic::AtomicBool;

@@ -27,7 +27,8 @@ pub fn payment(session_id: &str, session: &Session) -> String {
     let body = format!(
         "{notice}<p>Store {store}, order <b id=\"order\">{order}</b></p>\n\
          <p>Amount: <b id=\"amount\">{amount} {currency}</b></p>\n\
-         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123 (another card number is declined; none at all pays)</p>\n\
+         <p>Test card: 4006 0900 0000 0007, 12/30, CVC 123 (another card number is declined; none at all pays). \
+         A saved 4006 0900 0000 0015 declines later charges; a saved 4006 0900 0000 0023 has expired.</p>\n\
          <form method=\"post\" action=\"/vmp/payment\">\n\
          <input type=\"hidden\" name=\"session\" value=\"{sid}\">\n\
          <p><label for=\"card\">Card number</label> <input id=\"card\" name=\"card\" \

@@ -9,7 +9,7 @@ use super::clock;
 use super::notify::{self, Delivery};
 use super::pages;
 use super::shared::Shared;
-use super::state::{Order, Payment, PreAuth, Session};
+use super::state::{Order, Payment, PreAuth, Session, TokenKind};
 
 /// What the browser gets.
 #[derive(Debug)]
@@ -116,10 +116,10 @@ fn validate(method: &str, f: &Fields) -> Checked<(String, Money)> {
     Ok((order_id, amount))
 }
 
-/// The buyer pressed a button on the payment page.
-pub fn act(session_id: &str, action: &str, shared: &Shared) -> Checked<Page> {
+/// The buyer pressed a button on the payment page (`kind`: the token the typed card gives).
+pub fn act(session_id: &str, action: &str, kind: TokenKind, shared: &Shared) -> Checked<Page> {
     match action {
-        "pay" => pay(session_id, shared),
+        "pay" => pay(session_id, kind, shared),
         "decline" => decline(session_id, shared),
         "cancel" => cancel(session_id, shared),
         other => Err(Reject::new(
@@ -196,7 +196,7 @@ fn sign(fields: Fields, shared: &Shared) -> Checked<Fields> {
         .map_err(|e| Reject::new(3, format!("signing failed: {e}")))
 }
 
-fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
+fn pay(session_id: &str, kind: TokenKind, shared: &Shared) -> Checked<Page> {
     let session = take_session(session_id, shared)?;
     let (notify_fields, trnref) = {
         let mut state = shared.lock();
@@ -214,15 +214,9 @@ fn pay(session_id: &str, shared: &Shared) -> Checked<Page> {
         let trnref = state.new_trnref(&session.order_id);
         let stan = state.new_stan();
         let token = matches!(req(&session, "CardTokenRequest"), "1" | "2")
-            .then(|| state.new_card_token(&session.order_id));
+            .then(|| (state.new_card_token(&session.order_id, kind), kind));
         (
-            notify_body(
-                "IPCPurchaseNotify",
-                &session,
-                &trnref,
-                &stan,
-                token.as_deref(),
-            ),
+            notify_body("IPCPurchaseNotify", &session, &trnref, &stan, token),
             trnref,
         )
     };
@@ -304,7 +298,13 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
 }
 
 /// The notify fields in the order of the real notify (docs/protocol.md, "Notify flow").
-fn notify_body(method: &str, s: &Session, trnref: &str, stan: &str, token: Option<&str>) -> Fields {
+fn notify_body(
+    method: &str,
+    s: &Session,
+    trnref: &str,
+    stan: &str,
+    token: Option<(String, TokenKind)>,
+) -> Fields {
     let mut f = Fields::new();
     f.push("IPCmethod", method);
     f.push("SID", req(s, "SID"));
@@ -319,10 +319,10 @@ fn notify_body(method: &str, s: &Session, trnref: &str, stan: &str, token: Optio
     f.push("PaymentMethod", "1");
     f.push("BillingDescriptor", "myPOS  * SANDBOX");
     match token {
-        Some(token) => {
+        Some((token, kind)) => {
             f.push("CardToken", token);
-            f.push("PAN", "0007");
-            f.push("ExpDate", "3012");
+            f.push("PAN", kind.last4());
+            f.push("ExpDate", kind.exp_date());
             f.push("CardType", "3");
         }
         None => f.push("PAN", "0007"),

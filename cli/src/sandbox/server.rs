@@ -8,7 +8,8 @@ use tiny_http::{Header, Method, Request, Response};
 
 use super::checks::{self, Reject};
 use super::shared::Shared;
-use super::{api, cron, pages, purchase};
+use super::state::TokenKind;
+use super::{api, cron, pages, purchase, tds};
 
 /// Largest request body read: the core's input cap, so the sandbox refuses what myPOS would.
 const MAX_BODY: u64 = ipc::limits::MAX_BODY_BYTES as u64;
@@ -49,6 +50,17 @@ fn handle(mut request: Request, shared: &Shared) {
         None => (request.url().to_string(), String::new()),
     };
     let method = request.method().clone();
+    // The sandbox's own address as the client reached it (for the 3-D Secure page's URL).
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
+        .unwrap_or_else(|| "127.0.0.1".into());
     let mut body = Vec::new();
     let read = request
         .as_reader()
@@ -61,7 +73,14 @@ fn handle(mut request: Request, shared: &Shared) {
             "request body too large or unreadable\n".into(),
         )
     } else {
-        route(&method, &path, &query, &body, shared)
+        route(
+            &method,
+            &path,
+            &query,
+            &body,
+            shared,
+            &format!("http://{host}"),
+        )
     };
     let header = Header::from_bytes(&b"Content-Type"[..], result.content_type.as_bytes());
     let mut response = Response::from_string(result.body).with_status_code(result.status);
@@ -73,11 +92,29 @@ fn handle(mut request: Request, shared: &Shared) {
     }
 }
 
-fn route(method: &Method, path: &str, query: &str, body: &[u8], shared: &Shared) -> Answer {
+fn route(
+    method: &Method,
+    path: &str,
+    query: &str,
+    body: &[u8],
+    shared: &Shared,
+    base: &str,
+) -> Answer {
     let path = path.trim_end_matches('/');
     match (method, path) {
-        (Method::Post, "/vmp/checkout-test" | "/vmp/checkout") => checkout(body, shared),
+        (Method::Post, "/vmp/checkout-test" | "/vmp/checkout") => checkout(body, shared, base),
         (Method::Post, "/vmp/payment") => payment(body, shared),
+        (Method::Get, "/vmp/tds") => {
+            let form = ipc::parse_urlencoded(query.as_bytes()).unwrap_or_default();
+            let session = form.get("session").unwrap_or_default();
+            html(tds::show(session, shared), shared, "IPCTDSProcess")
+        }
+        (Method::Post, "/vmp/tds") => {
+            let form = ipc::parse_urlencoded(body).unwrap_or_default();
+            let session = form.get("session").unwrap_or_default();
+            let action = form.get("action").unwrap_or_default();
+            html(tds::act(session, action, shared), shared, "IPCTDSProcess")
+        }
         (Method::Get, "/sandbox/events") => {
             answer(200, "application/json", shared.lock().events.to_json())
         }
@@ -141,7 +178,7 @@ fn html(result: Result<purchase::Page, Reject>, shared: &Shared, method: &str) -
     }
 }
 
-fn checkout(body: &[u8], shared: &Shared) -> Answer {
+fn checkout(body: &[u8], shared: &Shared, base: &str) -> Answer {
     // An unverified look at the method and format, to answer in the right shape.
     let raw = ipc::parse_urlencoded(body).ok();
     let claimed = raw
@@ -159,18 +196,31 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
         checks::require_all(&fields, required)?;
         Ok((method, fields))
     });
+    let redirect = raw.as_ref().and_then(|f| f.get("UseRedirect")) == Some("1");
+    if claimed == "IPCTDSProcess" && redirect {
+        let result = verified.and_then(|(_, fields)| tds::start_browser(&fields, shared));
+        return html(result, shared, &claimed);
+    }
     if checks::is_browser_method(&claimed) {
         let result = verified.and_then(|(method, fields)| purchase::start(&method, fields, shared));
         return html(result, shared, &claimed);
     }
     let mut fault = None;
+    let mut drop_charge = false;
     let result = match verified {
         Ok((method, fields)) => {
             let mut state = shared.lock();
             if method == "IPCRefund" {
                 fault = state.faults.take_refund();
             }
-            api::handle(&method, &fields, &mut state)
+            if method == "IPCIAPurchaseWithToken" {
+                drop_charge = state.faults.take_charge_drop();
+            }
+            if method == "IPCTDSProcess" {
+                tds::start_api(&fields, base, &mut state)
+            } else {
+                api::handle(&method, &fields, &mut state)
+            }
         }
         Err(reject) => Err(reject),
     };
@@ -191,6 +241,13 @@ fn checkout(body: &[u8], shared: &Shared) -> Answer {
     } else {
         claimed.as_str()
     };
+    if drop_charge {
+        shared
+            .lock()
+            .events
+            .push("charge_fault", &[("kind", "drop"), ("status", &status)]);
+        return answer(504, "text/plain", String::new());
+    }
     match fault {
         Some(cron::RefundFault::Drop) => {
             shared
@@ -234,12 +291,18 @@ fn payment(body: &[u8], shared: &Shared) -> Answer {
         Err(e) => return html(Err(Reject::new(5, format!("form: {e}"))), shared, "payment"),
     };
     let session = fields.get("session").unwrap_or_default();
+    // A card typed on the page must be a test card; scripts may leave it out and pay. The test
+    // card chosen decides how the card token it may give behaves.
+    let kind = TokenKind::from_card(fields.get("card").unwrap_or_default());
     let action = match fields.get("action").unwrap_or_default() {
-        // A card typed on the page must be the test card; scripts may leave it out and pay.
-        "pay" if !is_test_card(fields.get("card").unwrap_or_default()) => "decline",
+        "pay" if kind.is_none() => "decline",
         other => other,
     };
-    html(purchase::act(session, action, shared), shared, "payment")
+    html(
+        purchase::act(session, action, kind.unwrap_or(TokenKind::Good), shared),
+        shared,
+        "payment",
+    )
 }
 
 /// `GET /sandbox/orders[?shop_order=ID]`: every OrderID the sandbox knows (each attempt is
@@ -280,12 +343,6 @@ fn orders(query: &str, shared: &Shared) -> Answer {
         "application/json",
         serde_json::Value::Array(items).to_string(),
     )
-}
-
-/// Empty (no card given) or the test card 4006 0900 0000 0007, spaces ignored.
-fn is_test_card(card: &str) -> bool {
-    let digits: String = card.chars().filter(|c| !c.is_whitespace()).collect();
-    digits.is_empty() || digits == "4006090000000007"
 }
 
 /// `POST /sandbox/rotate-mypos-cert` (optional urlencoded `bits=1024|2048|3072|4096`, default

@@ -109,6 +109,78 @@ impl Order {
     }
 }
 
+/// How a card token behaves when charged (chosen by the card typed on the payment page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// 4006 0900 0000 0007 (or no card typed): charges pay.
+    Good,
+    /// 4006 0900 0000 0015: charges are declined (not sufficient funds).
+    Declines,
+    /// 4006 0900 0000 0023: the card expired in January 2020.
+    Expired,
+}
+
+impl TokenKind {
+    /// The kind of token a card number typed on the payment page gives (spaces ignored), or
+    /// `None` for a card the sandbox does not know (declined).
+    pub fn from_card(card: &str) -> Option<Self> {
+        let digits: String = card.chars().filter(|c| !c.is_whitespace()).collect();
+        match digits.as_str() {
+            "" | "4006090000000007" => Some(TokenKind::Good),
+            "4006090000000015" => Some(TokenKind::Declines),
+            "4006090000000023" => Some(TokenKind::Expired),
+            _ => None,
+        }
+    }
+
+    /// Last four digits (the notify's `PAN`).
+    pub fn last4(self) -> &'static str {
+        match self {
+            TokenKind::Good => "0007",
+            TokenKind::Declines => "0015",
+            TokenKind::Expired => "0023",
+        }
+    }
+
+    /// `ExpDate` (YYMM).
+    pub fn exp_date(self) -> &'static str {
+        match self {
+            TokenKind::Expired => "2001",
+            _ => "3012",
+        }
+    }
+}
+
+/// A stored card as myPOS knows it.
+#[derive(Debug, Clone)]
+pub struct CardToken {
+    /// The OrderID whose payment page stored it.
+    pub order_id: String,
+    pub kind: TokenKind,
+}
+
+/// A 3-D Secure check of a stored card (IPCTDSProcess).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TdsStatus {
+    /// The buyer has not answered the check yet.
+    Pending,
+    Authenticated,
+    Failed,
+    /// An IPCIAPurchaseWithToken used it (a reference pays once).
+    Used,
+}
+
+/// One IPCTDSProcess: what it was for and how it ended.
+#[derive(Debug, Clone)]
+pub struct Tds {
+    pub reference: String,
+    pub token: String,
+    pub amount: Money,
+    pub return_url: String,
+    pub sid: String,
+    pub status: TdsStatus,
+}
+
 /// A hosted payment page in progress.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -125,7 +197,11 @@ pub struct State {
     pub orders: HashMap<String, Order>,
     pub trnrefs: HashMap<String, String>,
     pub sessions: HashMap<String, Session>,
-    pub tokens: HashMap<String, String>,
+    pub tokens: HashMap<String, CardToken>,
+    /// 3-D Secure checks by TDSReferenceID.
+    pub tds: HashMap<String, Tds>,
+    /// Open 3-D Secure pages: page session id to TDSReferenceID.
+    pub tds_sessions: HashMap<String, String>,
     pub events: Events,
     /// Rollbacks waiting for a retry (or held by a fault).
     pub rollbacks: Vec<PendingRollback>,
@@ -157,15 +233,29 @@ impl State {
         format!("{:016x}{:08x}", random_u64(), n)
     }
 
-    /// A card token for `pan_last4`.
-    pub fn new_card_token(&mut self, order_id: &str) -> String {
+    /// A card token of `kind`, stored by the payment page of `order_id`.
+    pub fn new_card_token(&mut self, order_id: &str, kind: TokenKind) -> String {
         let token = format!("{:016X}{:04X}", random_u64(), self.next() & 0xffff);
-        self.tokens.insert(token.clone(), order_id.to_string());
+        self.tokens.insert(
+            token.clone(),
+            CardToken {
+                order_id: order_id.to_string(),
+                kind,
+            },
+        );
         token
     }
 
+    /// A TDSReferenceID that cannot be guessed.
+    pub fn new_tds_reference(&mut self) -> String {
+        let n = self.next();
+        format!("TDS{:016X}{:06X}", random_u64(), n & 0xff_ffff)
+    }
+
     pub fn has_room(&self) -> bool {
-        self.orders.len() < MAX_ENTRIES && self.sessions.len() < MAX_ENTRIES
+        self.orders.len() < MAX_ENTRIES
+            && self.sessions.len() < MAX_ENTRIES
+            && self.tds.len() < MAX_ENTRIES
     }
 }
 

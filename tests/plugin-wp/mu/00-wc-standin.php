@@ -176,6 +176,7 @@ final class WC_Order
     public function get_currency(): string { return (string) $this->get_meta('_order_currency'); }
     public function get_payment_method(): string { return (string) $this->get_meta('_payment_method'); }
     public function get_transaction_id(): string { return (string) $this->get_meta('_transaction_id'); }
+    public function get_customer_id(): int { return (int) $this->get_meta('_customer_user'); }
     public function get_status(): string { return $this->newStatus ?? $this->status; }
     public function has_status($status): bool { return in_array($this->get_status(), (array) $status, true); }
 

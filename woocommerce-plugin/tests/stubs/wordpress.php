@@ -348,6 +348,19 @@ abstract class WC_Payment_Gateway extends WC_Settings_API
         return apply_filters('woocommerce_gateway_icon', $icon, $this->id);
     }
     public function supports(string $feature): bool { return in_array($feature, $this->supports, true); }
+    /** As WC_Payment_Gateway's tokenization fields: a radio per offered saved card, "new", the save box. */
+    public function tokenization_script(): void {}
+    public function saved_payment_methods(): void
+    {
+        foreach (WC_Payment_Tokens::get_customer_tokens(get_current_user_id(), $this->id) as $token) {
+            echo '<input type="radio" name="wc-' . esc_attr($this->id) . '-payment-token" value="' . $token->get_id() . '">' . esc_html($token->get_display_name());
+        }
+        echo '<input type="radio" name="wc-' . esc_attr($this->id) . '-payment-token" value="new">';
+    }
+    public function save_payment_method_checkbox(): void
+    {
+        echo '<input type="checkbox" name="wc-' . esc_attr($this->id) . '-new-payment-method" value="true">';
+    }
 }
 
 class WC_Order_Item
@@ -390,6 +403,10 @@ class WC_Order
     public function get_status(): string { return $this->status; }
     public function get_payment_method(): string { return $this->paymentMethod; }
     public function get_transaction_id(): string { return $this->transactionId; }
+    /** The customer's user id (0: a guest). */
+    public int $customerId = 0;
+    public function get_customer_id(): int { return $this->customerId; }
+    public function get_view_order_url(): string { return 'https://shop.test/my-account/view-order/' . $this->id . '/'; }
     public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
     /** As WC_Data: $force reads the meta from the store again instead of the object cache. */
     public function read_meta_data(bool $force = false): void
