@@ -27,9 +27,28 @@ final class PurchaseForm
     {
         $currency = $order->get_currency();
         $amount = Money::toMinor($order->get_total(), $currency);
-        $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency);
+        $kind = Authorizations::authorizeOnly($this->settings) ? Attempts::PREAUTH : Attempts::PURCHASE;
+        $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency, $kind);
         $order->save();
-        return $this->build($config, $order, (string) $attempt['id'], $notifyUrl);
+        return $kind === Attempts::PREAUTH
+            ? $this->buildPreAuthorization($config, $order, (string) $attempt['id'], $notifyUrl)
+            : $this->build($config, $order, (string) $attempt['id'], $notifyUrl);
+    }
+
+    /** IPCPreAuthorization: the amount is held on the card, to be captured from the order. */
+    public function buildPreAuthorization(Config $config, \WC_Order $order, string $ipcOrderId, string $notifyUrl): Request
+    {
+        $currency = $order->get_currency();
+        return $config->preAuthorization([
+            'order_id' => $ipcOrderId,
+            /* translators: %s: order number */
+            'item_name' => sprintf(__('Order %s', 'mypos-ipc'), $order->get_order_number()),
+            'amount' => Money::toMinor($order->get_total(), $currency),
+            'currency' => $currency,
+            'url_ok' => $notifyUrl,
+            'url_cancel' => $notifyUrl,
+            'url_notify' => $notifyUrl,
+        ]);
     }
 
     public function build(Config $config, \WC_Order $order, string $ipcOrderId, string $notifyUrl): Request

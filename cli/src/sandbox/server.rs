@@ -99,6 +99,12 @@ fn route(method: &Method, path: &str, query: &str, body: &[u8], shared: &Shared)
             Ok(now) => answer(200, "application/json", now.to_string()),
             Err(why) => answer(400, "text/plain", format!("{why}\n")),
         },
+        (Method::Post, "/sandbox/preauth-expiry") => {
+            match super::api::set_preauth_expiry(body, &mut shared.lock()) {
+                Ok(now) => answer(200, "application/json", now.to_string()),
+                Err(why) => answer(400, "text/plain", format!("{why}\n")),
+            }
+        }
         (Method::Post, "/sandbox/rotate-mypos-cert") => match rotate_mypos_cert(body, shared) {
             Ok(pem) => answer(200, "application/x-pem-file", pem),
             Err(why) => answer(400, "text/plain", format!("{why}\n")),

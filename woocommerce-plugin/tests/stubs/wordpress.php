@@ -365,6 +365,7 @@ class WC_Order
     public function get_status(): string { return $this->status; }
     public function get_payment_method(): string { return $this->paymentMethod; }
     public function get_transaction_id(): string { return $this->transactionId; }
+    public function set_transaction_id(string $id): void { $this->transactionId = $id; }
     public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
     /** As WC_Data: $force reads the meta from the store again instead of the object cache. */
     public function read_meta_data(bool $force = false): void
