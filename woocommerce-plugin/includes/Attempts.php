@@ -26,7 +26,9 @@ final class Attempts
     public const AUTHORIZED = 'authorized';
     /** A pre-authorization released (by the shop, at myPOS, or expired): no money taken. */
     public const RELEASED = 'released';
-    public const STATES = [self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED, self::AUTHORIZED, self::RELEASED];
+    public const STATES = [
+        self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED, self::AUTHORIZED, self::RELEASED,
+    ];
     /** What an attempt asked myPOS for (the core's attempt kinds). */
     public const PURCHASE = 'purchase';
     public const PREAUTH = 'preauth';
@@ -136,7 +138,8 @@ final class Attempts
         string $kind = self::PURCHASE
     ): array {
         $latest = self::latest($order);
-        if ($latest !== null && self::kind($latest) === $kind && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
+        $sameKind = $latest !== null && self::kind($latest) === $kind;
+        if ($sameKind && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
             return $latest;
         }
         if ($latest === null && self::mayHaveBareAttempt($order)) {
@@ -235,7 +238,8 @@ final class Attempts
      * ($named: its record, null when the order never made it).
      *
      * @param array<string, mixed>|null $named
-     * @return array{attempt: int, attempt_known: bool, attempt_rolled_back: bool, paid_attempt: ?int, attempt_kind: string}
+     * @return array{attempt: int, attempt_known: bool, attempt_rolled_back: bool, paid_attempt: ?int,
+     *   attempt_kind: string}
      */
     public static function context(\WC_Order $order, int $number, ?array $named): array
     {

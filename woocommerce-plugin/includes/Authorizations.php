@@ -23,7 +23,7 @@ final class Authorizations
     /** IPCPreAuthStatus codes (SPEC: 1 pending, 3 captured, 4 declined, 5 reversed, 6 cancelled). */
     private const OPEN = '1';
     private const CAPTURED = '3';
-    private const GONE = ['4' => 'declined', '5' => 'reversed', '6' => 'cancelled'];
+    private const GONE = ['4', '5', '6'];
 
     public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
     {
@@ -141,14 +141,23 @@ final class Authorizations
             $this->stillOpen($order, $held, $expiry);
         } elseif ($status === self::CAPTURED) {
             $this->capturedElsewhere($order, $held);
-        } elseif (isset(self::GONE[$status])) {
+        } elseif (in_array($status, self::GONE, true)) {
             $this->closed($order, $held, sprintf(
                 /* translators: 1: what happened at myPOS (declined, reversed, cancelled), 2: myPOS transaction reference */
                 __('myPOS reports the authorization %1$s (IPC_Trnref %2$s): it can no longer be captured and no money was taken. The order is cancelled.', 'mypos-ipc'),
-                self::GONE[$status],
+                self::goneWord($status),
                 (string) $held['trnref']
             ), true);
         }
+    }
+
+    private static function goneWord(string $status): string
+    {
+        return match ($status) {
+            '4' => __('declined', 'mypos-ipc'),
+            '5' => __('reversed (released or expired)', 'mypos-ipc'),
+            default => __('cancelled', 'mypos-ipc'),
+        };
     }
 
     /** @param array<string, mixed> $held */

@@ -28,7 +28,8 @@ final class PurchaseForm
         $currency = $order->get_currency();
         $amount = Money::toMinor($order->get_total(), $currency);
         $kind = Authorizations::authorizeOnly($this->settings) ? Attempts::PREAUTH : Attempts::PURCHASE;
-        $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency, $kind);
+        $prefix = $this->settings->orderPrefix();
+        $attempt = Attempts::forRedirect($order, $prefix, $mode, $amount, $currency, $kind);
         $order->save();
         return $kind === Attempts::PREAUTH
             ? $this->buildPreAuthorization($config, $order, (string) $attempt['id'], $notifyUrl)
@@ -36,8 +37,12 @@ final class PurchaseForm
     }
 
     /** IPCPreAuthorization: the amount is held on the card, to be captured from the order. */
-    public function buildPreAuthorization(Config $config, \WC_Order $order, string $ipcOrderId, string $notifyUrl): Request
-    {
+    public function buildPreAuthorization(
+        Config $config,
+        \WC_Order $order,
+        string $ipcOrderId,
+        string $notifyUrl
+    ): Request {
         $currency = $order->get_currency();
         return $config->preAuthorization([
             'order_id' => $ipcOrderId,
