@@ -793,7 +793,11 @@ fn preauthorization_expiry_and_refunds() {
         (14, "the pre-authorization has expired")
     );
     let after = status();
-    assert_eq!(after.get("IPCPreAuthStatus"), Some("5"), "an expired hold is released");
+    assert_eq!(
+        after.get("IPCPreAuthStatus"),
+        Some("5"),
+        "an expired hold is released"
+    );
     assert_ne!(after.get("PreAuthExpDate"), Some(expiry.as_str()));
     assert_eq!(expire("order=PRE-9&days=5").0, 400, "no longer open");
 }
