@@ -238,6 +238,48 @@ typedef uint32_t ipc_refund_verdict;
 #endif // __cplusplus
 
 /**
+ * Whether a pre-authorization answer confirms the capture or release requested
+ * (`ipc_capture_check`, `ipc_release_check`).
+ */
+enum ipc_capture_verdict
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * Confirmed: Status 0; Amount, Currency and OrderID, where echoed, the request's.
+   */
+  IPC_CAPTURE_VERDICT_CONFIRMED = 0,
+  /**
+   * myPOS refused (Status other than 0): nothing was captured or released.
+   */
+  IPC_CAPTURE_VERDICT_REFUSED = 1,
+  /**
+   * The answer names another IPCmethod.
+   */
+  IPC_CAPTURE_VERDICT_WRONG_METHOD = 2,
+  /**
+   * The echoed Amount is not the requested one.
+   */
+  IPC_CAPTURE_VERDICT_AMOUNT_DIFFERS = 3,
+  /**
+   * The echoed Currency is not the requested one.
+   */
+  IPC_CAPTURE_VERDICT_CURRENCY_DIFFERS = 4,
+  /**
+   * The echoed OrderID is not the requested one.
+   */
+  IPC_CAPTURE_VERDICT_ORDER_ID_DIFFERS = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ipc_capture_verdict ipc_capture_verdict;
+#else
+typedef uint32_t ipc_capture_verdict;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * What an incoming message is, by its IPCmethod.
  */
 enum ipc_message_kind
@@ -335,6 +377,13 @@ enum ipc_action
    * (only from `ipc_decide_attempt`).
    */
   IPC_ACTION_UNKNOWN_ATTEMPT = 11,
+  /**
+   * A pre-authorization attempt was authorized: record its IPC_Trnref
+   * (`ipc_decision_trnref`) and put the order on hold; never mark it paid. The note's
+   * `expiry` parameter is the date to capture before (empty when unknown). Only from
+   * `ipc_decide_attempt` with `IPC_ATTEMPT_KIND_PREAUTH`.
+   */
+  IPC_ACTION_AUTHORIZE = 12,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -446,12 +495,42 @@ enum ipc_order_state
    * Refunded after being paid by `paid_trnref`.
    */
   IPC_ORDER_STATE_REFUNDED = 6,
+  /**
+   * On hold with the amount authorized, not yet captured, by the pre-authorization
+   * `paid_trnref`.
+   */
+  IPC_ORDER_STATE_AUTHORIZED = 7,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum ipc_order_state ipc_order_state;
 #else
 typedef uint32_t ipc_order_state;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * What an attempt asked myPOS for (`ipc_attempt_context.kind`).
+ */
+enum ipc_attempt_kind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * IPCPurchase: a notify pays the order.
+   */
+  IPC_ATTEMPT_KIND_PURCHASE = 0,
+  /**
+   * IPCPreAuthorization: a notify holds the amount (`IPC_ACTION_AUTHORIZE`), never pays.
+   */
+  IPC_ATTEMPT_KIND_PREAUTH = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum ipc_attempt_kind ipc_attempt_kind;
+#else
+typedef uint32_t ipc_attempt_kind;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -520,6 +599,10 @@ typedef struct {
    * The attempt that paid the order when it is paid or refunded; 0 when none or unknown.
    */
   uint32_t paid_attempt;
+  /**
+   * What the attempt asked for (an `IPC_ATTEMPT_KIND_*` value; 0 is a purchase).
+   */
+  uint32_t kind;
 } ipc_attempt_context;
 
 #ifdef __cplusplus
@@ -629,6 +712,33 @@ ipc_result ipc_refund_check(const ipc_response *answer,
                             const char *currency,
                             ipc_refund_verdict *verdict_out,
                             char **trnref_out);
+
+/**
+ * Checks a verified IPCPreAuthCompletion answer against the capture requested for
+ * `order_id`, `amount_minor` and `currency`: `*verdict_out` is `IPC_CAPTURE_VERDICT_CONFIRMED`
+ * only when the Status is 0 and the Amount, Currency and OrderID it echoes (where it echoes
+ * them) are the request's. Record the capture only then.
+ *
+ * # Safety
+ * `answer` NULL or live; strings NUL-terminated; `verdict_out` writable.
+ */
+ipc_result ipc_capture_check(const ipc_response *answer,
+                             const char *order_id,
+                             int64_t amount_minor,
+                             const char *currency,
+                             ipc_capture_verdict *verdict_out);
+
+/**
+ * `ipc_capture_check` for an IPCPreAuthCancellation answer (a release).
+ *
+ * # Safety
+ * As `ipc_capture_check`.
+ */
+ipc_result ipc_release_check(const ipc_response *answer,
+                             const char *order_id,
+                             int64_t amount_minor,
+                             const char *currency,
+                             ipc_capture_verdict *verdict_out);
 
 /**
  * The library version, e.g. "0.1.0" (equals the crate version and the
@@ -1000,8 +1110,8 @@ ipc_result ipc_decision_body(const ipc_decision *decision, char **body_out);
 ipc_result ipc_decision_note(const ipc_decision *decision, char **note_out);
 
 /**
- * The IPC_Trnref to record when the action is `IPC_ACTION_MARK_PAID`;
- * `IPC_RESULT_NOT_FOUND` for other actions.
+ * The IPC_Trnref to record when the action is `IPC_ACTION_MARK_PAID` or
+ * `IPC_ACTION_AUTHORIZE`; `IPC_RESULT_NOT_FOUND` for other actions.
  *
  * # Safety
  * `decision` NULL or live; `trnref_out` writable.

@@ -318,12 +318,15 @@ final class Notification
     /**
      * @param array{amount: int, currency: string, state: string, trnref?: ?string,
      *   attempt?: ?int, attempt_known?: ?bool, attempt_rolled_back?: ?bool,
-     *   paid_attempt?: ?int}|null $order
-     *   null for an unknown order; state: pending, failed, cancelled, on-hold, paid, refunded.
+     *   paid_attempt?: ?int, attempt_kind?: ?string}|null $order
+     *   null for an unknown order; state: pending, failed, cancelled, on-hold, paid, refunded,
+     *   authorized (held by the pre-authorization 'trnref', not captured).
      *   'attempt': the attempt number the message's OrderID names (parse_attempt_id(); 1 for
      *   a bare order id); without it the message is matched to the order alone.
      *   'attempt_known' (default true): the order made that attempt; 'attempt_rolled_back'
      *   (default false): its rollback was applied; 'paid_attempt': the attempt that paid.
+     *   'attempt_kind' (default 'purchase'): 'preauth' for an IPCPreAuthorization attempt,
+     *   whose notify holds the amount (action 'authorize') and never pays the order.
      * @param ?string $storeSid defaults to the config's SID
      */
     public function decide(?array $order, ?string $storeSid = null): Decision {}
@@ -332,7 +335,7 @@ final class Notification
 /** What a notification means for the order, and what to answer. */
 final class Decision
 {
-    /** mark_paid, duplicate, hold_mismatch, already_paid_otherwise, mark_failed, note_only, keep_payable, show_received, acknowledge, unknown_order, ignore, unknown_attempt */
+    /** mark_paid, duplicate, hold_mismatch, already_paid_otherwise, mark_failed, note_only, keep_payable, show_received, acknowledge, unknown_order, ignore, unknown_attempt, authorize */
     public function action(): string {}
 
     /** ok, not_ok, bad_request, redirect_received, redirect_payment */
@@ -351,8 +354,11 @@ final class Decision
     /** @return array<string, string> the note's values by name */
     public function noteParams(): array {}
 
-    /** The IPC_Trnref to store (mark_paid only). */
+    /** The IPC_Trnref to store (mark_paid and authorize only). */
     public function trnref(): ?string {}
+
+    /** The date to capture before, as myPOS gave it (authorize only; null when unknown). */
+    public function expiry(): ?string {}
 }
 
 /** A verified API answer. */
@@ -409,4 +415,21 @@ final class Response
      * @return array{confirmed: bool, code: string, message: string, trnref: ?string}
      */
     public function checkRefund(string $orderId, int $amount, string $currency): array {}
+
+    /**
+     * IPCPreAuthCompletion: whether this answer confirms the capture requested for $orderId,
+     * $amount (minor units) and $currency. Confirmed only with Status 0 and, where the answer
+     * echoes them, the requested Amount, Currency and OrderID. code: confirmed, refused,
+     * wrong_method, amount_differs, currency_differs, order_id_differs.
+     *
+     * @return array{confirmed: bool, code: string, message: string, trnref: ?string}
+     */
+    public function checkCapture(string $orderId, int $amount, string $currency): array {}
+
+    /**
+     * IPCPreAuthCancellation: as checkCapture(), for a release.
+     *
+     * @return array{confirmed: bool, code: string, message: string, trnref: ?string}
+     */
+    public function checkRelease(string $orderId, int $amount, string $currency): array {}
 }

@@ -33,6 +33,7 @@
 pub mod amount;
 pub mod attempt;
 pub mod canonical;
+pub mod capture;
 pub mod config;
 pub mod configpack;
 pub mod error;
@@ -54,6 +55,9 @@ pub mod verifier;
 
 pub use amount::{Currency, Money};
 pub use attempt::{AttemptId, AttemptIdError};
+pub use capture::{
+    check_capture_answer, check_release_answer, CaptureConfirmation, CaptureProblem,
+};
 pub use config::{validate_field, Config, ConfigBuilder, Endpoint, IpcVersion};
 pub use configpack::ConfigPack;
 pub use error::{Error, ErrorKind, Outcome, Result};
@@ -62,8 +66,8 @@ pub use keyring::{Keyring, MerchantKey};
 pub use keys::{PrivateKey, PublicKey};
 pub use message::{Message, MessageKind};
 pub use notify::{
-    decide, decide_attempt, Action, AttemptContext, Decision, NoteCode, OrderSnapshot, OrderState,
-    Reply,
+    decide, decide_attempt, Action, AttemptContext, AttemptKind, Decision, NoteCode, OrderSnapshot,
+    OrderState, Reply,
 };
 pub use refund::{check_refund_answer, RefundConfirmation, RefundProblem};
 pub use request::{

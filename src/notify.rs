@@ -35,6 +35,12 @@ pub enum OrderState {
         /// IPC_Trnref of the payment.
         trnref: String,
     },
+    /// On hold with the amount authorized (not yet captured) by the pre-authorization with
+    /// this IPC_Trnref.
+    Authorized {
+        /// IPC_Trnref of the pre-authorization.
+        trnref: String,
+    },
 }
 
 /// What to do to the order.
@@ -44,6 +50,14 @@ pub enum Action {
     MarkPaid {
         /// IPC_Trnref to store on the order.
         trnref: String,
+    },
+    /// Record the pre-authorization with this IPC_Trnref and put the order on hold, to be
+    /// captured or released later; never marks it paid. Then reply.
+    Authorize {
+        /// IPC_Trnref to store on the order.
+        trnref: String,
+        /// The date the authorization expires, as the message gives it (None: unknown).
+        expiry: Option<String>,
     },
     /// A repeat of a notify already applied: change nothing.
     Duplicate,
@@ -224,11 +238,16 @@ pub enum NoteCode {
     CancelKeepPayable,
     /// Cancel for an unknown order.
     CancelUnknownOrder,
+    /// A pre-authorization attempt was authorized; capture before the expiry (`trnref`,
+    /// `expiry`: a date, or empty when unknown).
+    Authorized,
+    /// Notify repeated for the pre-authorization that holds (or held) the order (`trnref`).
+    AuthorizationDuplicate,
 }
 
 impl NoteCode {
     /// Every code, in numeric order.
-    pub const ALL: [NoteCode; 25] = [
+    pub const ALL: [NoteCode; 27] = [
         NoteCode::Rejected,
         NoteCode::OtherStore,
         NoteCode::UnexpectedMethod,
@@ -254,6 +273,8 @@ impl NoteCode {
         NoteCode::CancelAfterPayment,
         NoteCode::CancelKeepPayable,
         NoteCode::CancelUnknownOrder,
+        NoteCode::Authorized,
+        NoteCode::AuthorizationDuplicate,
     ];
 
     /// The stable text code, e.g. `notify_paid_twice`.
@@ -284,6 +305,30 @@ impl NoteCode {
             NoteCode::CancelAfterPayment => "cancel_after_payment",
             NoteCode::CancelKeepPayable => "cancel_keep_payable",
             NoteCode::CancelUnknownOrder => "cancel_unknown_order",
+            NoteCode::Authorized => "authorized",
+            NoteCode::AuthorizationDuplicate => "notify_authorization_duplicate",
+        }
+    }
+}
+
+/// What an attempt asked myPOS for. The method name of myPOS's pre-authorization
+/// notification is not documented, so a notify is read as an authorization because its
+/// attempt is recorded as one, not because of its IPCmethod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AttemptKind {
+    /// IPCPurchase (or a payment made before kinds were recorded): a notify pays the order.
+    #[default]
+    Purchase,
+    /// IPCPreAuthorization: a notify holds the amount; the order is paid only on capture.
+    PreAuth,
+}
+
+impl AttemptKind {
+    /// The stable text, `purchase` or `preauth`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptKind::Purchase => "purchase",
+            AttemptKind::PreAuth => "preauth",
         }
     }
 }
@@ -294,20 +339,24 @@ impl NoteCode {
 pub struct AttemptContext {
     /// The attempt number the message's OrderID names (1 for a bare order id).
     pub attempt: u32,
+    /// What the attempt asked for (a payment or a pre-authorization).
+    pub kind: AttemptKind,
     /// The order has this attempt on record (same prefix, number made by this shop).
     pub known: bool,
     /// This attempt's rollback was already applied.
     pub rolled_back: bool,
-    /// The attempt that paid the order, when it is paid or refunded (None: not paid, or paid
-    /// before attempts were recorded; a bare order id counts as attempt 1).
+    /// The attempt that paid (or authorized) the order, when it is paid, refunded or
+    /// authorized (None: not paid, or paid before attempts were recorded; a bare order id
+    /// counts as attempt 1).
     pub paid_attempt: Option<u32>,
 }
 
 impl AttemptContext {
-    /// A known attempt, not rolled back, of an order not paid by any attempt.
+    /// A known purchase attempt, not rolled back, of an order not paid by any attempt.
     pub fn new(attempt: u32) -> Self {
         AttemptContext {
             attempt,
+            kind: AttemptKind::Purchase,
             known: true,
             rolled_back: false,
             paid_attempt: None,
@@ -378,7 +427,9 @@ fn order_id_of(message: &Message) -> &str {
 
 fn paid_trnref(order: &OrderSnapshot) -> Option<&str> {
     match &order.state {
-        OrderState::Paid { trnref } | OrderState::Refunded { trnref } => Some(trnref),
+        OrderState::Paid { trnref }
+        | OrderState::Refunded { trnref }
+        | OrderState::Authorized { trnref } => Some(trnref),
         _ => None,
     }
 }
@@ -434,7 +485,87 @@ fn decide_notify_attempt(message: &Message, order: &OrderSnapshot, a: &AttemptCo
             );
         }
     }
-    decide_notify(message, Some(order))
+    match a.kind {
+        AttemptKind::Purchase => decide_notify(message, Some(order)),
+        AttemptKind::PreAuth => decide_authorization(message, order),
+    }
+}
+
+/// The expiry date a notify gives for its authorization (`PreAuthExpDate`), when it looks
+/// like a date; anything else counts as unknown rather than reaching an order note.
+fn expiry_of(message: &Message) -> Option<String> {
+    message
+        .get("PreAuthExpDate")
+        .map(str::trim)
+        .filter(|d| {
+            !d.is_empty()
+                && d.len() <= 20
+                && d.bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'/' | b'-' | b'.' | b' ' | b':'))
+        })
+        .map(str::to_string)
+}
+
+/// A verified notify of a pre-authorization attempt: the amount is held, not paid. Never
+/// marks the order paid; a repeat (or one arriving after the capture) changes nothing.
+fn decide_authorization(message: &Message, order: &OrderSnapshot) -> Decision {
+    let trnref = message.trnref().unwrap_or_default().to_string();
+    match &order.state {
+        OrderState::Authorized { trnref: held }
+        | OrderState::Paid { trnref: held }
+        | OrderState::Refunded { trnref: held }
+            if *held == trnref =>
+        {
+            Decision::new(
+                Action::Duplicate,
+                Reply::Ok,
+                format!("repeated notify for authorization {trnref}; nothing changed"),
+            )
+            .code(NoteCode::AuthorizationDuplicate, &[("trnref", &trnref)])
+        }
+        OrderState::Authorized { trnref: held }
+        | OrderState::Paid { trnref: held }
+        | OrderState::Refunded { trnref: held } => Decision::new(
+            Action::AlreadyPaidOtherwise,
+            Reply::NotOk,
+            format!("authorization {trnref} refused: the order is already held or paid by {held}"),
+        )
+        .code(
+            NoteCode::NotifyAlreadyPaid,
+            &[("trnref", &trnref), ("paid_trnref", held)],
+        ),
+        _ if !amount_matches(message, order) => Decision::new(
+            Action::HoldMismatch,
+            Reply::NotOk,
+            format!(
+                "authorization {trnref} refused: {}",
+                mismatch_note(message, order)
+            ),
+        )
+        .code_owned(
+            NoteCode::NotifyAmountMismatch,
+            mismatch_params(Some(&trnref), message, order),
+        ),
+        _ => {
+            let expiry = expiry_of(message);
+            let when = expiry.as_deref().unwrap_or("an unknown date");
+            let note =
+                format!("authorized through myPOS, IPC_Trnref {trnref}: capture before {when}");
+            let params = [
+                ("trnref", trnref.as_str()),
+                ("expiry", expiry.as_deref().unwrap_or("")),
+            ];
+            Decision::new(
+                Action::Authorize {
+                    trnref: trnref.clone(),
+                    expiry: expiry.clone(),
+                },
+                Reply::Ok,
+                note,
+            )
+            .code(NoteCode::Authorized, &params)
+        }
+    }
 }
 
 fn decide_rollback_attempt(
@@ -537,7 +668,9 @@ fn decide_notify(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
     };
     let trnref = message.trnref().unwrap_or_default().to_string();
     match &order.state {
-        OrderState::Paid { trnref: paid } | OrderState::Refunded { trnref: paid }
+        OrderState::Paid { trnref: paid }
+        | OrderState::Refunded { trnref: paid }
+        | OrderState::Authorized { trnref: paid }
             if *paid == trnref =>
         {
             Decision::new(
@@ -547,7 +680,9 @@ fn decide_notify(message: &Message, order: Option<&OrderSnapshot>) -> Decision {
             )
             .code(NoteCode::NotifyDuplicate, &[("trnref", &trnref)])
         }
-        OrderState::Paid { trnref: paid } | OrderState::Refunded { trnref: paid } => Decision::new(
+        OrderState::Paid { trnref: paid }
+        | OrderState::Refunded { trnref: paid }
+        | OrderState::Authorized { trnref: paid } => Decision::new(
             Action::AlreadyPaidOtherwise,
             Reply::NotOk,
             format!("notify for payment {trnref} refused: the order is already paid by {paid}"),
@@ -615,7 +750,9 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
         ),
         // A rollback names its payment only sometimes; when it names another one, the
         // payment that completed this order stands (docs/notify-decisions.md: a late cancel or rollback never undoes a payment it does not belong to).
-        OrderState::Paid { trnref: paid } if message.trnref().is_some_and(|t| t != paid) => {
+        OrderState::Paid { trnref: paid } | OrderState::Authorized { trnref: paid }
+            if message.trnref().is_some_and(|t| t != paid) =>
+        {
             Decision::new(
                 Action::NoteOnly,
                 Reply::Ok,
@@ -632,7 +769,10 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
                 ],
             )
         }
-        OrderState::Paid { .. } | OrderState::AwaitingPayment | OrderState::OnHold => {
+        OrderState::Paid { .. }
+        | OrderState::Authorized { .. }
+        | OrderState::AwaitingPayment
+        | OrderState::OnHold => {
             Decision::new(
                 Action::MarkFailed,
                 Reply::Ok,
@@ -645,7 +785,9 @@ fn decide_rollback(message: &Message, order: Option<&OrderSnapshot>) -> Decision
 
 fn decide_cancel(order: Option<&OrderSnapshot>) -> Decision {
     match order.map(|o| &o.state) {
-        Some(OrderState::Paid { .. }) | Some(OrderState::Refunded { .. }) => Decision::new(
+        Some(OrderState::Paid { .. })
+        | Some(OrderState::Refunded { .. })
+        | Some(OrderState::Authorized { .. }) => Decision::new(
             Action::NoteOnly,
             Reply::RedirectToReceived,
             "cancel from myPOS ignored: the order is already paid",

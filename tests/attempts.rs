@@ -3,8 +3,8 @@
 
 use ipc::{
     check_refund_answer, decide, decide_attempt, Action, AttemptContext, AttemptId, AttemptIdError,
-    Currency, Decision, Message, Money, NoteCode, OrderSnapshot, OrderState, OutputFormat,
-    PrivateKey, PublicKey, RefundProblem, Reply, Response, ResponseBuilder,
+    AttemptKind, Currency, Decision, Message, Money, NoteCode, OrderSnapshot, OrderState,
+    OutputFormat, PrivateKey, PublicKey, RefundProblem, Reply, Response, ResponseBuilder,
 };
 
 const SID: &str = "000000000000010";
@@ -52,6 +52,7 @@ fn paid(t: &str) -> OrderState {
 fn ctx(attempt: u32, known: bool, rolled_back: bool, paid_attempt: Option<u32>) -> AttemptContext {
     AttemptContext {
         attempt,
+        kind: AttemptKind::Purchase,
         known,
         rolled_back,
         paid_attempt,

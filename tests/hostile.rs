@@ -1238,6 +1238,7 @@ fn order_json(id: &str, o: &OrderSnapshot) -> Value {
         OrderState::Failed => ("failed", None),
         OrderState::Cancelled => ("cancelled", None),
         OrderState::OnHold => ("on_hold", None),
+        OrderState::Authorized { trnref } => ("authorized", Some(trnref.clone())),
     };
     json!({
         "order_id": id,

@@ -738,6 +738,71 @@ fn preauthorization_completion_and_cancellation() {
 }
 
 #[test]
+fn preauthorization_expiry_and_refunds() {
+    let w = world(Reply::Ok);
+    let session = w.open(
+        &PreAuthorization {
+            order_id: "PRE-9".into(),
+            item_name: "Bike".into(),
+            amount: eur(5000),
+            urls: w.urls(),
+            note: String::new(),
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    w.press(&session, "pay");
+    // The notify tells when the hold ends (a sandbox addition).
+    let notify = w.callbacks().into_iter().next().unwrap();
+    let expiry = notify.get("PreAuthExpDate").unwrap().to_string();
+    assert_eq!(expiry.len(), 10, "{expiry}");
+    let api = |r: SignedRequest| w.api(r);
+    let status = || {
+        api(PreAuthStatus {
+            order_id: "PRE-9".into(),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap())
+    };
+    assert_eq!(status().get("PreAuthExpDate"), Some(expiry.as_str()));
+    let refund = api(Refund {
+        order_id: "PRE-9".into(),
+        trnref: notify.trnref().unwrap().into(),
+        amount: eur(100),
+        output: OutputFormat::Json,
+    }
+    .sign(&w.config)
+    .unwrap());
+    assert_eq!(refund.status().0, 14, "no refund before the capture");
+    let expire = |form: &str| post(&format!("{}/sandbox/preauth-expiry", w.sandbox.base), form);
+    assert_eq!(expire("order=NOPE&days=1").0, 400);
+    assert_eq!(expire("order=PRE-9&days=x").0, 400);
+    assert_eq!(expire("order=PRE-9&days=1&x=1").0, 400);
+    let (code, body) = expire("order=PRE-9&days=-1");
+    assert_eq!(code, 200, "{body}");
+    let capture = api(PreAuthCompletion {
+        order_id: "PRE-9".into(),
+        amount: eur(5000),
+        output: OutputFormat::Json,
+    }
+    .sign(&w.config)
+    .unwrap());
+    assert_eq!(
+        (capture.status().0, capture.status_msg()),
+        (14, "the pre-authorization has expired")
+    );
+    let after = status();
+    assert_eq!(
+        after.get("IPCPreAuthStatus"),
+        Some("5"),
+        "an expired hold is released"
+    );
+    assert_ne!(after.get("PreAuthExpDate"), Some(expiry.as_str()));
+    assert_eq!(expire("order=PRE-9&days=5").0, 400, "no longer open");
+}
+
+#[test]
 fn card_token_then_purchase_with_token() {
     let w = world(Reply::Ok);
     let mut purchase = w.purchase("ORDER-T");

@@ -68,6 +68,7 @@ fn check_message(message: &Message) {
         ] {
             let context = AttemptContext {
                 attempt: 1,
+                kind: ipc::AttemptKind::Purchase,
                 known,
                 rolled_back,
                 paid_attempt,

@@ -5,8 +5,8 @@ use ext_php_rs::exception::PhpResult;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use ipc::{
-    Action, AttemptContext, Currency, Error, Message, MessageKind, Money, OrderSnapshot,
-    OrderState, Reply,
+    Action, AttemptContext, AttemptKind, Currency, Error, Message, MessageKind, Money,
+    OrderSnapshot, OrderState, Reply,
 };
 
 use crate::args::{opt_table, opt_text, Arr, Str};
@@ -61,9 +61,10 @@ fn state(what: &str, text: &str, trnref: Option<String>) -> PhpResult<OrderState
         "on-hold" => OrderState::OnHold,
         "paid" => OrderState::Paid { trnref: t },
         "refunded" => OrderState::Refunded { trnref: t },
+        "authorized" => OrderState::Authorized { trnref: t },
         other => {
             return Err(invalid(format!(
-                "{what}: 'state' must be pending, failed, cancelled, on-hold, paid or refunded, not '{other}'"
+                "{what}: 'state' must be pending, failed, cancelled, on-hold, paid, refunded or authorized, not '{other}'"
             )))
         }
     })
@@ -78,7 +79,18 @@ const ORDER_KEYS: &[&str] = &[
     "attempt_known",
     "attempt_rolled_back",
     "paid_attempt",
+    "attempt_kind",
 ];
+
+fn attempt_kind(what: &str, text: Option<String>) -> PhpResult<AttemptKind> {
+    match text.as_deref() {
+        None | Some("purchase") => Ok(AttemptKind::Purchase),
+        Some("preauth") => Ok(AttemptKind::PreAuth),
+        Some(other) => Err(invalid(format!(
+            "{what}: 'attempt_kind' must be purchase or preauth, not '{other}'"
+        ))),
+    }
+}
 
 fn attempt_number(what: &str, name: &str, value: i64) -> PhpResult<u32> {
     u32::try_from(value)
@@ -98,7 +110,12 @@ fn snapshot(order: &ZendHashTable) -> PhpResult<(OrderSnapshot, Option<AttemptCo
     };
     let context = match o.opt_int("attempt")? {
         None => {
-            for key in ["attempt_known", "attempt_rolled_back", "paid_attempt"] {
+            for key in [
+                "attempt_known",
+                "attempt_rolled_back",
+                "paid_attempt",
+                "attempt_kind",
+            ] {
                 if order.get(key).is_some_and(|v| !v.is_null()) {
                     return Err(invalid(format!("{what}: '{key}' needs 'attempt'")));
                 }
@@ -107,6 +124,7 @@ fn snapshot(order: &ZendHashTable) -> PhpResult<(OrderSnapshot, Option<AttemptCo
         }
         Some(n) => Some(AttemptContext {
             attempt: attempt_number(what, "attempt", n)?,
+            kind: attempt_kind(what, o.opt_str("attempt_kind")?)?,
             known: o.opt_bool("attempt_known")?.unwrap_or(true),
             rolled_back: o.opt_bool("attempt_rolled_back")?.unwrap_or(false),
             paid_attempt: o
@@ -225,6 +243,7 @@ impl Decision {
             Action::UnknownOrder => "unknown_order",
             Action::Ignore => "ignore",
             Action::UnknownAttempt => "unknown_attempt",
+            Action::Authorize { .. } => "authorize",
         }
         .to_string()
     }
@@ -270,10 +289,18 @@ impl Decision {
         Ok(a.done())
     }
 
-    /// The IPC_Trnref to store (mark_paid only).
+    /// The IPC_Trnref to store (mark_paid and authorize only).
     pub fn trnref(&self) -> Option<String> {
         match &self.inner.action {
-            Action::MarkPaid { trnref } => Some(trnref.clone()),
+            Action::MarkPaid { trnref } | Action::Authorize { trnref, .. } => Some(trnref.clone()),
+            _ => None,
+        }
+    }
+
+    /// The date to capture before, as myPOS gave it (authorize only; null when unknown).
+    pub fn expiry(&self) -> Option<String> {
+        match &self.inner.action {
+            Action::Authorize { expiry, .. } => expiry.clone(),
             _ => None,
         }
     }

@@ -216,4 +216,83 @@ impl Response {
             )
         })
     }
+
+    /// IPCPreAuthCompletion: whether this answer confirms the capture requested for
+    /// `$orderId`, `$amount` (minor units) and `$currency`: `['confirmed' => bool, 'code' =>
+    /// 'confirmed'|'refused'|..., 'message' => string, 'trnref' => ?string]`. Status must be 0;
+    /// Amount, Currency and OrderID must be the request's where the answer echoes them.
+    pub fn check_capture(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        self.preauth_check(
+            (
+                "Response::checkCapture",
+                "MyPOS\\IPC\\Response::checkCapture",
+            ),
+            ipc::check_capture_answer,
+            orderId,
+            amount,
+            currency,
+        )
+    }
+
+    /// IPCPreAuthCancellation: as `checkCapture()`, for a release.
+    pub fn check_release(
+        &self,
+        orderId: Str,
+        amount: Int,
+        currency: Str,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        self.preauth_check(
+            (
+                "Response::checkRelease",
+                "MyPOS\\IPC\\Response::checkRelease",
+            ),
+            ipc::check_release_answer,
+            orderId,
+            amount,
+            currency,
+        )
+    }
+}
+
+type PreAuthCheck =
+    fn(&ipc::Response, &str, ipc::Money) -> Result<ipc::CaptureConfirmation, ipc::CaptureProblem>;
+
+impl Response {
+    fn preauth_check(
+        &self,
+        (name, at): (&'static str, &'static str),
+        check: PreAuthCheck,
+        order_id: Str<'_>,
+        amount: Int<'_>,
+        currency: Str<'_>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        crate::errors::guard(name, || {
+            let order_id = order_id.text((at, 1, "orderId"))?;
+            let minor = amount.int((at, 2, "amount"))?;
+            let code = currency.text((at, 3, "currency"))?;
+            let currency = ipc::Currency::parse(code)
+                .map_err(|e| crate::errors::invalid(format!("{name}(): $currency: {e}")))?;
+            let a = Assoc::new();
+            Ok(
+                match check(&self.inner, order_id, ipc::Money::new(minor, currency)) {
+                    Ok(c) => a
+                        .set("confirmed", true)?
+                        .set("code", "confirmed")?
+                        .set("message", "myPOS confirmed it")?
+                        .set("trnref", c.trnref)?,
+                    Err(p) => a
+                        .set("confirmed", false)?
+                        .set("code", p.code())?
+                        .set("message", p.to_string())?
+                        .set("trnref", Option::<String>::None)?,
+                }
+                .done(),
+            )
+        })
+    }
 }

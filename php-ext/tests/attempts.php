@@ -108,4 +108,31 @@ foreach ($problems as $code => $fields) {
 Tap::throws(fn () => answer($config, $myposKey, $good)->checkRefund('wp-7-2', 1000, 'EURO'), IPC\InvalidArgumentException::class, 'checkRefund(): a bad currency argument', '$currency');
 Tap::throws(fn () => answer($config, $myposKey, $good)->checkRefund('wp-7-2', '1000', 'EUR'), TypeError::class, 'checkRefund(): amount must be an int');
 
+// --- pre-authorizations (issue 21): the attempt kind, the "authorized" decision, capture answers
+$held = fn (string $t) => ['amount' => 5000, 'currency' => 'EUR', 'state' => 'authorized', 'trnref' => $t];
+$notifyAuth = message($config, $myposKey, ['IPCmethod' => 'IPCPurchaseNotify'] + $base + ['OrderID' => 'wp-7-1', 'IPC_Trnref' => '701', 'PreAuthExpDate' => '31/12/2026']);
+$d = $notifyAuth->decide($pending + ['attempt' => 1, 'attempt_kind' => 'preauth']);
+Tap::is([$d->action(), $d->reply(), $d->noteCode(), $d->trnref(), $d->expiry()], ['authorize', 'ok', 'authorized', '701', '31/12/2026'], "decide(): a pre-authorization attempt's notify authorizes");
+Tap::is($d->noteParams(), ['trnref' => '701', 'expiry' => '31/12/2026'], 'authorized: the note names the expiry');
+Tap::is([$notify1->decide($pending + ['attempt' => 1, 'attempt_kind' => 'preauth'])->expiry(), $notify1->decide($pending + ['attempt' => 1])->expiry()], [null, null], 'expiry(): null when unknown or not an authorization');
+$d = $notifyAuth->decide($held('701') + ['attempt' => 1, 'paid_attempt' => 1, 'attempt_kind' => 'preauth']);
+Tap::is([$d->action(), $d->reply(), $d->noteCode(), $d->trnref()], ['duplicate', 'ok', 'notify_authorization_duplicate', null], 'decide(): a repeated authorization notify never pays');
+Tap::is($notifyAuth->decide($pending + ['attempt' => 1, 'attempt_kind' => 'purchase'])->action(), 'mark_paid', "decide(): 'attempt_kind' purchase pays");
+Tap::throws(fn () => $notify1->decide($pending + ['attempt' => 1, 'attempt_kind' => 'capture']), IPC\InvalidArgumentException::class, "decide(): an unknown 'attempt_kind' refused", "'attempt_kind' must be purchase or preauth");
+Tap::throws(fn () => $notify1->decide($pending + ['attempt_kind' => 'preauth']), IPC\InvalidArgumentException::class, "decide(): 'attempt_kind' needs 'attempt'", "needs 'attempt'");
+$capture = ['IPCmethod' => 'IPCPreAuthCompletion', 'OrderID' => 'wp-7-2', 'IPC_Trnref' => '701', 'Amount' => '10.00', 'Currency' => 'EUR', 'Status' => 0];
+Tap::is(
+    answer($config, $myposKey, $capture)->checkCapture('wp-7-2', 1000, 'EUR'),
+    ['confirmed' => true, 'code' => 'confirmed', 'message' => 'myPOS confirmed it', 'trnref' => '701'],
+    'checkCapture(): confirmed with its IPC_Trnref'
+);
+Tap::is(answer($config, $myposKey, ['Status' => 0])->checkCapture('wp-7-2', 1000, 'EUR')['confirmed'], true, 'checkCapture(): an answer without echo is confirmed');
+foreach (['amount_differs' => ['Amount' => '12.00'] + $capture, 'currency_differs' => ['Currency' => 'USD'] + $capture,
+    'order_id_differs' => ['OrderID' => 'wp-7-1'] + $capture, 'refused' => ['Status' => 14] + $capture,
+    'wrong_method' => ['IPCmethod' => 'IPCPreAuthCancellation'] + $capture] as $code => $fields) {
+    $r = answer($config, $myposKey, $fields)->checkCapture('wp-7-2', 1000, 'EUR');
+    Tap::ok($r['confirmed'] === false && $r['code'] === $code && $r['trnref'] === null, "checkCapture(): $code", var_export($r, true));
+}
+Tap::is(answer($config, $myposKey, ['IPCmethod' => 'IPCPreAuthCancellation'] + $capture)->checkRelease('wp-7-2', 1000, 'EUR')['code'], 'confirmed', 'checkRelease(): a release answer');
+
 Tap::finish();

@@ -10,7 +10,8 @@ use super::response::ipc_response;
 use super::result::ipc_result;
 use crate::amount::{Currency, Money};
 use crate::attempt::{AttemptId, AttemptIdError};
-use crate::notify::{decide_attempt, AttemptContext};
+use crate::capture::{check_capture_answer, check_release_answer, CaptureProblem};
+use crate::notify::{decide_attempt, AttemptContext, AttemptKind};
 use crate::refund::{check_refund_answer, RefundProblem};
 
 /// Why a text is not an attempt OrderID (`ipc_attempt_id_check`). Numbers are never reused.
@@ -96,6 +97,17 @@ fn verdict_code(p: &RefundProblem) -> ipc_refund_verdict {
     }
 }
 
+/// What an attempt asked myPOS for (`ipc_attempt_context.kind`).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ipc_attempt_kind {
+    /// IPCPurchase: a notify pays the order.
+    Purchase = 0,
+    /// IPCPreAuthorization: a notify holds the amount (`IPC_ACTION_AUTHORIZE`), never pays.
+    Preauth = 1,
+}
+
 /// What the shop knows about the attempt a message's OrderID names.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -109,6 +121,8 @@ pub struct ipc_attempt_context {
     pub rolled_back: bool,
     /// The attempt that paid the order when it is paid or refunded; 0 when none or unknown.
     pub paid_attempt: u32,
+    /// What the attempt asked for (an `IPC_ATTEMPT_KIND_*` value; 0 is a purchase).
+    pub kind: u32,
 }
 
 /// The attempt OrderID `<prefix>-<order>-<attempt>` (a string to free with `ipc_string_free`).
@@ -244,8 +258,22 @@ pub unsafe extern "C" fn ipc_decide_attempt(
                     "attempt->attempt must be 1 or more",
                 ))
             }
+            Some(a) if a.kind > 1 => {
+                return Err(FfiError::new(
+                    ipc_result::InvalidArgument,
+                    format!(
+                        "attempt->kind {} is not an IPC_ATTEMPT_KIND_* value",
+                        a.kind
+                    ),
+                ))
+            }
             Some(a) => Some(AttemptContext {
                 attempt: a.attempt,
+                kind: if a.kind == ipc_attempt_kind::Preauth as u32 {
+                    AttemptKind::PreAuth
+                } else {
+                    AttemptKind::Purchase
+                },
                 known: a.known,
                 rolled_back: a.rolled_back,
                 paid_attempt: (a.paid_attempt != 0).then_some(a.paid_attempt),
@@ -368,4 +396,120 @@ pub unsafe extern "C" fn ipc_refund_check(
         }
         Ok(())
     })
+}
+
+/// Whether a pre-authorization answer confirms the capture or release requested
+/// (`ipc_capture_check`, `ipc_release_check`).
+#[allow(non_camel_case_types)]
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ipc_capture_verdict {
+    /// Confirmed: Status 0; Amount, Currency and OrderID, where echoed, the request's.
+    Confirmed = 0,
+    /// myPOS refused (Status other than 0): nothing was captured or released.
+    Refused = 1,
+    /// The answer names another IPCmethod.
+    WrongMethod = 2,
+    /// The echoed Amount is not the requested one.
+    AmountDiffers = 3,
+    /// The echoed Currency is not the requested one.
+    CurrencyDiffers = 4,
+    /// The echoed OrderID is not the requested one.
+    OrderIdDiffers = 5,
+}
+
+fn capture_verdict(p: &CaptureProblem) -> ipc_capture_verdict {
+    match p {
+        CaptureProblem::Refused { .. } => ipc_capture_verdict::Refused,
+        CaptureProblem::WrongMethod { .. } => ipc_capture_verdict::WrongMethod,
+        CaptureProblem::AmountDiffers { .. } => ipc_capture_verdict::AmountDiffers,
+        CaptureProblem::CurrencyDiffers { .. } => ipc_capture_verdict::CurrencyDiffers,
+        CaptureProblem::OrderIdDiffers { .. } => ipc_capture_verdict::OrderIdDiffers,
+    }
+}
+
+type PreAuthCheck = fn(
+    &crate::response::Response,
+    &str,
+    Money,
+) -> Result<crate::capture::CaptureConfirmation, CaptureProblem>;
+
+/// # Safety
+/// As `ipc_capture_check`.
+unsafe fn preauth_check(
+    check: PreAuthCheck,
+    answer: *const ipc_response,
+    order_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    verdict_out: *mut ipc_capture_verdict,
+) -> ipc_result {
+    guard(|| {
+        // SAFETY: the caller's contract for every pointer.
+        let answer = unsafe { arg_ref(answer, "answer") }?;
+        let order_id = unsafe { arg_str(order_id, "order_id") }?;
+        let currency = unsafe { arg_str(currency, "currency") }?;
+        let out = Out::new(verdict_out, "verdict_out")?;
+        let amount = Money::new(amount_minor, Currency::parse(currency)?);
+        let verdict = match check(&answer.inner, order_id, amount) {
+            Ok(_) => ipc_capture_verdict::Confirmed,
+            Err(problem) => capture_verdict(&problem),
+        };
+        // SAFETY: out was checked non-NULL.
+        unsafe { out.set(verdict) };
+        Ok(())
+    })
+}
+
+/// Checks a verified IPCPreAuthCompletion answer against the capture requested for
+/// `order_id`, `amount_minor` and `currency`: `*verdict_out` is `IPC_CAPTURE_VERDICT_CONFIRMED`
+/// only when the Status is 0 and the Amount, Currency and OrderID it echoes (where it echoes
+/// them) are the request's. Record the capture only then.
+///
+/// # Safety
+/// `answer` NULL or live; strings NUL-terminated; `verdict_out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_capture_check(
+    answer: *const ipc_response,
+    order_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    verdict_out: *mut ipc_capture_verdict,
+) -> ipc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        preauth_check(
+            check_capture_answer,
+            answer,
+            order_id,
+            amount_minor,
+            currency,
+            verdict_out,
+        )
+    }
+}
+
+/// `ipc_capture_check` for an IPCPreAuthCancellation answer (a release).
+///
+/// # Safety
+/// As `ipc_capture_check`.
+#[no_mangle]
+pub unsafe extern "C" fn ipc_release_check(
+    answer: *const ipc_response,
+    order_id: *const c_char,
+    amount_minor: i64,
+    currency: *const c_char,
+    verdict_out: *mut ipc_capture_verdict,
+) -> ipc_result {
+    // SAFETY: forwarded contract.
+    unsafe {
+        preauth_check(
+            check_release_answer,
+            answer,
+            order_id,
+            amount_minor,
+            currency,
+            verdict_out,
+        )
+    }
 }

@@ -49,6 +49,9 @@ pub enum ipc_order_state {
     Paid = 5,
     /// Refunded after being paid by `paid_trnref`.
     Refunded = 6,
+    /// On hold with the amount authorized, not yet captured, by the pre-authorization
+    /// `paid_trnref`.
+    Authorized = 7,
 }
 
 /// What an incoming message is, by its IPCmethod.
@@ -100,6 +103,11 @@ pub enum ipc_action {
     /// The order never made the attempt the OrderID names: change nothing; log it
     /// (only from `ipc_decide_attempt`).
     UnknownAttempt = 11,
+    /// A pre-authorization attempt was authorized: record its IPC_Trnref
+    /// (`ipc_decision_trnref`) and put the order on hold; never mark it paid. The note's
+    /// `expiry` parameter is the date to capture before (empty when unknown). Only from
+    /// `ipc_decide_attempt` with `IPC_ATTEMPT_KIND_PREAUTH`.
+    Authorize = 12,
 }
 
 /// How to answer the request that carried the message.
@@ -315,7 +323,7 @@ pub(crate) fn snapshot(
         paid_trnref.map(str::to_string).ok_or_else(|| {
             FfiError::new(
                 ipc_result::NullArgument,
-                "paid_trnref is NULL but the order is paid or refunded",
+                "paid_trnref is NULL but the order is paid, refunded or authorized",
             )
         })
     };
@@ -327,6 +335,7 @@ pub(crate) fn snapshot(
         4 => OrderState::OnHold,
         5 => OrderState::Paid { trnref: paid()? },
         6 => OrderState::Refunded { trnref: paid()? },
+        7 => OrderState::Authorized { trnref: paid()? },
         other => {
             return Err(FfiError::new(
                 ipc_result::InvalidArgument,
@@ -390,6 +399,7 @@ fn action_code(action: &Action) -> ipc_action {
         Action::UnknownOrder => ipc_action::UnknownOrder,
         Action::Ignore => ipc_action::Ignore,
         Action::UnknownAttempt => ipc_action::UnknownAttempt,
+        Action::Authorize { .. } => ipc_action::Authorize,
     }
 }
 
@@ -503,8 +513,8 @@ pub unsafe extern "C" fn ipc_decision_note(
     unsafe { decision_text(decision, note_out, "note_out", |d| &d.note) }
 }
 
-/// The IPC_Trnref to record when the action is `IPC_ACTION_MARK_PAID`;
-/// `IPC_RESULT_NOT_FOUND` for other actions.
+/// The IPC_Trnref to record when the action is `IPC_ACTION_MARK_PAID` or
+/// `IPC_ACTION_AUTHORIZE`; `IPC_RESULT_NOT_FOUND` for other actions.
 ///
 /// # Safety
 /// `decision` NULL or live; `trnref_out` writable.
@@ -518,11 +528,17 @@ pub unsafe extern "C" fn ipc_decision_trnref(
         let decision = unsafe { arg_ref(decision, "decision") }?;
         let out = Out::new(trnref_out, "trnref_out")?;
         let trnref = match &decision.inner.action {
-            Action::MarkPaid { trnref } => Some(trnref.as_str()),
+            Action::MarkPaid { trnref } | Action::Authorize { trnref, .. } => Some(trnref.as_str()),
             _ => None,
         };
         // SAFETY: out was checked non-NULL.
-        unsafe { set_found(out, trnref, "trnref (the action is not MARK_PAID)") }
+        unsafe {
+            set_found(
+                out,
+                trnref,
+                "trnref (the action is not MARK_PAID or AUTHORIZE)",
+            )
+        }
     })
 }
 

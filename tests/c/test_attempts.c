@@ -105,6 +105,23 @@ static void test_decisions(ipc_config *config) {
          "notify replayed after its rollback changes nothing");
   ipc_attempt_context first = {.attempt = 1, .known = true, .rolled_back = false, .paid_attempt = 0};
   expect(notify1, IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, &first, IPC_ACTION_MARK_PAID, IPC_REPLY_OK, "paid", "notify of attempt 1 pays");
+  ipc_attempt_context preauth = {.attempt = 1, .known = true, .rolled_back = false, .paid_attempt = 0, .kind = IPC_ATTEMPT_KIND_PREAUTH};
+  expect(notify1, IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, &preauth, IPC_ACTION_AUTHORIZE, IPC_REPLY_OK, "authorized",
+         "notify of a pre-authorization attempt holds the order, never pays");
+  ipc_attempt_context held = {.attempt = 1, .known = true, .rolled_back = false, .paid_attempt = 1, .kind = IPC_ATTEMPT_KIND_PREAUTH};
+  expect(notify1, IPC_ORDER_STATE_AUTHORIZED, "701", &held, IPC_ACTION_DUPLICATE, IPC_REPLY_OK, "notify_authorization_duplicate",
+         "a repeated authorization notify changes nothing");
+  ipc_attempt_context bad_kind = {.attempt = 1, .known = true, .rolled_back = false, .paid_attempt = 0, .kind = 7};
+  ipc_decision *bk = NULL;
+  ok_code(ipc_decide_attempt(notify1, 5000, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, &bad_kind, SID, &bk), IPC_RESULT_INVALID_ARGUMENT,
+          "decide_attempt: an unknown attempt kind is refused");
+  if (ok_code(ipc_decide_attempt(notify1, 5000, "EUR", IPC_ORDER_STATE_AWAITING_PAYMENT, NULL, &preauth, SID, &bk), IPC_RESULT_OK,
+              "authorization decided")) {
+    char *t = NULL;
+    ok(ipc_decision_trnref(bk, &t) == IPC_RESULT_OK && t && strcmp(t, "701") == 0, "authorize: the trnref to record");
+    ipc_string_free(t);
+    ipc_decision_free(bk);
+  }
 
   ipc_decision *d = NULL;
   ipc_attempt_context zero = {.attempt = 0, .known = true, .rolled_back = false, .paid_attempt = 0};
@@ -206,6 +223,32 @@ static void test_refund_answers(ipc_config *config) {
   ipc_refund_verdict v = 99;
   ok_code(ipc_refund_check(NULL, "wp-7-2", 1000, "EUR", &v, NULL), IPC_RESULT_NULL_ARGUMENT, "refund_check: NULL answer");
   ok(v == 99, "refund_check: verdict untouched on failure");
+  /* Captures: Amount, Currency and OrderID checked where echoed. */
+  const char *captured[] = {"IPCmethod", "IPCPreAuthCompletion", "OrderID", "wp-7-2", "Amount", "10.00", "Currency", "EUR", "Status", "0"};
+  const char *captured_other[] = {"IPCmethod", "IPCPreAuthCompletion", "Amount", "12.00", "Currency", "EUR", "Status", "0"};
+  const char *released[] = {"IPCmethod", "IPCPreAuthCancellation", "Amount", "10.00", "Currency", "EUR", "Status", "0"};
+  struct {
+    const char *const *pairs;
+    size_t n;
+    int release;
+    ipc_capture_verdict want;
+    const char *name;
+  } cases[] = {
+      {captured, 5, 0, IPC_CAPTURE_VERDICT_CONFIRMED, "capture confirmed"},
+      {captured_other, 4, 0, IPC_CAPTURE_VERDICT_AMOUNT_DIFFERS, "capture answer for another amount"},
+      {released, 4, 0, IPC_CAPTURE_VERDICT_WRONG_METHOD, "a release answer does not confirm a capture"},
+      {released, 4, 1, IPC_CAPTURE_VERDICT_CONFIRMED, "release confirmed"},
+      {refused, 3, 0, IPC_CAPTURE_VERDICT_REFUSED, "capture refused"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    ipc_response *r = answer(config, mypos, cases[i].pairs, cases[i].n);
+    ipc_capture_verdict cv = 99;
+    ipc_result rc = r == NULL ? IPC_RESULT_NULL_ARGUMENT
+                    : cases[i].release ? ipc_release_check(r, "wp-7-2", 1000, "EUR", &cv)
+                                       : ipc_capture_check(r, "wp-7-2", 1000, "EUR", &cv);
+    if (!ok(rc == IPC_RESULT_OK && cv == cases[i].want, cases[i].name)) printf("# got %u verdict %u\n", (unsigned)rc, (unsigned)cv);
+    ipc_response_free(r);
+  }
   ipc_config_free(mypos);
 }
 

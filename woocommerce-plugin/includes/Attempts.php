@@ -9,10 +9,12 @@ namespace MyPOS\IPC\WooCommerce;
  * messages, refunds, status checks) uses that mode, whatever mode is chosen now.
  *
  * A record: n (1, 2, ...), id (the OrderID sent), mode ('test'|'live'), amount (minor units),
- * currency, created and updated (Unix time), state (one of STATES), trnref (once paid); a
- * server-to-server charge of a saved card also has kind 'token', card (the WooCommerce token
- * id) and, for a buyer present, tds (the TDSReferenceID of its 3-D Secure check); a redirect
- * that saves the card has card 'save'.
+ * currency, created and updated (Unix time), state (one of STATES), trnref (once paid or
+ * authorized), kind (PURCHASE or PREAUTH; absent on records made before kinds: a purchase),
+ * and for a pre-authorization expiry (the date myPOS gave, DD/MM/YYYY) and captured (minor
+ * units); a server-to-server charge of a saved card also has kind 'token', card (the
+ * WooCommerce token id) and, for a buyer present, tds (the TDSReferenceID of its 3-D Secure
+ * check); a redirect that saves the card has card 'save'.
  * Writers change records with put() and save the order in the same save as the change the
  * message made, so the record and the order never disagree.
  */
@@ -25,7 +27,18 @@ final class Attempts
     public const CANCELLED = 'cancelled';
     /** A token charge myPOS declined (its OrderID took no money). */
     public const DECLINED = 'declined';
-    public const STATES = [self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED, self::DECLINED];
+    /** A pre-authorization holds the amount; captured, it becomes PAID. */
+    public const AUTHORIZED = 'authorized';
+    /** A pre-authorization released (by the shop, at myPOS, or expired): no money taken. */
+    public const RELEASED = 'released';
+    public const STATES = [
+        self::OPEN, self::PAID, self::ROLLED_BACK, self::CANCELLED, self::DECLINED, self::AUTHORIZED, self::RELEASED,
+    ];
+    /** What an attempt asked myPOS for (the core's attempt kinds). */
+    public const PURCHASE = 'purchase';
+    public const PREAUTH = 'preauth';
+    /** A server-to-server charge of a saved card (a purchase to the core; never reused by a redirect). */
+    public const TOKEN = 'token';
     /**
      * Most attempts one order may make: a bot reloading the pay page must not grow the order's
      * meta without end (a reload reuses an unused attempt, so real buyers never come near it).
@@ -79,6 +92,23 @@ final class Attempts
         return null;
     }
 
+    /** @return array<string, mixed>|null the pre-authorization that holds the order's amount now */
+    public static function authorized(\WC_Order $order): ?array
+    {
+        foreach (self::all($order) as $attempt) {
+            if (($attempt['state'] ?? '') === self::AUTHORIZED) {
+                return $attempt;
+            }
+        }
+        return null;
+    }
+
+    /** PURCHASE or PREAUTH, as the core knows them: a saved-card charge (TOKEN) and records made before kinds were kept are purchases. */
+    public static function kind(?array $attempt): string
+    {
+        return ($attempt['kind'] ?? null) === self::PREAUTH ? self::PREAUTH : self::PURCHASE;
+    }
+
     /** @return array<string, mixed>|null */
     public static function latest(\WC_Order $order): ?array
     {
@@ -92,7 +122,7 @@ final class Attempts
      */
     public static function mode(\WC_Order $order): ?string
     {
-        $attempt = self::paid($order) ?? self::latest($order);
+        $attempt = self::paid($order) ?? self::authorized($order) ?? self::latest($order);
         $mode = $attempt['mode'] ?? null;
         return is_string($mode) && isset(Settings::MODES[$mode]) ? $mode : null;
     }
@@ -111,10 +141,12 @@ final class Attempts
         string $prefix,
         string $mode,
         int $amount,
-        string $currency
+        string $currency,
+        string $kind = self::PURCHASE
     ): array {
         $latest = self::latest($order);
-        if ($latest !== null && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
+        $sameKind = $latest !== null && self::kind($latest) === $kind;
+        if ($sameKind && self::reusable($latest, $prefix, $mode, $amount, $currency)) {
             return $latest;
         }
         if ($latest === null && self::mayHaveBareAttempt($order)) {
@@ -171,7 +203,7 @@ final class Attempts
             ));
         }
         $id = \MyPOS\IPC\attempt_id($prefix, (string) $order->get_id(), $n);
-        $attempt = self::record($n, $id, $mode, $amount, $currency);
+        $attempt = self::record($n, $id, $mode, $amount, $currency) + ['kind' => $kind];
         self::put($order, $attempt);
         return $attempt;
     }
@@ -182,7 +214,7 @@ final class Attempts
         $parts = \MyPOS\IPC\parse_attempt_id((string) $a['id']);
         return ($a['state'] ?? '') === self::OPEN
             && empty($a['seen'])
-            && empty($a['kind'])
+            && ($a['kind'] ?? self::PURCHASE) !== self::TOKEN
             && $parts['prefix'] === $prefix
             && ($a['mode'] ?? null) === $mode
             && ($a['amount'] ?? null) === $amount
@@ -254,16 +286,20 @@ final class Attempts
      * ($named: its record, null when the order never made it).
      *
      * @param array<string, mixed>|null $named
-     * @return array{attempt: int, attempt_known: bool, attempt_rolled_back: bool, paid_attempt: ?int}
+     * @return array{attempt: int, attempt_known: bool, attempt_rolled_back: bool, paid_attempt: ?int,
+     *   attempt_kind: string}
      */
     public static function context(\WC_Order $order, int $number, ?array $named): array
     {
-        $paid = self::paid($order);
+        // An authorization holds the order as a payment would: another attempt's notify is refused.
+        $paid = self::paid($order) ?? self::authorized($order);
         return [
             'attempt' => $number,
             'attempt_known' => $named !== null,
-            'attempt_rolled_back' => ($named['state'] ?? '') === self::ROLLED_BACK,
+            // A released authorization gave its money back as a rollback does: a replay changes nothing.
+            'attempt_rolled_back' => in_array($named['state'] ?? '', [self::ROLLED_BACK, self::RELEASED], true),
             'paid_attempt' => $paid === null ? null : (int) $paid['n'],
+            'attempt_kind' => self::kind($named),
         ];
     }
 

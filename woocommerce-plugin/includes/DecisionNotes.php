@@ -126,6 +126,14 @@ final class DecisionNotes
             'cancel_after_payment' => __('Cancel from myPOS ignored: the order is already paid.', 'mypos-ipc'),
             'cancel_keep_payable' => __('The buyer cancelled on the myPOS page; the order stays payable.', 'mypos-ipc'),
             'cancel_unknown_order' => __('myPOS cancel for an unknown order.', 'mypos-ipc'),
+            'authorized' => sprintf(
+                /* translators: 1: myPOS transaction reference (IPC_Trnref), 2: the date the authorization expires */
+                __('Authorized through myPOS, IPC_Trnref %1$s: capture before %2$s. The order is on hold until it is captured or released.', 'mypos-ipc'),
+                $p['trnref'],
+                $p['expiry'] !== '' ? $p['expiry'] : __('an unknown date', 'mypos-ipc')
+            ),
+            /* translators: %s: myPOS transaction reference (IPC_Trnref) */
+            'notify_authorization_duplicate' => sprintf(__('Repeated myPOS notification for authorization %s; nothing changed.', 'mypos-ipc'), $p['trnref']),
             default => null,
         };
     }
@@ -157,5 +165,7 @@ final class DecisionNotes
         'cancel_after_payment' => [],
         'cancel_keep_payable' => [],
         'cancel_unknown_order' => [],
+        'authorized' => ['trnref', 'expiry'],
+        'notify_authorization_duplicate' => ['trnref'],
     ];
 }

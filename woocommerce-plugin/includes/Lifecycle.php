@@ -13,7 +13,7 @@ final class Lifecycle
     /** The Action Scheduler group of every job the plug-in schedules. */
     public const GROUP = 'mypos-ipc';
     /** The jobs' hooks (also unscheduled one by one: a job scheduled without the group). */
-    public const HOOKS = [Reconciler::HOOK_ALL, Reconciler::HOOK_ONE];
+    public const HOOKS = [Reconciler::HOOK_ALL, Reconciler::HOOK_ONE, Authorizations::HOOK_CHECK];
     /** Option names the plug-in owns: its settings, and any option or transient named mypos_ipc_*. */
     private const OPTIONS = [Settings::OPTION];
     private const PREFIX = 'mypos_ipc_';

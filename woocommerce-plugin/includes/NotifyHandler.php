@@ -203,6 +203,12 @@ final class NotifyHandler
                 $order->save();
                 $this->saveCard($order, $notification, $attempt);
                 break;
+            case 'authorize':
+                // Held, not paid: the money is taken only by a capture (Authorizations).
+                $order->update_meta_data(Orders::META_TRNREF, (string) $decision->trnref());
+                $order->update_status((string) OrderState::after('authorize'), $note);
+                $order->save();
+                break;
             case 'hold_mismatch':
             case 'mark_failed':
                 $order->update_status((string) OrderState::after($decision->action()), $note);
@@ -274,6 +280,10 @@ final class NotifyHandler
         if ($decision->action() === 'mark_paid') {
             $attempt['state'] = Attempts::PAID;
             $attempt['trnref'] = (string) $decision->trnref();
+        } elseif ($decision->action() === 'authorize') {
+            $attempt['state'] = Attempts::AUTHORIZED;
+            $attempt['trnref'] = (string) $decision->trnref();
+            $attempt['expiry'] = $decision->expiry();
         } elseif ($isRollback && in_array($decision->noteCode(), self::ROLLED_BACK_NOTES, true)) {
             $attempt['state'] = Attempts::ROLLED_BACK;
         } elseif ($decision->action() === 'keep_payable' && $attempt['state'] === Attempts::OPEN) {
@@ -309,12 +319,16 @@ final class NotifyHandler
             return 'the order status is still ' . $stored->get_status();
         }
         $trnref = (string) $stored->get_meta(Orders::META_TRNREF);
-        if ($decision->action() === 'mark_paid' && $trnref !== (string) $decision->trnref()) {
+        $holds = in_array($decision->action(), ['mark_paid', 'authorize'], true);
+        if ($holds && $trnref !== (string) $decision->trnref()) {
             return 'the myPOS transaction reference was not stored';
         }
         $record = $attempt === null ? null : Attempts::get($stored, (int) $attempt['n']);
         if ($decision->action() === 'mark_paid' && $attempt !== null && ($record['state'] ?? '') !== Attempts::PAID) {
             return 'the paying attempt was not recorded';
+        }
+        if ($decision->action() === 'authorize' && ($record['state'] ?? '') !== Attempts::AUTHORIZED) {
+            return 'the authorization was not recorded';
         }
         return null;
     }

@@ -13,6 +13,8 @@ final class OrderFlags
     public const REFUND_PENDING = 'refund_pending';
     public const PAID_AT_MYPOS = 'paid_at_mypos';
     public const REVERSED_AT_MYPOS = 'reversed_at_mypos';
+    /** An open authorization that expires within two days (Authorizations::checkOpen()). */
+    public const AUTHORIZATION_EXPIRING = 'authorization_expiring';
 
     public static function raise(int $orderId, string $kind, string $text): void
     {

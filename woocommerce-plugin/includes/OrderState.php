@@ -19,7 +19,12 @@ final class OrderState
     /** Statuses the core knows by their WooCommerce name. */
     private const SAME_NAME = ['refunded', 'failed', 'cancelled', 'on-hold'];
     /** The status a decision leaves the order in; a payment ends in one of the paid statuses. */
-    private const AFTER = ['mark_paid' => 'processing', 'hold_mismatch' => 'on-hold', 'mark_failed' => 'failed'];
+    private const AFTER = [
+        'mark_paid' => 'processing',
+        'hold_mismatch' => 'on-hold',
+        'mark_failed' => 'failed',
+        'authorize' => 'on-hold',
+    ];
 
     /**
      * The core's state of an order in WooCommerce status $status (without the wc- prefix):

@@ -100,6 +100,16 @@ final class Orders
      */
     public static function snapshot(\WC_Order $order): array
     {
+        $authorized = Attempts::authorized($order);
+        if ($authorized !== null) {
+            // Held by a pre-authorization, whatever the status says: not paid until captured.
+            return [
+                'amount' => Money::toMinor($order->get_total(), $order->get_currency()),
+                'currency' => $order->get_currency(),
+                'state' => 'authorized',
+                'trnref' => (string) ($authorized['trnref'] ?? ''),
+            ];
+        }
         return OrderState::snapshot(
             Money::toMinor($order->get_total(), $order->get_currency()),
             $order->get_currency(),

@@ -29,6 +29,7 @@ final class Plugin
     private ?CancelReturn $cancelReturn = null;
     private ?NotifyCheck $notifyCheck = null;
     private ?SiteHealth $siteHealth = null;
+    private ?AuthorizationActions $authorizationActions = null;
 
     public function __construct(private string $file)
     {
@@ -56,6 +57,7 @@ final class Plugin
             add_filter('woocommerce_defer_transactional_emails', '__return_true', 100);
         }
         add_action('init', [Reconciler::class, 'schedule']);
+        add_action('init', [Authorizations::class, 'schedule']);
         add_action('init', [Attempts::class, 'recordSince']);
         add_action('init', [$this, 'migrateSecrets']);
         add_action(Reconciler::HOOK_ALL, [$this->statusChecks(), 'checkPending']);
@@ -72,6 +74,14 @@ final class Plugin
         add_action($release, [$this->statusChecks(), 'releaseRefund']);
         $confirm = 'woocommerce_order_action_' . StatusChecks::CONFIRM_ACTION;
         add_action($confirm, [$this->statusChecks(), 'confirmRefund']);
+        $auth = $this->authorizationActions();
+        add_filter('woocommerce_order_actions', [$auth, 'orderActions'], 10, 2);
+        add_action('woocommerce_order_action_' . AuthorizationActions::CAPTURE_ACTION, [$auth, 'captureAction']);
+        add_action('woocommerce_order_action_' . AuthorizationActions::RELEASE_ACTION, [$auth, 'releaseAction']);
+        add_action('woocommerce_order_status_processing', [$auth, 'statusChanged']);
+        add_action('woocommerce_order_status_completed', [$auth, 'statusChanged']);
+        add_action('woocommerce_order_status_cancelled', [$auth, 'cancelled']);
+        add_action(Authorizations::HOOK_CHECK, [$auth, 'checkOpen']);
         $mark = $this->testMark();
         add_filter('manage_edit-shop_order_columns', [$mark, 'columns']);
         add_filter('manage_woocommerce_page_wc-orders_columns', [$mark, 'columns']);
@@ -144,6 +154,27 @@ final class Plugin
     {
         $settings = $this->settings();
         return new RefundResolver($settings, new Log($settings->logLevel()), new OrderLock());
+    }
+
+    public function captures(): Captures
+    {
+        $settings = $this->settings();
+        return new Captures($settings, new Log($settings->logLevel()), new OrderLock());
+    }
+
+    public function authorizations(): Authorizations
+    {
+        $settings = $this->settings();
+        return new Authorizations($settings, new Log($settings->logLevel()), new OrderLock());
+    }
+
+    public function authorizationActions(): AuthorizationActions
+    {
+        return $this->authorizationActions ??= new AuthorizationActions(
+            [$this, 'captures'],
+            [$this, 'authorizations'],
+            [$this, 'settings']
+        );
     }
 
     public function notifyEndpoint(): NotifyEndpoint

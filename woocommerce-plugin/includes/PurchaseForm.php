@@ -27,15 +27,40 @@ final class PurchaseForm
     {
         $currency = $order->get_currency();
         $amount = Money::toMinor($order->get_total(), $currency);
-        $attempt = Attempts::forRedirect($order, $this->settings->orderPrefix(), $mode, $amount, $currency);
-        $save = self::savesCard($order);
+        $kind = Authorizations::authorizeOnly($this->settings) ? Attempts::PREAUTH : Attempts::PURCHASE;
+        $prefix = $this->settings->orderPrefix();
+        $attempt = Attempts::forRedirect($order, $prefix, $mode, $amount, $currency, $kind);
+        // A pre-authorization never saves the card here (saved cards pay by their own charge).
+        $save = $kind === Attempts::PURCHASE && self::savesCard($order);
         if (($attempt['card'] ?? null) !== ($save ? 'save' : null)) {
             // A reused attempt follows the buyer's latest choice (nothing reached myPOS yet).
             $attempt['card'] = $save ? 'save' : null;
             Attempts::put($order, $attempt);
         }
         $order->save();
-        return $this->build($config, $order, (string) $attempt['id'], $notifyUrl, $save);
+        return $kind === Attempts::PREAUTH
+            ? $this->buildPreAuthorization($config, $order, (string) $attempt['id'], $notifyUrl)
+            : $this->build($config, $order, (string) $attempt['id'], $notifyUrl, $save);
+    }
+
+    /** IPCPreAuthorization: the amount is held on the card, to be captured from the order. */
+    public function buildPreAuthorization(
+        Config $config,
+        \WC_Order $order,
+        string $ipcOrderId,
+        string $notifyUrl
+    ): Request {
+        $currency = $order->get_currency();
+        return $config->preAuthorization([
+            'order_id' => $ipcOrderId,
+            /* translators: %s: order number */
+            'item_name' => sprintf(__('Order %s', 'mypos-ipc'), $order->get_order_number()),
+            'amount' => Money::toMinor($order->get_total(), $currency),
+            'currency' => $currency,
+            'url_ok' => $notifyUrl,
+            'url_cancel' => $notifyUrl,
+            'url_notify' => $notifyUrl,
+        ]);
     }
 
     /**

@@ -23,6 +23,10 @@ final class Refunds
 
     public function refund(\WC_Order $order, int $amountMinor, string $reason = ''): bool|\WP_Error
     {
+        if (Attempts::authorized($order) !== null) {
+            // Nothing was taken yet: a refund would fail at myPOS, and the hold stays.
+            return self::error(__('This order\'s myPOS payment is only authorized, not captured, so there is nothing to refund. Release the authorization instead (order action "Release the authorized payment and cancel the order"), or capture a smaller amount.', 'mypos-ipc'));
+        }
         $trnref = OrderPayment::trnref($order);
         if ($trnref === '') {
             return self::error(__('This order has no myPOS payment to refund.', 'mypos-ipc'));

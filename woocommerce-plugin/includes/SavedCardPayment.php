@@ -34,7 +34,7 @@ final class SavedCardPayment
         $amount = Money::toMinor($order->get_total(), $currency);
         try {
             $attempt = Attempts::forCharge($order, $this->settings->orderPrefix(), $mode, $amount, $currency, [
-                'kind' => 'token',
+                'kind' => Attempts::TOKEN,
                 'card' => (int) $card->get_id(),
             ]);
             $order->save();

@@ -132,6 +132,22 @@ final class SettingsPage
                     '3' => __('Card and iDEAL', 'mypos-ipc'),
                 ],
             ],
+            'payment_action' => [
+                'title' => __('Payment action', 'mypos-ipc'),
+                'type' => 'select',
+                'default' => Authorizations::CHARGE,
+                'options' => [
+                    Authorizations::CHARGE => __('Charge at checkout', 'mypos-ipc'),
+                    Authorizations::AUTHORIZE => __('Authorize only: capture from the order later', 'mypos-ipc'),
+                ],
+                'description' => __('Authorize only holds the amount on the card; capture it (in full or in part) or release it from the order.', 'mypos-ipc'),
+            ],
+            'capture_on_status' => [
+                'title' => __('Capture automatically', 'mypos-ipc'),
+                'type' => 'checkbox',
+                'label' => __('Capture an authorized payment when the order moves to processing or completed', 'mypos-ipc'),
+                'default' => 'no',
+            ],
             'language' => [
                 'title' => __('Payment page language', 'mypos-ipc'),
                 'type' => 'select',

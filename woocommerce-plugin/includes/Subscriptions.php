@@ -109,7 +109,7 @@ final class Subscriptions
             $mode,
             $amount,
             $renewal->get_currency(),
-            ['kind' => 'token', 'card' => (int) $card->get_id(), 'merchant_initiated' => true]
+            ['kind' => Attempts::TOKEN, 'card' => (int) $card->get_id(), 'merchant_initiated' => true]
         );
         $renewal->save();
         $outcome = $charge->charge($config, $renewal, $attempt, $card->get_token(), null);
@@ -132,7 +132,7 @@ final class Subscriptions
     private static function unanswered(\WC_Order $renewal): ?array
     {
         $latest = Attempts::latest($renewal);
-        return ($latest['kind'] ?? null) === 'token' && ($latest['state'] ?? '') === Attempts::OPEN ? $latest : null;
+        return ($latest['kind'] ?? null) === Attempts::TOKEN && ($latest['state'] ?? '') === Attempts::OPEN ? $latest : null;
     }
 
     /** The saved card the renewal's subscription renews with (its customer's, this gateway's). */

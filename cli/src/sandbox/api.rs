@@ -88,10 +88,21 @@ fn refund(f: &Fields, state: &mut State) -> Checked<Body> {
     if order.payment != Payment::Paid {
         return Err(Reject::new(14, "the payment is not in a refundable state"));
     }
+    if order.preauth == Some(PreAuth::Authorized) {
+        return Err(Reject::new(
+            14,
+            "the pre-authorization is not captured; cancel it instead",
+        ));
+    }
     if amount.currency != order.amount.currency {
         return Err(Reject::new(5, "Currency differs from the payment's"));
     }
-    let left = order.amount.minor - order.refunded;
+    // A captured pre-authorization can give back what was captured, not what was held.
+    let taken = match order.preauth {
+        Some(PreAuth::Captured) => order.captured,
+        _ => order.amount.minor,
+    };
+    let left = taken - order.refunded;
     if amount.minor > left {
         order.log_with(
             "refund",
@@ -225,19 +236,29 @@ fn preauth<'a>(f: &Fields, state: &'a mut State) -> Checked<(String, &'a mut Ord
 }
 
 fn preauth_status(f: &Fields, state: &mut State) -> Checked<Body> {
-    let (id, order, status) = preauth(f, state)?;
+    let (id, order, _) = preauth(f, state)?;
+    if order.preauth_expired() {
+        // The hold ran out: myPOS releases the amount.
+        order.preauth = Some(PreAuth::Reversed);
+        order.payment = Payment::Reversed;
+        order.log("preauth expiry", "released");
+    }
+    let status = order.preauth.unwrap_or(PreAuth::Authorized);
     Ok(vec![
         leaf("OrderID", id),
         leaf("IPCPreAuthStatus", status.code()),
         leaf("Amount", order.amount.wire()),
         leaf("Currency", order.amount.currency.code()),
-        leaf("PreAuthExpDate", clock::date_in_days(30)),
+        leaf("PreAuthExpDate", clock::date_at(order.preauth_expires)),
     ])
 }
 
 fn preauth_completion(f: &Fields, state: &mut State) -> Checked<Body> {
     let amount = money(f)?;
     let (id, order, status) = preauth(f, state)?;
+    if order.preauth_expired() {
+        return Err(Reject::new(14, "the pre-authorization has expired"));
+    }
     if status != PreAuth::Authorized {
         return Err(Reject::new(14, "the pre-authorization is not open"));
     }
@@ -357,4 +378,40 @@ fn purchase_with_token(f: &Fields, state: &mut State) -> Checked<Body> {
         leaf("Amount", amount.wire()),
         leaf("Currency", amount.currency.code()),
     ])
+}
+
+/// `POST /sandbox/preauth-expiry` (urlencoded `order=<OrderID>&days=<n>`): the open
+/// pre-authorization of that OrderID expires `days` days from now (0 or less: it has expired).
+pub fn set_preauth_expiry(body: &[u8], state: &mut State) -> Result<serde_json::Value, String> {
+    let form = ipc::parse_urlencoded(body).map_err(|e| format!("form: {e}"))?;
+    for (name, _) in form.iter() {
+        if !matches!(name, "order" | "days") {
+            return Err(format!(
+                "unknown field '{}'",
+                name.chars().take(20).collect::<String>()
+            ));
+        }
+    }
+    let id = form.get("order").ok_or("order is missing")?.to_string();
+    let days: i64 = form
+        .get("days")
+        .and_then(|d| d.parse().ok())
+        .filter(|d: &i64| (-3650..=3650).contains(d))
+        .ok_or("days must be a whole number from -3650 to 3650")?;
+    let order = state.orders.get_mut(&id).ok_or_else(|| {
+        format!(
+            "unknown OrderID '{}'",
+            id.chars().take(80).collect::<String>()
+        )
+    })?;
+    if order.preauth != Some(PreAuth::Authorized) {
+        return Err("the OrderID has no open pre-authorization".into());
+    }
+    let now = clock::now_secs() as i64;
+    order.preauth_expires = u64::try_from(now + days * 86_400).unwrap_or(0);
+    order.log("preauth expiry", &format!("set to {days} days from now"));
+    Ok(serde_json::json!({
+        "order_id": id,
+        "expires": clock::date_at(order.preauth_expires),
+    }))
 }

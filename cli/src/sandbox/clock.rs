@@ -26,7 +26,8 @@ fn parts(secs: u64) -> (i64, u32, u32, u32, u32, u32) {
     )
 }
 
-fn now_secs() -> u64 {
+/// Seconds since the Unix epoch.
+pub fn now_secs() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -39,9 +40,9 @@ pub fn now_text() -> String {
     format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
 }
 
-/// `DD/MM/YYYY`, `days` from now (PreAuthExpDate).
-pub fn date_in_days(days: u64) -> String {
-    let (y, mo, d, ..) = parts(now_secs() + days * 86_400);
+/// `DD/MM/YYYY` of the time `secs` (PreAuthExpDate).
+pub fn date_at(secs: u64) -> String {
+    let (y, mo, d, ..) = parts(secs);
     format!("{d:02}/{mo:02}/{y:04}")
 }
 

@@ -215,10 +215,13 @@ fn pay(session_id: &str, kind: TokenKind, shared: &Shared) -> Checked<Page> {
         let stan = state.new_stan();
         let token = matches!(req(&session, "CardTokenRequest"), "1" | "2")
             .then(|| (state.new_card_token(&session.order_id, kind), kind));
-        (
-            notify_body("IPCPurchaseNotify", &session, &trnref, &stan, token),
-            trnref,
-        )
+        let mut body = notify_body("IPCPurchaseNotify", &session, &trnref, &stan, token);
+        if session.preauth {
+            // Not in myPOS's documentation; the sandbox tells the shop when the hold ends
+            // so that the "capture before" note can be tested.
+            body.push("PreAuthExpDate", clock::date_at(preauth_expiry()));
+        }
+        (body, trnref)
     };
     let signed = match sign(notify_fields.clone(), shared) {
         Ok(signed) => signed,
@@ -230,6 +233,7 @@ fn pay(session_id: &str, kind: TokenKind, shared: &Shared) -> Checked<Page> {
         }
     };
     let url_notify = req(&session, "URL_Notify");
+    let expires = preauth_expiry();
     let delivery = notify::post(url_notify, &signed);
     let accepted = delivery.accepted();
     {
@@ -254,6 +258,7 @@ fn pay(session_id: &str, kind: TokenKind, shared: &Shared) -> Checked<Page> {
                 order.paid_at = clock::now_text();
                 if session.preauth {
                     order.preauth = Some(PreAuth::Authorized);
+                    order.preauth_expires = expires;
                 }
                 order.log("payment", "paid");
             }
@@ -295,6 +300,11 @@ fn rollback(session: &Session, trnref: &str, shared: &Shared, why: &Delivery) ->
     );
     let cancel = sign(short_message("IPCPurchaseCancel", session), shared)?;
     Ok(html(pages::reversed(req(session, "URL_Cancel"), &cancel)))
+}
+
+/// When a pre-authorization made now expires.
+fn preauth_expiry() -> u64 {
+    clock::now_secs() + super::state::PREAUTH_DAYS * 86_400
 }
 
 /// The notify fields in the order of the real notify (docs/protocol.md, "Notify flow").

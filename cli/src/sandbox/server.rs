@@ -136,6 +136,12 @@ fn route(
             Ok(now) => answer(200, "application/json", now.to_string()),
             Err(why) => answer(400, "text/plain", format!("{why}\n")),
         },
+        (Method::Post, "/sandbox/preauth-expiry") => {
+            match super::api::set_preauth_expiry(body, &mut shared.lock()) {
+                Ok(now) => answer(200, "application/json", now.to_string()),
+                Err(why) => answer(400, "text/plain", format!("{why}\n")),
+            }
+        }
         (Method::Post, "/sandbox/rotate-mypos-cert") => match rotate_mypos_cert(body, shared) {
             Ok(pem) => answer(200, "application/x-pem-file", pem),
             Err(why) => answer(400, "text/plain", format!("{why}\n")),

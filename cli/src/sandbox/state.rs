@@ -59,6 +59,9 @@ pub struct Order {
     pub trnref: Option<String>,
     pub refunded: i64,
     pub preauth: Option<PreAuth>,
+    /// When the pre-authorization expires (seconds since the epoch); after it, it cannot be
+    /// captured and IPCPreAuthStatus reports it released.
+    pub preauth_expires: u64,
     pub captured: i64,
     pub paid_at: String,
     /// A notify for this order is on its way (a second payment must wait).
@@ -79,7 +82,15 @@ pub struct LogEntry {
     pub extra: Vec<(&'static str, String)>,
 }
 
+/// How long a new pre-authorization holds the amount.
+pub const PREAUTH_DAYS: u64 = 30;
+
 impl Order {
+    /// An open pre-authorization whose expiry has passed.
+    pub fn preauth_expired(&self) -> bool {
+        self.preauth == Some(PreAuth::Authorized) && clock::now_secs() >= self.preauth_expires
+    }
+
     pub fn new(amount: Money) -> Self {
         Order {
             amount,
@@ -87,6 +98,7 @@ impl Order {
             trnref: None,
             refunded: 0,
             preauth: None,
+            preauth_expires: 0,
             captured: 0,
             paid_at: String::new(),
             paying: false,

@@ -11,7 +11,8 @@
  * Answers are JSON, or signed XML when the request asks for OutputFormat xml (as IPCSignatureVerify does).
  * MYPOS_STANDIN_FAULT makes it misbehave instead: hang (answers nothing for 10 s, then closes),
  * garbage (200 with an HTML page), unsigned (a JSON answer claiming success, no Signature),
- * badsig (a success answer whose signature does not match), http500 (500 Internal Server Error).
+ * badsig (a success answer whose signature does not match), otheramount (a signed success answer
+ * echoing Amount 99.99 whatever was asked), http500 (500 Internal Server Error).
  * Usage: php -d extension=... mypos-standin.php MERCHANT_CERT MYPOS_PRIVATE_KEY
  */
 
@@ -54,6 +55,9 @@ serve_http(static function (string $body) use ($cert, $paid, $fault, $signed, $v
             return [200, 'application/json', (string) json_encode($success)];
         case 'badsig':
             return [200, 'application/json', str_replace('"Status":"9"', '"Status":"0"', $signed(['Status' => '9'] + $success))];
+        case 'otheramount':
+            // Signed correctly, Status 0, but for another amount than the request's.
+            return [200, 'application/json', $signed(['Amount' => '99.99'] + $success)];
         case 'http500':
             return [500, 'text/html', 'Internal Server Error'];
     }

@@ -407,6 +407,7 @@ class WC_Order
     public int $customerId = 0;
     public function get_customer_id(): int { return $this->customerId; }
     public function get_view_order_url(): string { return 'https://shop.test/my-account/view-order/' . $this->id . '/'; }
+    public function set_transaction_id(string $id): void { $this->transactionId = $id; }
     public function get_meta(string $key, bool $single = true) { return $this->meta[$key] ?? ''; }
     /** As WC_Data: $force reads the meta from the store again instead of the object cache. */
     public function read_meta_data(bool $force = false): void

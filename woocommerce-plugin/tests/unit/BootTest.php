@@ -48,7 +48,6 @@ final class BootTest extends TestCase
             'woocommerce_api_mypos_ipc' => [$plugin->notifyEndpoint(), 'handle'],
             'mypos_ipc_reconcile_pending' => [$plugin->statusChecks(), 'checkPending'],
             'mypos_ipc_reconcile_order' => [$plugin->statusChecks(), 'checkOrder'],
-            'woocommerce_order_actions' => [$plugin->statusChecks(), 'orderActions'],
             'woocommerce_order_action_mypos_ipc_check_status' => [$plugin->statusChecks(), 'runOrderAction'],
             'woocommerce_order_action_mypos_ipc_release_refund' => [$plugin->statusChecks(), 'releaseRefund'],
             'woocommerce_order_action_mypos_ipc_confirm_refund' => [$plugin->statusChecks(), 'confirmRefund'],
@@ -59,13 +58,25 @@ final class BootTest extends TestCase
             'wp_privacy_personal_data_exporters' => [$plugin->privacy(), 'registerExporter'],
             'wp_privacy_personal_data_erasers' => [$plugin->privacy(), 'registerEraser'],
             'template_redirect' => [$plugin->cancelReturn(), 'notice'],
+            'woocommerce_order_action_mypos_ipc_capture' => [$plugin->authorizationActions(), 'captureAction'],
+            'woocommerce_order_action_mypos_ipc_release' => [$plugin->authorizationActions(), 'releaseAction'],
+            'woocommerce_order_status_processing' => [$plugin->authorizationActions(), 'statusChanged'],
+            'woocommerce_order_status_completed' => [$plugin->authorizationActions(), 'statusChanged'],
+            'woocommerce_order_status_cancelled' => [$plugin->authorizationActions(), 'cancelled'],
+            'mypos_ipc_check_authorizations' => [$plugin->authorizationActions(), 'checkOpen'],
         ];
+        // Refund and authorization actions each add theirs to the order screen.
+        $this->assertSame([
+            [$plugin->statusChecks(), 'orderActions'],
+            [$plugin->authorizationActions(), 'orderActions'],
+        ], \Stub::$actions['woocommerce_order_actions']);
         foreach ($expected as $hook => $callback) {
             $this->assertSame([$callback], \Stub::$actions[$hook] ?? null, $hook);
             $this->assertTrue(is_callable($callback), $hook);
         }
         $this->assertSame([
             [\MyPOS\IPC\WooCommerce\Reconciler::class, 'schedule'],
+            [\MyPOS\IPC\WooCommerce\Authorizations::class, 'schedule'],
             [\MyPOS\IPC\WooCommerce\Attempts::class, 'recordSince'],
             [$plugin, 'migrateSecrets'],
         ], \Stub::$actions['init']);
