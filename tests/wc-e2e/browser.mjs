@@ -1,6 +1,7 @@
 // The buyer and the shop manager in headless Chromium against the e2e store: (a) pay, (b) cancel
 // on the payment page, (c) partial refund from the admin order screen, (e) the gateway's settings
-// saved through the form and Test connection. Prints TAP lines numbered
+// saved through the form, Test connection, the notify URL check and health panel, Site Health, and
+// the settings screen in Bulgarian. Prints TAP lines numbered
 // from TAP_START (no plan: run.sh prints it) and writes the last number to TAP_LAST_FILE.
 // Env: STORE_JSON, SANDBOX, SITE, SHOTS (screenshot dir), WC_CHECKOUT (block|classic), WP_PHP
 // (the wp.php tool), PACK_FILE (the configuration pack to paste), TAP_START, TAP_LAST_FILE.
@@ -292,6 +293,39 @@ try {
       const text = await owner.locator('body').innerText();
       expect(/Connection to .* works/.test(text), `the success notice, got ${text.slice(0, 400)}`);
       return (text.match(/Connection to [^\n]* works[^\n]*/) || [''])[0];
+    });
+    await step('(e) Check the notify URL: the shop reaches its own notify URL and the plug-in answered; the health panel shows the last notify', async () => {
+      await Promise.all([owner.waitForEvent('load', { timeout: 30000 }), owner.locator('a.button', { hasText: 'Check the notify URL' }).click()]);
+      await owner.locator('text=the plug-in answered: yes').first().waitFor({ timeout: 10000 });
+      await shot(owner, 'admin-health-panel');
+      const text = await owner.locator('body').innerText();
+      expect(/Last notify: .*IPCPurchase/.test(text), `the last notify in the health panel, got ${text.slice(0, 300)}`);
+      expect(/\d+ paid, \d+ duplicates, \d+ refused, \d+ reversed/.test(text), 'the counts of the last 7 days');
+      return (text.match(/Last notify: [^\n]*/) || [''])[0];
+    });
+    await step('(e) Tools -> Site Health lists the plug-in\'s checks', async () => {
+      await owner.goto(`${shop}/wp-admin/site-health.php`);
+      await owner.locator('text=myPOS IPC').first().waitFor({ timeout: 60000 });
+      await owner.waitForTimeout(500);
+      await shot(owner, 'admin-site-health');
+      const text = await owner.locator('body').innerText();
+      const lines = text.split('\n').filter((l) => l.includes('myPOS IPC'));
+      expect(lines.length > 0, 'a Site Health result naming myPOS IPC');
+      return lines.slice(0, 3).join(' | ');
+    });
+    await step('(e) the owner\'s wp-admin in Bulgarian: the gateway settings are translated', async () => {
+      wp('user-locale', 'bg_BG');
+      try {
+        await owner.goto(settingsUrl);
+        await owner.locator('#woocommerce_mypos_ipc_testmode').waitFor();
+        await shot(owner, 'admin-settings-bg');
+        const text = await owner.locator('body').innerText();
+        expect(text.includes('Проверка на връзката') && text.includes('Проверка на адреса за известия'),
+          `the Bulgarian buttons, got ${text.slice(0, 300)}`);
+      } finally {
+        wp('user-locale', '');
+      }
+      return 'Проверка на връзката, Проверка на адреса за известия';
     });
   }
   await owner.close();

@@ -8,6 +8,7 @@
 //                                     as for a buyer); prints the OrderID it sends to myPOS
 //   settings                          the stored gateway settings that the owner's form sets (JSON;
 //                                     never a key: only whether a plain one is stored anywhere)
+//   user-locale LOCALE                the admin's own wp-admin language ('' : the site's)
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
 //   hold MS                           the test hooks' lock hold time (0: off)
@@ -65,6 +66,10 @@ switch ($command) {
             'order_prefix' => $stored['order_prefix'] ?? null,
             'plain_private_key_anywhere' => str_contains(serialize($stored), 'PRIVATE KEY'),
         ]), "\n";
+        break;
+    case 'user-locale':
+        update_user_meta(1, 'locale', $args[0] ?? '');
+        echo get_user_locale(1), "\n";
         break;
     case 'latest-order':
         $ids = wc_get_orders(['limit' => 1, 'orderby' => 'id', 'order' => 'DESC', 'return' => 'ids', 'type' => 'shop_order']);

@@ -103,7 +103,10 @@ final class Attempts
         return null;
     }
 
-    /** PURCHASE or PREAUTH, as the core knows them: a saved-card charge (TOKEN) and records made before kinds were kept are purchases. */
+    /**
+     * PURCHASE or PREAUTH, as the core knows them: a saved-card charge (TOKEN) and records made
+     * before kinds were kept are purchases.
+     */
     public static function kind(?array $attempt): string
     {
         return ($attempt['kind'] ?? null) === self::PREAUTH ? self::PREAUTH : self::PURCHASE;
@@ -154,7 +157,7 @@ final class Attempts
             $latest = self::record(1, (string) $order->get_id(), $mode, $amount, $currency);
             self::put($order, $latest);
         }
-        return self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency);
+        return self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency, ['kind' => $kind]);
     }
 
     /**
@@ -178,12 +181,13 @@ final class Attempts
             $latest = self::record(1, (string) $order->get_id(), $mode, $amount, $currency);
             self::put($order, $latest);
         }
-        $attempt = self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency) + $extra;
-        self::put($order, $attempt);
-        return $attempt;
+        return self::create($order, ($latest['n'] ?? 0) + 1, $prefix, $mode, $amount, $currency, $extra);
     }
 
     /**
+     * Records attempt $n (with $extra: kind, card, tds) on the order; the caller saves.
+     *
+     * @param array<string, mixed> $extra
      * @return array<string, mixed>
      * @throws \LengthException|\MyPOS\IPC\Exception
      */
@@ -193,7 +197,8 @@ final class Attempts
         string $prefix,
         string $mode,
         int $amount,
-        string $currency
+        string $currency,
+        array $extra
     ): array {
         if ($n > self::MAX_PER_ORDER) {
             throw new \LengthException(sprintf(
@@ -203,7 +208,7 @@ final class Attempts
             ));
         }
         $id = \MyPOS\IPC\attempt_id($prefix, (string) $order->get_id(), $n);
-        $attempt = self::record($n, $id, $mode, $amount, $currency) + ['kind' => $kind];
+        $attempt = $extra + self::record($n, $id, $mode, $amount, $currency);
         self::put($order, $attempt);
         return $attempt;
     }

@@ -132,7 +132,8 @@ final class Subscriptions
     private static function unanswered(\WC_Order $renewal): ?array
     {
         $latest = Attempts::latest($renewal);
-        return ($latest['kind'] ?? null) === Attempts::TOKEN && ($latest['state'] ?? '') === Attempts::OPEN ? $latest : null;
+        $open = ($latest['kind'] ?? null) === Attempts::TOKEN && ($latest['state'] ?? '') === Attempts::OPEN;
+        return $open ? $latest : null;
     }
 
     /** The saved card the renewal's subscription renews with (its customer's, this gateway's). */

@@ -124,7 +124,7 @@ final class SandboxTest extends SandboxTestCase
     }
 
     /**
-     * SPEC §8 scenario 6 through the plug-in and the sandbox: the shop answers attempt 1's
+     * A late rollback after a second payment, through the plug-in and the sandbox: the shop answers attempt 1's
      * notify 500 → myPOS rolls it back → the order fails → the buyer pays again (attempt 2, its
      * own OrderID) → paid → myPOS's late retry of attempt 1's rollback and a replay of attempt
      * 1's notify change nothing.
