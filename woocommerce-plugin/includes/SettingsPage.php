@@ -73,7 +73,7 @@ final class SettingsPage
                 'default' => '',
                 'placeholder' => Settings::prefixFromUrl(home_url('/')),
                 'description' => implode(' ', [
-                    __('Starts every OrderID sent to myPOS: <prefix>-<order number>-<attempt>.', 'mypos-ipc'),
+                    __('Starts every OrderID sent to myPOS: prefix-order number-attempt, e.g. shop-123-1.', 'mypos-ipc'),
                     __('Letters and digits, starting with a letter, at most 32.', 'mypos-ipc'),
                     __(
                         'Empty: made from this site\'s address, so a staging copy never collides with the live shop.',
