@@ -30,6 +30,15 @@ final class Stub
     public static array $refunds = [];
     /** @var list<string> queries the fake database connection received */
     public static array $queries = [];
+    /**
+     * The rows of {prefix}mypos_ipc_messages (MessageClaims), keyed by "OrderID|trnref|method":
+     * [order_id, state, gate]. Its unique keys are enforced as MySQL does.
+     */
+    public static array $messages = [];
+    /** Set to a MySQL error text to make every write to the messages table fail. */
+    public static ?string $claimError = null;
+    /** Whether the messages table exists (MessageClaims creates it when a write says it is missing). */
+    public static bool $messagesTable = true;
     /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
     public static bool $hposCache = false;
     /** @var array<int, WC_Order> */
@@ -50,7 +59,9 @@ final class Stub
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
         self::$dbError = self::$lockFault = null;
-        self::$queries = self::$noteLog = self::$refunds = [];
+        self::$queries = self::$noteLog = self::$refunds = self::$messages = [];
+        self::$claimError = null;
+        self::$messagesTable = true;
         $GLOBALS['wpdb']->last_error = '';
     }
 }
@@ -182,6 +193,70 @@ final class Stub_WPDB
     public string $prefix = 'wp_';
     public string $options = 'wp_options';
     public string $last_error = '';
+    public int $rows_affected = 0;
+
+    public function suppress_errors(bool $suppress = true): bool { return false; }
+
+    /** The statements MessageClaims sends, on Stub::$messages. */
+    public function query(string $query)
+    {
+        Stub::$queries[] = $query;
+        $this->last_error = '';
+        $this->rows_affected = 0;
+        if (!str_contains($query, 'wp_mypos_ipc_messages')) {
+            throw new RuntimeException('unexpected query: ' . $query);
+        }
+        if (str_starts_with($query, 'CREATE TABLE IF NOT EXISTS wp_mypos_ipc_messages (')) {
+            Stub::$messagesTable = true;
+            return true;
+        }
+        if (!Stub::$messagesTable) {
+            $this->last_error = "Table 'wp.wp_mypos_ipc_messages' doesn't exist";
+            return false;
+        }
+        if (Stub::$claimError !== null) {
+            $this->last_error = Stub::$claimError;
+            return false;
+        }
+        $gateHeld = static function (int $order, ?string $except = null): bool {
+            foreach (Stub::$messages as $key => [$o, , $gate]) {
+                if ($o === $order && $gate === 1 && $key !== $except) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        if (preg_match("/^INSERT INTO wp_mypos_ipc_messages .* VALUES \\((\\d+), '(.*)', '(.*)', '(.*)', 'applying', 1,/", $query, $m)) {
+            $key = "{$m[2]}|{$m[3]}|{$m[4]}";
+            if (isset(Stub::$messages[$key]) || $gateHeld((int) $m[1])) {
+                $this->last_error = "Duplicate entry '{$m[1]}-1' for key 'gate'";
+                return false;
+            }
+            Stub::$messages[$key] = [(int) $m[1], 'applying', 1];
+            return $this->rows_affected = 1;
+        }
+        if (preg_match("/^UPDATE wp_mypos_ipc_messages SET gate = 1, .* WHERE ipc_order_id = '(.*)' AND trnref = '(.*)' AND method = '(.*)' AND gate IS NULL$/", $query, $m)) {
+            $key = "{$m[1]}|{$m[2]}|{$m[3]}";
+            if (!isset(Stub::$messages[$key]) || Stub::$messages[$key][2] !== null) {
+                return 0;
+            }
+            if ($gateHeld(Stub::$messages[$key][0], $key)) {
+                $this->last_error = "Duplicate entry for key 'gate'";
+                return false;
+            }
+            Stub::$messages[$key] = [Stub::$messages[$key][0], 'applying', 1];
+            return $this->rows_affected = 1;
+        }
+        if (preg_match("/^UPDATE wp_mypos_ipc_messages SET gate = NULL, state = '(\\w+)', .* AND ipc_order_id = '(.*)' AND trnref = '(.*)' AND method = '(.*)'$/", $query, $m)) {
+            $key = "{$m[2]}|{$m[3]}|{$m[4]}";
+            Stub::$messages[$key] = [Stub::$messages[$key][0] ?? 0, $m[1], null];
+            return $this->rows_affected = 1;
+        }
+        if (str_starts_with($query, "UPDATE wp_mypos_ipc_messages SET gate = NULL, state = 'abandoned'")) {
+            return 0; // the stub's workers never die
+        }
+        throw new RuntimeException('unexpected query: ' . $query);
+    }
 
     public function prepare(string $query, ...$args): string
     {
@@ -209,6 +284,9 @@ final class Stub_WPDB
             }
             Stub::$locks[$m[1]] = true;
             return '1';
+        }
+        if ($query === 'SELECT @@wsrep_on') {
+            return '0'; // MariaDB without Galera
         }
         if (preg_match("/^SELECT RELEASE_LOCK\\('(.*)'\\)$/", $query, $m)) {
             $had = isset(Stub::$locks[$m[1]]);
