@@ -32,4 +32,11 @@ final class DatabaseSession
         }
         $wpdb->last_error = '';
     }
+
+    /** The error of the database's last query ('' when it succeeded). */
+    public static function lastError(): string
+    {
+        global $wpdb;
+        return is_object($wpdb) ? (string) ($wpdb->last_error ?? '') : '';
+    }
 }

@@ -75,7 +75,7 @@ final class NotifyHandler
         DatabaseSession::readYourWrites();
         $order = Orders::find($ipcOrderId);
         if ($order === null) {
-            return $this->answer($notification->decide(null), null, $notification);
+            return $this->unknownOrder($notification);
         }
         $lockKey = (string) $order->get_id();
         $lock = $this->lock->take($lockKey);
@@ -109,7 +109,7 @@ final class NotifyHandler
         while (true) {
             $order = Orders::findFresh($ipcOrderId);
             if ($order === null) {
-                return $this->answer($notification->decide(null), null, $notification);
+                return $this->unknownOrder($notification);
             }
             $decision = $this->decide($notification, $order, $mode)[0];
             if (in_array($decision->action(), self::CHANGES_NOTHING, true)) {
@@ -139,6 +139,26 @@ final class NotifyHandler
         } finally {
             $this->claims->release(...[...$key, $outcome]);
         }
+    }
+
+    /**
+     * No order found: the core's answer for an unknown order, unless the lookup failed in the
+     * database (a node shutting down, a lost connection): a failed read is not a missing order,
+     * and "unknown order" would refuse a payment another worker may have recorded.
+     */
+    private function unknownOrder(Notification $notification): Answer
+    {
+        $error = DatabaseSession::lastError();
+        if ($error !== '') {
+            $this->log->error(sprintf(
+                '%s for order %s: the order could not be read (database error: %s); answered 503 (not OK)',
+                $notification->method(),
+                $notification->orderId() ?? '-',
+                self::short($error)
+            ));
+            return new Answer(503, 'database unavailable');
+        }
+        return $this->answer($notification->decide(null), null, $notification);
     }
 
     /** Under the gate: decides again on what the database holds now, applies, reads back. */

@@ -22,6 +22,8 @@ final class Stub
     public static $httpHandler = null;
     /** Set to a MySQL error text to make the order data store fail, as a broken database would. */
     public static ?string $dbError = null;
+    /** Set to a MySQL error text to make wc_get_order() fail as a lost connection would (false, the error in wpdb). */
+    public static ?string $lookupError = null;
     /** Set to 'null' (GET_LOCK answers NULL) or 'error' (the query fails) to break the order lock. */
     public static ?string $lockFault = null;
     /** @var list<array{int, string}> every order note as written (WooCommerce stores notes at once, unsaved or not) */
@@ -58,7 +60,7 @@ final class Stub
         self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
-        self::$dbError = self::$lockFault = null;
+        self::$dbError = self::$lockFault = self::$lookupError = null;
         self::$queries = self::$noteLog = self::$refunds = self::$messages = [];
         self::$claimError = null;
         self::$messagesTable = true;
@@ -107,6 +109,10 @@ function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $schem
 function wc_get_order($id)
 {
     $id = (int) $id;
+    if (Stub::$lookupError !== null) {
+        $GLOBALS['wpdb']->last_error = Stub::$lookupError;
+        return false;
+    }
     if (Stub::$hposCache && isset(Stub::$orderCache[$id])) {
         return Stub::$orderCache[$id];
     }

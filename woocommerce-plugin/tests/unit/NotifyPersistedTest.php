@@ -198,6 +198,20 @@ final class NotifyPersistedTest extends TestCase
         $this->assertSame([], \Stub::$locks, 'the order lock is released');
     }
 
+    /** A lookup that failed in the database is not an unknown order: 503, logged, not "NOT OK" for an order that may be paid. */
+    public function testOrderLookupFailingInTheDatabaseIsNotAnUnknownOrder(): void
+    {
+        self::order(48, '24.45', 'processing', '410227');
+        \Stub::$lookupError = 'Server shutdown in progress';
+        $answer = $this->handle(self::notify(48));
+        $this->assertSame([503, 'database unavailable'], [$answer->status, $answer->body]);
+        $this->assertStringContainsString('IPCPurchaseNotify for order 48: the order could not be read (database error: Server shutdown in progress); answered 503 (not OK)', self::logText());
+        \Stub::$lookupError = null;
+        $this->assertSame('OK', $this->handle(self::notify(48))->body, 'the retry, with the database back');
+        unset(\Stub::$orders[48]);
+        $this->assertSame(409, $this->handle(self::notify(48))->status, 'a really unknown order keeps the core\'s answer');
+    }
+
     /** The table is made by the first write that finds it missing. */
     public function testMessagesTableIsCreatedWhenMissing(): void
     {
