@@ -2,10 +2,10 @@
 # Scale-out (issue 17): the plug-in on Debian's WordPress behind several web servers (php -S, 4
 # workers each) on three database topologies, all on 127.0.0.1 from Debian packages:
 #   single   one MariaDB server (the baseline);
-#   galera   a three-node MariaDB Galera cluster, one web server per node;
+#   galera   a three-node MariaDB Galera cluster, one web server per node (g1, g2, g3);
 #   replica  a primary with an asynchronous replica (1 s behind) and tests/scale/db.php, a
 #            read/write-splitting drop-in that sends reads to the replica.
-# Each gets one burst: per order valid notifies (exact duplicates spread over the web servers)
+# Each has three web servers (12 PHP workers) and gets one burst: per order valid notifies (exact duplicates spread over the web servers)
 # and a forged body, and for some orders a rollback racing the notifies. Asserted: every order
 # paid exactly once, payment_complete once, forged never OK, no 5xx, OK for every saved payment.
 # Galera also loses a node in the middle of a second burst. Throughput and p99 of each burst as a
@@ -17,7 +17,7 @@ root="$(cd "$here/../.." && pwd)"
 ext="$(realpath "${1:-$root/target/release/libmypos_ipc.so}")"
 ipc="$(realpath "${2:-$root/target/release/ipc}")"
 keys="$root/tests/data/test-keys"
-orders=${SCALE_ORDERS:-16}       # orders per burst; the last $rolled also get a rollback
+orders=${SCALE_ORDERS:-24}       # orders per burst; the last $rolled also get a rollback
 rolled=${SCALE_ROLLED:-3}
 copies=${SCALE_COPIES:-4}        # identical valid notifies per paid order
 parallel=${SCALE_PARALLEL:-8}    # requests in flight
@@ -256,9 +256,10 @@ diag() { echo "# $*"; }
 db_start single --skip-log-bin || bail "$WP_ERROR"
 site_setup single || bail "$WP_ERROR"
 host="localhost:$tmp/single/sock"
-web_start "$host" && u1="$WEB_URL" && web_start "$host" && u2="$WEB_URL" || bail "$WP_ERROR"
-ok "single: one MariaDB, two web servers (4 workers each), orders ${ORDERS[*]}"
-run_topology single single "$u1" "$u2"
+su=()
+for _ in 1 2 3; do web_start "$host" || bail "$WP_ERROR"; su+=("$WEB_URL"); done
+ok "single: one MariaDB, three web servers (4 workers each), orders ${ORDERS[*]}"
+run_topology single single "${su[@]}"
 stop_webs; db_stop single
 
 # ============ galera: three nodes on loopback, one web server per node ============
@@ -351,6 +352,24 @@ bad="$(consistent "$tmp/answers-fault.log" "$tmp/answers-rejoin.log")"
 notok=$(awk '!($3 == 200 && $5 == "OK")' "$tmp/answers-rejoin.log" | wc -l)
 check "after the rejoin: the notify repeated on all three nodes pays each order once, recorded once in all, every answer OK ($notok not OK)${bad:+ wrong:$bad}" \
   bash -c "[ -z '$bad' ] && [ '$notok' = 0 ]"
+# --- A worker that died holding a gate: a fresh gate makes the notify wait 3 s and answer 503
+# (nothing changed); one older than MessageClaims::STALE_SECONDS is taken over and the order paid once.
+new_orders 2 || bail "$WP_ERROR"
+bodies "${ORDERS[@]}" || bail "ipc sign failed"
+read -r fresh_o stale_o <<<"${ORDERS[*]}"
+now=$(date +%s)
+sqlwp g1 "INSERT INTO wp_mypos_ipc_messages (order_id, ipc_order_id, trnref, method, state, gate, created, updated) VALUES
+  ($fresh_o, '$fresh_o', '', 'IPCPurchaseRollback', 'applying', 1, $now, $now),
+  ($stale_o, '$stale_o', '', 'IPCPurchaseRollback', 'applying', 1, $((now - 40)), $((now - 40)))" || bail "inserting gates failed"
+: >"$tmp/events.log"
+printf '%s\n' "${gu[0]} $tmp/b/$fresh_o.valid valid $fresh_o" "${gu[1]} $tmp/b/$stale_o.valid valid $stale_o" \
+  "${gu[2]} $tmp/b/$stale_o.valid valid $stale_o" >"$tmp/plan-gates.txt"
+burst gates "$tmp/plan-gates.txt"
+answers gates "$tmp/plan-gates.txt" >"$tmp/answers-gates.log"
+check "a gate held by a live worker: the notify is answered 503 after the wait and the order is unchanged ($(head -1 "$tmp/answers-gates.log" | cut -d' ' -f3-); $(order_state g1 "$fresh_o"))" \
+  bash -c "[ '$(head -1 "$tmp/answers-gates.log" | cut -d' ' -f3)' = 503 ] && [ '$(order_state g1 "$fresh_o")' = 'wc-pending||0' ]"
+check "a gate left 40 s ago: taken over, both notifies answered exactly OK, the order paid once ($(tail -2 "$tmp/answers-gates.log" | cut -d' ' -f3,5 | paste -sd' '); $(order_state g1 "$stale_o"))" \
+  bash -c "[ \"\$(tail -2 '$tmp/answers-gates.log' | awk '\$3 == 200 && \$5 == \"OK\"' | wc -l)\" = 2 ] && [ '$(order_state g1 "$stale_o")' = 'wc-processing|$((700000 + stale_o))|1' ]"
 ORDERS=("${first[@]}")
 stop_webs; for i in 1 2 3; do db_stop "g$i"; done
 
@@ -367,11 +386,12 @@ check "replica: the replica has the site and the orders (replication from the pr
   test "$(sql replica "SELECT COUNT(*) FROM wp.wp_posts WHERE post_type = 'shop_order'" 2>/dev/null)" = "$orders"
 cp "$here/db.php" "$wp/wp-content/db.php"
 host="localhost:$tmp/primary/sock"
-web_start "$host" "$tmp/replica/sock" && u1="$WEB_URL" && web_start "$host" "$tmp/replica/sock" && u2="$WEB_URL" || bail "$WP_ERROR"
-ok "replica: two web servers with the drop-in (reads to the replica until send_reads_to_masters()), orders ${ORDERS[*]}"
+ru=()
+for _ in 1 2 3; do web_start "$host" "$tmp/replica/sock" || bail "$WP_ERROR"; ru+=("$WEB_URL"); done
+ok "replica: three web servers with the drop-in (reads to the replica until send_reads_to_masters()), orders ${ORDERS[*]}"
 selects() { sql replica "SHOW GLOBAL STATUS LIKE 'Com_select'" | cut -f2; }
 s0="$(selects)"
-run_topology replica primary "$u1" "$u2"
+run_topology replica primary "${ru[@]}"
 s1="$(selects)"
 check "replica: the drop-in did send reads to the replica ($((s1 - s0)) SELECTs there during the burst)" test $((s1 - s0)) -gt "$orders"
 stop_webs; rm -f "$wp/wp-content/db.php"
