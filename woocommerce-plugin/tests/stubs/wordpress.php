@@ -212,6 +212,11 @@ final class Stub_WPDB
         if (!str_contains($query, 'wp_mypos_ipc_messages')) {
             throw new RuntimeException('unexpected query: ' . $query);
         }
+        if ($query === 'DROP TABLE IF EXISTS wp_mypos_ipc_messages') {
+            Stub::$messagesTable = false;
+            Stub::$messages = [];
+            return true;
+        }
         if (str_starts_with($query, 'CREATE TABLE IF NOT EXISTS wp_mypos_ipc_messages (')) {
             Stub::$messagesTable = true;
             return true;
