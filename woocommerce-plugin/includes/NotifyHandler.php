@@ -84,12 +84,16 @@ final class NotifyHandler
             return $this->withoutGate($notification, $ipcOrderId, $mode, $why, true);
         }
         if ($lock === OrderLock::UNAVAILABLE) {
-            // Galera refuses GET_LOCK (error 1235): expected there, and the gate is what counts.
+            // Some Galera versions refuse GET_LOCK (error 1235): expected there, the gate decides.
             $this->log->info("notify for order {$ipcOrderId}: order lock unavailable ({$this->lock->problem()});"
                 . ' the message gate alone keeps the order to one worker');
         }
         try {
             return $this->throughGate($notification, (string) $ipcOrderId, $order->get_id(), $mode);
+        } catch (\Throwable $e) {
+            $this->log->error("notify for order {$ipcOrderId} failed before its change: " . get_class($e) . ': '
+                . self::short($e->getMessage()) . '; answered 500 (not OK)');
+            return new Answer(500, 'error');
         } finally {
             if ($lock === OrderLock::TAKEN) {
                 $this->lock->release($lockKey);

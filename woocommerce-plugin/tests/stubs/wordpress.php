@@ -37,7 +37,7 @@ final class Stub
      * [order_id, state, gate]. Its unique keys are enforced as MySQL does.
      */
     public static array $messages = [];
-    /** Set to a MySQL error text to make every write to the messages table fail. */
+    /** Set to a MySQL error text to make every write to the messages table fail ('throw': throw instead). */
     public static ?string $claimError = null;
     /** Whether the messages table exists (MessageClaims creates it when a write says it is missing). */
     public static bool $messagesTable = true;
@@ -224,6 +224,9 @@ final class Stub_WPDB
         if (!Stub::$messagesTable) {
             $this->last_error = "Table 'wp.wp_mypos_ipc_messages' doesn't exist";
             return false;
+        }
+        if (Stub::$claimError === 'throw') {
+            throw new RuntimeException('a db.php drop-in failed');
         }
         if (Stub::$claimError !== null) {
             $this->last_error = Stub::$claimError;

@@ -212,6 +212,18 @@ final class NotifyPersistedTest extends TestCase
         $this->assertSame(409, $this->handle(self::notify(48))->status, 'a really unknown order keeps the core\'s answer');
     }
 
+    /** An exception on the way to the gate (a drop-in throwing) is 500, logged, nothing changed, the lock released. */
+    public function testExceptionBeforeTheGateIsNotOk(): void
+    {
+        self::order(49);
+        \Stub::$claimError = 'throw';
+        $answer = $this->handle(self::notify(49));
+        $this->assertSame([500, 'error'], [$answer->status, $answer->body]);
+        $this->assertSame('pending', self::saved(49)->get_status());
+        $this->assertStringContainsString('notify for order 49 failed before its change: RuntimeException: a db.php drop-in failed; answered 500 (not OK)', self::logText());
+        $this->assertSame([], \Stub::$locks);
+    }
+
     /** The table is made by the first write that finds it missing. */
     public function testMessagesTableIsCreatedWhenMissing(): void
     {
