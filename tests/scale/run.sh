@@ -396,6 +396,9 @@ s1="$(selects)"
 check "replica: the drop-in did send reads to the replica ($((s1 - s0)) SELECTs there during the burst)" test $((s1 - s0)) -gt "$orders"
 stop_webs; rm -f "$wp/wp-content/db.php"
 
+dberr=$(grep -c "WordPress database error.*\(mypos_ipc_messages\|GET_LOCK\)" "$tmp/web.log")
+check "the gate's expected duplicate keys and a refused GET_LOCK stay out of the PHP error log ($dberr lines)" test "$dberr" = 0
+
 # --- Figures: each burst as a ratio to the single-server baseline.
 read -r _ base_rps base_p99 _ < <(grep '^single ' "$tmp/figures.txt")
 {

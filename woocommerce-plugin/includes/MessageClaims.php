@@ -148,6 +148,18 @@ final class MessageClaims
     private function send(string $sql): string
     {
         global $wpdb;
+        // A duplicate key is the expected answer here: keep it out of the PHP error log.
+        $suppressed = $wpdb->suppress_errors(true);
+        try {
+            return $this->sendQuietly($sql);
+        } finally {
+            $wpdb->suppress_errors($suppressed);
+        }
+    }
+
+    private function sendQuietly(string $sql): string
+    {
+        global $wpdb;
         for ($try = 0; $try < 2; $try++) {
             $ok = $wpdb->query($sql);
             if ($ok !== false && (string) $wpdb->last_error === '') {
