@@ -84,7 +84,7 @@ final class NotifyHandler
             return $this->withoutGate($notification, $ipcOrderId, $mode, $why, true);
         }
         if ($lock === OrderLock::UNAVAILABLE) {
-            // Some Galera versions refuse GET_LOCK (error 1235): expected there, the gate decides.
+            // GET_LOCK refused (reported for Galera, error 1235): the gate decides without it.
             $this->log->info("notify for order {$ipcOrderId}: order lock unavailable ({$this->lock->problem()});"
                 . ' the message gate alone keeps the order to one worker');
         }
