@@ -46,7 +46,7 @@ final class MessageClaims
         return 'CREATE TABLE IF NOT EXISTS ' . self::table() . " (
   id bigint(20) unsigned NOT NULL AUTO_INCREMENT,
   order_id bigint(20) unsigned NOT NULL,
-  ipc_order_id varchar(64) NOT NULL,
+  ipc_order_id varchar(100) NOT NULL,
   trnref varchar(64) NOT NULL DEFAULT '',
   method varchar(32) NOT NULL,
   state varchar(16) NOT NULL,
