@@ -14,7 +14,7 @@ VERSION := $(shell sed -n 's/^version = "\([0-9.]*\)"$$/\1/p' Cargo.toml | head 
 # Every suite of `make test`, in order. Each is a make target named test-<suite>.
 SUITES := rust rust-rustcrypto lint bench-smoke cli c header php php-valgrind readme self-contained fuzz-smoke
 SUITES += plugin-lint plugin
-SUITES += plugin-wp notify-fpm demo
+SUITES += plugin-wp notify-fpm scale demo
 SUITES += e2e load wc-e2e
 # Installs the Debian packages of `make dist` system-wide, then purges them (tests/deb/run.sh).
 SUITES += deb
@@ -23,7 +23,7 @@ SUITES += readme-commands
 SUITES += secrets
 # Groups of scripts/install-deps.sh that `make test` needs (suites add theirs).
 TEST_DEPS := c cbindgen php phptools fuzz mariadb
-TEST_DEPS += wordpress fpm
+TEST_DEPS += wordpress galera fpm
 TEST_DEPS += browser load wc-e2e deb
 
 .PHONY: demo build test bench bench-php bench-load fmt clippy deps clean header install install-lib fuzz dist $(addprefix test-,$(SUITES))
@@ -158,6 +158,13 @@ test-plugin:
 test-plugin-wp:
 	@scripts/install-deps.sh wordpress
 	tests/plugin-wp/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
+
+# Scale-out (tests/scale/run.sh): paid exactly once with several web servers on one MariaDB, on a
+# three-node Galera cluster (one node stopped under load) and on a primary with a replica behind
+# a read/write-splitting db.php; throughput and p99 as a ratio to the one-server baseline.
+test-scale:
+	@scripts/install-deps.sh wordpress galera
+	tests/scale/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc
 
 # The notify answer before slow mail: the plug-in on WordPress under php8.2-fpm + nginx (loopback).
 test-notify-fpm:

@@ -2,7 +2,8 @@
 # Installs what the build, tests and demo need on Debian 12, idempotently and quietly when
 # everything is already there. Usage: scripts/install-deps.sh [group ...]
 # Groups: php (PHP 8.2 headers + libclang for ext-php-rs), c (valgrind, gcc, g++, pkg-config, openssl for test certificates),
-# phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress), browser (chromium +
+# phptools (phpunit, phpcs), mariadb (server + php8.2-mysql), wordpress (MariaDB + Debian's WordPress),
+# galera (galera-4 for a MariaDB Galera cluster on loopback, tests/scale), browser (chromium +
 # playwright-core), load (wrk), wc-e2e (what tests/wc-e2e's WordPress + WooCommerce store needs),
 # fpm (php8.2-fpm + nginx, started by tests/notify-fpm on loopback only; no service is enabled),
 # cbindgen, fuzz (cargo-fuzz), dist (zip), deb (dpkg-dev, lintian, php8.2-fpm: the Debian packages
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 groups=("$@")
-[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress fpm browser load wc-e2e cbindgen fuzz dist deb)
+[ ${#groups[@]} -gt 0 ] || groups=(php c phptools mariadb wordpress galera fpm browser load wc-e2e cbindgen fuzz dist deb)
 
 apt_packages=()
 want() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed" || apt_packages+=("$1"); }
@@ -25,6 +26,7 @@ for g in "${groups[@]}"; do
     deb) for p in dpkg-dev lintian php8.2-fpm php-common ucf pkg-config gcc; do want "$p"; done ;;
     mariadb) for p in mariadb-server php8.2-mysql; do want "$p"; done ;;
     wordpress) for p in mariadb-server php8.2-mysql wordpress; do want "$p"; done ;;
+    galera) for p in mariadb-server galera-4 mariadb-client; do want "$p"; done ;;
     browser) for p in chromium nodejs npm; do command -v "${p/nodejs/node}" >/dev/null 2>&1 || want "$p"; done ;;
     load) want wrk ;;
     fpm) for p in php8.2-fpm php8.2-mysql nginx mariadb-server wordpress; do want "$p"; done ;;

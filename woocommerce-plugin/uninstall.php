@@ -1,8 +1,8 @@
 <?php
 
 /**
- * Deleting the plug-in: its jobs, options and transients go, on every site of a network; the
- * orders' myPOS meta stays for accounting (Lifecycle).
+ * Deleting the plug-in: its jobs, options, transients and the table of myPOS messages go, on
+ * every site of a network; the orders' myPOS meta stays for accounting (Lifecycle).
  */
 
 if (!defined('WP_UNINSTALL_PLUGIN')) {

@@ -139,20 +139,21 @@ check "duplicate notify for an order in a custom paid status answered exactly OK
 check "... and changed nothing ($(jq_ '$s["status"]' <<<"$(state)"), one payment_complete)" \
   test "$(state)|$(pc_count "$order")" = "$shipped|1"
 
-# The order lock unavailable: GET_LOCK answers NULL, or its query fails.
+# The order lock unavailable (GET_LOCK answers NULL, or its query fails as on Galera): the message
+# gate (a unique key in wp_mypos_ipc_messages) still keeps the order to one worker (issue 17).
 o="${WP_ORDERS[3]}"; notify "$myposkey" 510003 "$o" >"$tmp/n3.txt"
-before="$(state "$o")"
-for fault in lock-null lock-error; do
-  post "$tmp/n3.txt" "$tmp/$fault" "$fault"
-  check "$fault: answered 503, not OK (got $(got "$tmp/$fault"))" test "$(cat "$tmp/$fault.code")" = 503
-done
-check "lock unavailable told apart in the log: GET_LOCK returned NULL" \
-  grep -q "IPCPurchaseNotify for order $o not handled: order lock unavailable (GET_LOCK returned NULL); answered 503 (not OK), nothing changed" "$tmp/wc.log"
-check "lock unavailable told apart in the log: database error" \
-  grep -q "IPCPurchaseNotify for order $o not handled: order lock unavailable (database error: .*GET_LOCK_BROKEN" "$tmp/wc.log"
-after3="$(state "$o")"
-check "... no state change (still pending, no payment; two notes saying why: $(jq_ 'json_encode($s["notes"])' <<<"$after3" | head -c 300))" \
-  test "$(jq_ '$s["status"] . "|" . $s["transaction_id"] . "|" . $s["trnref"] . "|" . $s["date_paid"] . "|" . count($s["notes"])' <<<"$after3")|$(pc_count "$o")" = "wc-pending||||2|0"
+pids=()
+for fault in lock-null lock-error lock-null lock-error; do post "$tmp/n3.txt" "$tmp/$fault$((${#pids[@]}))" "$fault" & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p"; done
+unavail_all_ok() { for i in 0 1 2 3; do f="$tmp/$([ $((i % 2)) = 0 ] && echo lock-null || echo lock-error)$i"; is_ok "$f" || return 1; done; }
+check "lock unavailable, 4 concurrent notifies: every one answered exactly OK ($(for i in 0 1 2 3; do f="$tmp/$([ $((i % 2)) = 0 ] && echo lock-null || echo lock-error)$i"; printf '%s; ' "$(got "$f")"; done))" unavail_all_ok
+check "... the order is paid once (processing, trnref 510003, $(pc_count "$o") payment_complete)" paid_once "$o" wc-processing 510003
+check "... the log says why the gate alone decided: GET_LOCK returned NULL" \
+  grep -q "notify for order $o: order lock unavailable (GET_LOCK returned NULL); the message gate alone keeps the order to one worker" "$tmp/wc.log"
+check "... and: database error" \
+  grep -q "notify for order $o: order lock unavailable (database error: .*GET_LOCK_BROKEN" "$tmp/wc.log"
+check "... the message's row: done, the gate open ($(sql "SELECT CONCAT_WS(',', order_id, ipc_order_id, trnref, method, state, IFNULL(gate, 'NULL')) FROM wp_mypos_ipc_messages WHERE order_id = $o"))" \
+  test "$(sql "SELECT CONCAT_WS(',', order_id, ipc_order_id, trnref, method, state, IFNULL(gate, 'NULL')) FROM wp_mypos_ipc_messages WHERE order_id = $o")" = "$o,$o,510003,IPCPurchaseNotify,done,NULL"
 
 # The lock held past the wait (3 s): the holder stalls 5.5 s before its save.
 o="${WP_ORDERS[4]}"; notify "$myposkey" 510004 "$o" >"$tmp/n4.txt"
@@ -174,7 +175,7 @@ check "... the holder is answered OK (got $(got "$tmp/holder")) and its payment 
 # The holder keeps the lock 4.5 s after its save: the waiter gives up after 3 s, reads the
 # payment back, answers OK and changes nothing.
 both_ok() { is_ok "$1" && is_ok "$2"; }
-waiter_clean() { paid_once "$1" wc-processing 510005 && grep -q "notify for order $1 without the lock, order lock busy" "$tmp/wc.log" && ! grep -q "for order $1 not handled" "$tmp/wc.log"; }
+waiter_clean() { paid_once "$1" wc-processing 510005 && grep -q "notify for order $1 without the gate, order lock busy" "$tmp/wc.log" && ! grep -q "for order $1 not handled" "$tmp/wc.log"; }
 o="${WP_ORDERS[5]}"; notify "$myposkey" 510005 "$o" >"$tmp/n5.txt"
 post "$tmp/n5.txt" "$tmp/holder2" hold & holder=$!
 for _ in $(seq 80); do grep -q " hold " "$tmp/events.log" && break; sleep 0.1; done

@@ -49,9 +49,11 @@ final class Lifecycle
             delete_option($option);
         }
         delete_transient(ConnectionTest::RESULT);
+        global $wpdb;
+        // The table of myPOS messages (MessageClaims) only guards payments in flight.
+        $wpdb->query('DROP TABLE IF EXISTS ' . $wpdb->prefix . MessageClaims::TABLE);
         // Options and transients other versions may have added under the prefix (those kept in
         // an object cache and not in the table are the named ones above).
-        global $wpdb;
         $starts = ['', 'woocommerce_', '_transient_', '_transient_timeout_', '_site_transient_'];
         $names = (array) $wpdb->get_col($wpdb->prepare(
             "SELECT option_name FROM {$wpdb->options} WHERE "

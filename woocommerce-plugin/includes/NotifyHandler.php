@@ -12,16 +12,20 @@ use MyPOS\IPC\Notification;
  */
 final class NotifyHandler
 {
-    /** Decisions that leave the order as it is: safe to answer without holding its lock. */
+    /** Decisions that leave the order as it is: safe to answer without holding its gate. */
     private const CHANGES_NOTHING = ['duplicate', 'acknowledge', 'unknown_order', 'ignore', 'unknown_attempt'];
     /** Rollback notes that mean the attempt's money went back (its state becomes rolled back). */
     private const ROLLED_BACK_NOTES = ['rollback_reversed', 'rollback_other_attempt'];
 
+    private MessageClaims $claims;
+
     public function __construct(
         private Settings $settings,
         private OrderLock $lock,
-        private Log $log
+        private Log $log,
+        ?MessageClaims $claims = null
     ) {
+        $this->claims = $claims ?? new MessageClaims();
     }
 
     public function handle(string $rawBody): Answer
@@ -59,26 +63,116 @@ final class NotifyHandler
      * verified with the configuration of $mode ('test' or 'live'; null: the chosen mode).
      * The answer comes from what the database holds afterwards (read back), never from whether
      * an exception escaped: other plug-ins' payment hooks run after the save and may throw.
+     *
+     * One worker at a time changes an order: the message gate (MessageClaims, a unique key in
+     * the database) decides, so it holds on Galera and behind a read/write-splitting drop-in.
+     * The order lock (GET_LOCK) only queues workers of one server in front of the gate.
      */
     public function process(Notification $notification, ?string $mode = null): Answer
     {
         $mode ??= (string) $this->settings->mode();
         $ipcOrderId = $notification->orderId();
+        DatabaseSession::readYourWrites();
         if (CardSaves::userOf($ipcOrderId) !== null) {
             return (new CardSaves($this->settings, $this->log))->handle($notification, $mode);
         }
         $order = Orders::find($ipcOrderId);
         if ($order === null) {
-            return $this->answer($notification->decide(null), null, $notification);
+            return $this->unknownOrder($notification);
         }
-        // One lock per WooCommerce order: two attempts of one order must not race either.
         $lockKey = (string) $order->get_id();
         $lock = $this->lock->take($lockKey);
-        if ($lock !== OrderLock::TAKEN) {
-            return $this->withoutLock($notification, $ipcOrderId, $mode, $lock);
+        if ($lock === OrderLock::BUSY) {
+            $why = 'order lock busy (' . $this->lock->problem() . ')';
+            return $this->withoutGate($notification, $ipcOrderId, $mode, $why, true);
+        }
+        if ($lock === OrderLock::UNAVAILABLE) {
+            // GET_LOCK refused (reported for Galera, error 1235): the gate decides without it.
+            $this->log->info("notify for order {$ipcOrderId}: order lock unavailable ({$this->lock->problem()});"
+                . ' the message gate alone keeps the order to one worker');
         }
         try {
-            // Read the order again under the lock: another worker may just have changed it.
+            return $this->throughGate($notification, (string) $ipcOrderId, $order->get_id(), $mode);
+        } catch (\Throwable $e) {
+            $this->log->error("notify for order {$ipcOrderId} failed before its change: " . get_class($e) . ': '
+                . self::short($e->getMessage()) . '; answered 500 (not OK)');
+            return new Answer(500, 'error');
+        } finally {
+            if ($lock === OrderLock::TAKEN) {
+                $this->lock->release($lockKey);
+            }
+        }
+    }
+
+    /**
+     * Reads the order afresh until there is nothing to change (answered at once) or this worker
+     * holds the order's gate (then applies under it); gives up after OrderLock::MAX_WAIT_SECONDS,
+     * myPOS's patience.
+     */
+    private function throughGate(Notification $notification, string $ipcOrderId, int $orderId, string $mode): Answer
+    {
+        $key = [$orderId, $ipcOrderId, (string) $notification->trnref(), (string) $notification->method()];
+        $deadline = microtime(true) + OrderLock::MAX_WAIT_SECONDS;
+        while (true) {
+            $order = Orders::findFresh($ipcOrderId);
+            if ($order === null) {
+                return $this->unknownOrder($notification);
+            }
+            $decision = $this->decide($notification, $order, $mode)[0];
+            if (in_array($decision->action(), self::CHANGES_NOTHING, true)) {
+                return $this->answer($decision, $order, $notification);
+            }
+            $claim = $this->claims->claim(...$key);
+            if ($claim === MessageClaims::CLAIMED) {
+                break;
+            }
+            if ($claim === MessageClaims::FAILED) {
+                return $this->withoutGate($notification, $ipcOrderId, $mode, 'message gate unavailable ('
+                    . $this->claims->problem() . ')', false);
+            }
+            if (microtime(true) >= $deadline) {
+                $busy = $this->claims->problem() !== ''
+                    ? $this->claims->problem()
+                    : 'another worker is applying a message to it';
+                return $this->withoutGate($notification, $ipcOrderId, $mode, "order busy ({$busy})", true);
+            }
+            usleep(random_int(20000, 100000));
+        }
+        $outcome = 'failed';
+        try {
+            $answer = $this->applyFresh($notification, $ipcOrderId, $mode);
+            $outcome = $answer->status === 500 ? 'failed' : 'done';
+            return $answer;
+        } finally {
+            $this->claims->release(...[...$key, $outcome]);
+        }
+    }
+
+    /**
+     * No order found: the core's answer for an unknown order, unless the lookup failed in the
+     * database (a node shutting down, a lost connection): a failed read is not a missing order,
+     * and "unknown order" would refuse a payment another worker may have recorded.
+     */
+    private function unknownOrder(Notification $notification): Answer
+    {
+        $error = DatabaseSession::lastError();
+        if ($error !== '') {
+            $this->log->error(sprintf(
+                '%s for order %s: the order could not be read (database error: %s); answered 503 (not OK)',
+                $notification->method(),
+                $notification->orderId() ?? '-',
+                self::short($error)
+            ));
+            return new Answer(503, 'database unavailable');
+        }
+        return $this->answer($notification->decide(null), null, $notification);
+    }
+
+    /** Under the gate: decides again on what the database holds now, applies, reads back. */
+    private function applyFresh(Notification $notification, string $ipcOrderId, string $mode): Answer
+    {
+        try {
+            // Another worker may have changed the order since the read before the gate.
             $order = Orders::findFresh($ipcOrderId);
             if ($order === null) {
                 return $this->answer($notification->decide(null), null, $notification);
@@ -109,8 +203,6 @@ final class NotifyHandler
             $this->log->error("notify for order {$ipcOrderId} failed: " . get_class($e) . ': '
                 . self::short($e->getMessage()) . '; answered 500 (not OK)');
             return new Answer(500, 'error');
-        } finally {
-            $this->lock->release($lockKey);
         }
     }
 
@@ -129,14 +221,18 @@ final class NotifyHandler
     }
 
     /**
-     * The order lock could not be taken ($lock is BUSY or UNAVAILABLE). Nothing is changed; the
-     * core decides on a fresh read whether anything is left to do: a duplicate of the payment
-     * already recorded gets its OK, anything that would change the order gets 503 (not OK).
+     * The order could not be had ($why; $busy: another worker holds it, else the database
+     * refused). Nothing is changed; the core decides on a fresh read whether anything is left to
+     * do: a duplicate of the payment already recorded gets its OK, anything that would change
+     * the order gets 503 (not OK).
      */
-    private function withoutLock(Notification $notification, string $ipcOrderId, string $mode, string $lock): Answer
-    {
-        $why = ($lock === OrderLock::BUSY ? 'order lock busy' : 'order lock unavailable')
-            . ' (' . $this->lock->problem() . ')';
+    private function withoutGate(
+        Notification $notification,
+        string $ipcOrderId,
+        string $mode,
+        string $why,
+        bool $busy
+    ): Answer {
         $fresh = null;
         $decision = null;
         try {
@@ -148,7 +244,7 @@ final class NotifyHandler
         // The returning buyer is sent on as usual (the note and the status check are skipped).
         $browser = $decision !== null && str_starts_with($decision->reply(), 'redirect_');
         if ($decision !== null && ($browser || in_array($decision->action(), self::CHANGES_NOTHING, true))) {
-            $this->log->info("notify for order {$ipcOrderId} without the lock, {$why}: nothing to change");
+            $this->log->info("notify for order {$ipcOrderId} without the gate, {$why}: nothing to change");
             return $this->answer($decision, $fresh, $notification);
         }
         $message = sprintf(
@@ -157,7 +253,7 @@ final class NotifyHandler
             $ipcOrderId,
             $why
         );
-        if ($lock === OrderLock::BUSY) {
+        if ($busy) {
             $this->log->warning($message);
         } else {
             $this->log->error($message);
@@ -165,7 +261,7 @@ final class NotifyHandler
         if ($fresh !== null) {
             try {
                 $fresh->add_order_note(sprintf(
-                    /* translators: 1: myPOS method, 2: why the order lock could not be taken */
+                    /* translators: 1: myPOS method, 2: why the order could not be changed now */
                     __('myPOS %1$s not handled: %2$s. Answered "not OK"; the order was not changed.', 'mypos-ipc'),
                     $notification->method(),
                     $why
@@ -174,7 +270,7 @@ final class NotifyHandler
                 $this->log->error("notify for order {$ipcOrderId}: order note not added: " . get_class($e));
             }
         }
-        return new Answer(503, $lock === OrderLock::BUSY ? 'busy' : 'lock unavailable');
+        return new Answer(503, $busy ? 'busy' : 'unavailable');
     }
 
     private static function short(string $text): string

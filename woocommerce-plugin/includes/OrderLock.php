@@ -29,7 +29,12 @@ final class OrderLock
     {
         global $wpdb;
         $this->problem = '';
+        // Refused on some Galera versions: told apart below, kept out of the PHP error log.
+        $suppressed = method_exists($wpdb, 'suppress_errors') ? $wpdb->suppress_errors(true) : null;
         $got = $wpdb->get_var($wpdb->prepare('SELECT GET_LOCK(%s, %d)', self::name($orderId), $this->timeoutSeconds));
+        if ($suppressed !== null) {
+            $wpdb->suppress_errors($suppressed);
+        }
         // wpdb reports query errors in last_error (cleared by each query), not by throwing.
         $error = (string) ($wpdb->last_error ?? '');
         if ($error !== '') {

@@ -22,6 +22,8 @@ final class Stub
     public static $httpHandler = null;
     /** Set to a MySQL error text to make the order data store fail, as a broken database would. */
     public static ?string $dbError = null;
+    /** Set to a MySQL error text to make wc_get_order() fail as a lost connection would (false, the error in wpdb). */
+    public static ?string $lookupError = null;
     /** Set to 'null' (GET_LOCK answers NULL) or 'error' (the query fails) to break the order lock. */
     public static ?string $lockFault = null;
     /** @var list<array{int, string}> every order note as written (WooCommerce stores notes at once, unsaved or not) */
@@ -30,6 +32,15 @@ final class Stub
     public static array $refunds = [];
     /** @var list<string> queries the fake database connection received */
     public static array $queries = [];
+    /**
+     * The rows of {prefix}mypos_ipc_messages (MessageClaims), keyed by "OrderID|trnref|method":
+     * [order_id, state, gate]. Its unique keys are enforced as MySQL does.
+     */
+    public static array $messages = [];
+    /** Set to a MySQL error text to make every write to the messages table fail ('throw': throw instead). */
+    public static ?string $claimError = null;
+    /** Whether the messages table exists (MessageClaims creates it when a write says it is missing). */
+    public static bool $messagesTable = true;
     /** As WooCommerce with HPOS: wc_get_order() keeps the objects a request loaded (OrderCache). */
     public static bool $hposCache = false;
     /** @var array<int, WC_Order> */
@@ -61,12 +72,14 @@ final class Stub
         self::$options = self::$orders = self::$orderCache = self::$log = self::$locks = self::$actions = [];
         self::$adminErrors = self::$http = [];
         self::$httpHandler = null;
-        self::$dbError = self::$lockFault = null;
+        self::$dbError = self::$lockFault = self::$lookupError = null;
         self::$environment = 'production';
         self::$scheme = 'https';
         self::$autoload = self::$asActions = [];
         self::$nonceValid = self::$canManage = true;
-        self::$queries = self::$noteLog = self::$refunds = [];
+        self::$queries = self::$noteLog = self::$refunds = self::$messages = [];
+        self::$claimError = null;
+        self::$messagesTable = true;
         $GLOBALS['wpdb']->last_error = '';
     }
 }
@@ -112,6 +125,10 @@ function wp_salt(string $scheme = 'auth'): string { return 'test-salt-' . $schem
 function wc_get_order($id)
 {
     $id = (int) $id;
+    if (Stub::$lookupError !== null) {
+        $GLOBALS['wpdb']->last_error = Stub::$lookupError;
+        return false;
+    }
     if (Stub::$hposCache && isset(Stub::$orderCache[$id])) {
         return Stub::$orderCache[$id];
     }
@@ -207,6 +224,78 @@ final class Stub_WPDB
     public string $prefix = 'wp_';
     public string $options = 'wp_options';
     public string $last_error = '';
+    public int $rows_affected = 0;
+
+    public function suppress_errors(bool $suppress = true): bool { return false; }
+
+    /** The statements MessageClaims sends, on Stub::$messages. */
+    public function query(string $query)
+    {
+        Stub::$queries[] = $query;
+        $this->last_error = '';
+        $this->rows_affected = 0;
+        if (!str_contains($query, 'wp_mypos_ipc_messages')) {
+            throw new RuntimeException('unexpected query: ' . $query);
+        }
+        if ($query === 'DROP TABLE IF EXISTS wp_mypos_ipc_messages') {
+            Stub::$messagesTable = false;
+            Stub::$messages = [];
+            return true;
+        }
+        if (str_starts_with($query, 'CREATE TABLE IF NOT EXISTS wp_mypos_ipc_messages (')) {
+            Stub::$messagesTable = true;
+            return true;
+        }
+        if (!Stub::$messagesTable) {
+            $this->last_error = "Table 'wp.wp_mypos_ipc_messages' doesn't exist";
+            return false;
+        }
+        if (Stub::$claimError === 'throw') {
+            throw new RuntimeException('a db.php drop-in failed');
+        }
+        if (Stub::$claimError !== null) {
+            $this->last_error = Stub::$claimError;
+            return false;
+        }
+        $gateHeld = static function (int $order, ?string $except = null): bool {
+            foreach (Stub::$messages as $key => [$o, , $gate]) {
+                if ($o === $order && $gate === 1 && $key !== $except) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        if (preg_match("/^INSERT INTO wp_mypos_ipc_messages .* VALUES \\((\\d+), '(.*)', '(.*)', '(.*)', 'applying', 1,/", $query, $m)) {
+            $key = "{$m[2]}|{$m[3]}|{$m[4]}";
+            if (isset(Stub::$messages[$key]) || $gateHeld((int) $m[1])) {
+                $this->last_error = "Duplicate entry '{$m[1]}-1' for key 'gate'";
+                return false;
+            }
+            Stub::$messages[$key] = [(int) $m[1], 'applying', 1];
+            return $this->rows_affected = 1;
+        }
+        if (preg_match("/^UPDATE wp_mypos_ipc_messages SET gate = 1, .* WHERE ipc_order_id = '(.*)' AND trnref = '(.*)' AND method = '(.*)' AND gate IS NULL$/", $query, $m)) {
+            $key = "{$m[1]}|{$m[2]}|{$m[3]}";
+            if (!isset(Stub::$messages[$key]) || Stub::$messages[$key][2] !== null) {
+                return 0;
+            }
+            if ($gateHeld(Stub::$messages[$key][0], $key)) {
+                $this->last_error = "Duplicate entry for key 'gate'";
+                return false;
+            }
+            Stub::$messages[$key] = [Stub::$messages[$key][0], 'applying', 1];
+            return $this->rows_affected = 1;
+        }
+        if (preg_match("/^UPDATE wp_mypos_ipc_messages SET gate = NULL, state = '(\\w+)', .* AND ipc_order_id = '(.*)' AND trnref = '(.*)' AND method = '(.*)'$/", $query, $m)) {
+            $key = "{$m[2]}|{$m[3]}|{$m[4]}";
+            Stub::$messages[$key] = [Stub::$messages[$key][0] ?? 0, $m[1], null];
+            return $this->rows_affected = 1;
+        }
+        if (str_starts_with($query, "UPDATE wp_mypos_ipc_messages SET gate = NULL, state = 'abandoned'")) {
+            return 0; // the stub's workers never die
+        }
+        throw new RuntimeException('unexpected query: ' . $query);
+    }
 
     /** As wpdb: escapes LIKE's wildcards. */
     public function esc_like(string $text): string { return addcslashes($text, '_%\\'); }
@@ -265,6 +354,9 @@ final class Stub_WPDB
             }
             Stub::$locks[$m[1]] = true;
             return '1';
+        }
+        if ($query === 'SELECT @@wsrep_on') {
+            return '0'; // MariaDB without Galera
         }
         if (preg_match("/^SELECT RELEASE_LOCK\\('(.*)'\\)$/", $query, $m)) {
             $had = isset(Stub::$locks[$m[1]]);

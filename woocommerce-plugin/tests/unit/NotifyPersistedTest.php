@@ -11,8 +11,8 @@ use MyPOS\IPC\WooCommerce\Plugin;
 
 /**
  * Issue 13: an IPCPurchaseNotify gets OK if and only if its payment is recorded (read back):
- * exceptions after the save, custom paid statuses, the order lock busy or unavailable, and the
- * answer being the only output of the request.
+ * exceptions after the save, custom paid statuses, the order lock busy or unavailable, the
+ * message gate (issue 17), and the answer being the only output of the request.
  */
 final class NotifyPersistedTest extends TestCase
 {
@@ -129,23 +129,129 @@ final class NotifyPersistedTest extends TestCase
     {
         return [
             'GET_LOCK returns NULL' => ['null', 'order lock unavailable (GET_LOCK returned NULL)'],
-            'database error' => ['error', 'order lock unavailable (database error: Lost connection to server during query)'],
+            'database error (as Galera: 1235)' => ['error', 'order lock unavailable (database error: Lost connection to server during query)'],
         ];
     }
 
-    /** @dataProvider lockFaults */
-    public function testLockUnavailableIsToldApartNotOkAndChangesNothing(string $fault, string $why): void
+    /**
+     * Issue 17: the order lock is only an optimisation. Without it (Galera refuses GET_LOCK) the
+     * message gate keeps the order to one worker: paid exactly once, answered OK, duplicates OK.
+     *
+     * @dataProvider lockFaults
+     */
+    public function testLockUnavailablePaysOnceThroughTheGate(string $fault, string $why): void
     {
         self::order(37);
         \Stub::$lockFault = $fault;
         $answer = $this->handle(self::notify(37));
-        $this->assertSame([503, 'lock unavailable'], [$answer->status, $answer->body]);
-        $this->assertSame('pending', self::saved(37)->get_status());
-        $this->assertSame(0, self::saved(37)->stockReductions);
-        $this->assertSame('', self::saved(37)->get_meta('_mypos_ipc_trnref'));
-        $this->assertStringContainsString("IPCPurchaseNotify for order 37 not handled: {$why}; answered 503 (not OK)", self::logText());
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(37)->get_status());
+        $this->assertSame(1, self::saved(37)->stockReductions);
+        $this->assertSame('410227', self::saved(37)->get_meta('_mypos_ipc_trnref'));
+        $this->assertStringContainsString("notify for order 37: {$why}; the message gate alone keeps the order to one worker", self::logText());
+        $this->assertSame(['37|410227|IPCPurchaseNotify' => [37, 'done', null]], \Stub::$messages, 'the gate is open again, the outcome kept');
+        $this->assertSame('OK', $this->handle(self::notify(37))->body, 'the duplicate');
+        $this->assertSame(1, self::saved(37)->stockReductions);
+        $this->assertStringNotContainsString('answered 503', self::logText());
+    }
+
+    /** Another message of the same order is being applied elsewhere past the wait: 503, nothing changed. */
+    public function testGateHeldByAnotherWorkerIsBusyNotOkAndChangesNothing(): void
+    {
+        self::order(43);
+        \Stub::$lockFault = 'error';
+        \Stub::$messages['43|777|IPCPurchaseRollback'] = [43, 'applying', 1];
+        $t0 = microtime(true);
+        $answer = $this->handle(self::notify(43));
+        $this->assertSame([503, 'busy'], [$answer->status, $answer->body]);
+        $this->assertGreaterThan(2.9, microtime(true) - $t0, 'it waited for the gate');
+        $this->assertLessThan(3.5, microtime(true) - $t0, 'at most about 3 s');
+        $this->assertSame('pending', self::saved(43)->get_status());
+        $this->assertSame(0, self::saved(43)->stockReductions);
+        $this->assertStringContainsString('IPCPurchaseNotify for order 43 not handled: order busy (another worker is applying a message to it); answered 503', self::logText());
+        $this->assertSame([43, 'applying', 1], \Stub::$messages['43|777|IPCPurchaseRollback'], 'the holder keeps the gate');
+        $this->assertArrayNotHasKey('43|410227|IPCPurchaseNotify', \Stub::$messages);
+    }
+
+    /** The gate's holder paid the order with the same payment: the duplicate is OK at once. */
+    public function testGateHeldButAlreadyPaidByTheSamePaymentIsOkAtOnce(): void
+    {
+        self::order(44, '24.45', 'processing', '410227');
+        \Stub::$lockFault = 'null';
+        \Stub::$messages['44|410227|IPCPurchaseNotify'] = [44, 'applying', 1];
+        $t0 = microtime(true);
+        $this->assertSame('OK', $this->handle(self::notify(44))->body);
+        $this->assertLessThan(1, microtime(true) - $t0);
+        $this->assertSame([], self::saved(44)->notes);
+    }
+
+    /** The gate cannot be written (a read-only replica, a full disk): 503, logged as an error, nothing changed. */
+    public function testGateUnavailableIsNotOkAndChangesNothing(): void
+    {
+        self::order(45);
+        \Stub::$claimError = 'The MariaDB server is running with the --read-only option so it cannot execute this statement';
+        $answer = $this->handle(self::notify(45));
+        $this->assertSame([503, 'unavailable'], [$answer->status, $answer->body]);
+        $this->assertSame('pending', self::saved(45)->get_status());
+        $this->assertStringContainsString('IPCPurchaseNotify for order 45 not handled: message gate unavailable (database error: The MariaDB server is running with the --read-only option', self::logText());
         $this->assertSame('error', \Stub::$log[count(\Stub::$log) - 1]['level'] ?? null);
-        $this->assertStringNotContainsString('order lock busy', self::logText());
+        $this->assertSame([], \Stub::$locks, 'the order lock is released');
+    }
+
+    /** A lookup that failed in the database is not an unknown order: 503, logged, not "NOT OK" for an order that may be paid. */
+    public function testOrderLookupFailingInTheDatabaseIsNotAnUnknownOrder(): void
+    {
+        self::order(48, '24.45', 'processing', '410227');
+        \Stub::$lookupError = 'Server shutdown in progress';
+        $answer = $this->handle(self::notify(48));
+        $this->assertSame([503, 'database unavailable'], [$answer->status, $answer->body]);
+        $this->assertStringContainsString('IPCPurchaseNotify for order 48: the order could not be read (database error: Server shutdown in progress); answered 503 (not OK)', self::logText());
+        \Stub::$lookupError = null;
+        $this->assertSame('OK', $this->handle(self::notify(48))->body, 'the retry, with the database back');
+        unset(\Stub::$orders[48]);
+        $this->assertSame(409, $this->handle(self::notify(48))->status, 'a really unknown order keeps the core\'s answer');
+    }
+
+    /** An exception on the way to the gate (a drop-in throwing) is 500, logged, nothing changed, the lock released. */
+    public function testExceptionBeforeTheGateIsNotOk(): void
+    {
+        self::order(49);
+        \Stub::$claimError = 'throw';
+        $answer = $this->handle(self::notify(49));
+        $this->assertSame([500, 'error'], [$answer->status, $answer->body]);
+        $this->assertSame('pending', self::saved(49)->get_status());
+        $this->assertStringContainsString('notify for order 49 failed before its change: RuntimeException: a db.php drop-in failed; answered 500 (not OK)', self::logText());
+        $this->assertSame([], \Stub::$locks);
+    }
+
+    /** The table is made by the first write that finds it missing. */
+    public function testMessagesTableIsCreatedWhenMissing(): void
+    {
+        self::order(46);
+        \Stub::$messagesTable = false;
+        $this->assertSame('OK', $this->handle(self::notify(46))->body);
+        $create = array_values(array_filter(\Stub::$queries, static fn (string $q): bool => str_starts_with($q, 'CREATE TABLE')));
+        $this->assertCount(1, $create);
+        $this->assertStringContainsString('UNIQUE KEY message (ipc_order_id,trnref,method)', $create[0]);
+        $this->assertStringContainsString('UNIQUE KEY gate (order_id,gate)', $create[0]);
+    }
+
+    /** Applying failed (not saved): the gate opens with the outcome failed, and myPOS's retry pays. */
+    public function testFailedApplyReleasesTheGateForTheRetry(): void
+    {
+        self::order(47);
+        $fail = true;
+        add_action('woocommerce_pre_payment_complete', static function () use (&$fail): void {
+            if ($fail) {
+                throw new \Error('stock plug-in failed');
+            }
+        });
+        $this->assertSame(500, $this->handle(self::notify(47))->status);
+        $this->assertSame([47, 'failed', null], \Stub::$messages['47|410227|IPCPurchaseNotify']);
+        $fail = false;
+        $this->assertSame('OK', $this->handle(self::notify(47))->body);
+        $this->assertSame([47, 'done', null], \Stub::$messages['47|410227|IPCPurchaseNotify']);
+        $this->assertSame(1, self::saved(47)->stockReductions);
     }
 
     public function testLockBusyIsToldApartNotOkAndChangesNothing(): void
@@ -170,6 +276,7 @@ final class NotifyPersistedTest extends TestCase
         $this->assertSame([], self::saved(39)->notes);
         \Stub::$lockFault = 'null';
         $this->assertSame('OK', $this->handle(self::notify(39))->body, 'also when locking is unavailable');
+        \Stub::$lockFault = null;
         $this->assertNotSame('OK', $this->handle(self::notify(39, '24.45', '555'))->body, 'another payment is not OK');
     }
 
@@ -183,17 +290,12 @@ final class NotifyPersistedTest extends TestCase
         $this->assertSame([], \Stub::$noteLog);
     }
 
-    public function testLockFailureNotesTheOrderWithTheReason(): void
+    public function testLockBusyNotesTheOrderWithTheReason(): void
     {
-        self::order(40);
         self::order(41);
-        \Stub::$lockFault = 'null';
-        $this->handle(self::notify(40));
-        \Stub::$lockFault = null;
         \Stub::$locks['mypos_ipc_wp_41'] = true;
         $this->handle(self::notify(41));
         $this->assertSame([
-            [40, 'myPOS IPCPurchaseNotify not handled: order lock unavailable (GET_LOCK returned NULL). Answered "not OK"; the order was not changed.'],
             [41, 'myPOS IPCPurchaseNotify not handled: order lock busy (held by another request for more than 3 s). Answered "not OK"; the order was not changed.'],
         ], \Stub::$noteLog);
     }

@@ -89,8 +89,11 @@ final class SettingsTest extends TestCase
     {
         $this->configure();
         defined('WP_UNINSTALL_PLUGIN') || define('WP_UNINSTALL_PLUGIN', 'mypos-ipc-woocommerce/mypos-ipc-woocommerce.php');
+        \Stub::$messages['1|2|IPCPurchaseNotify'] = [1, 'done', null];
         require __DIR__ . '/../../uninstall.php';
         $this->assertArrayNotHasKey(Settings::OPTION, \Stub::$options);
+        $this->assertFalse(\Stub::$messagesTable, 'the messages table is dropped');
+        $this->assertSame([], \Stub::$messages);
     }
 
     public function testPackWhoseCertificateIsTheMerchantsOwnKeyIsRefused(): void
