@@ -110,6 +110,54 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame([], CardTokens::usable(self::USER, 'live'), 'a test card is never offered in live mode');
     }
 
+    public function testTheCardIsSavedAlthoughAnotherPluginsPaymentHookThrowsAfterThePaymentIsSaved(): void
+    {
+        // As the noisy hook of tests/wc-e2e: an Error after payment_complete() saved the order.
+        $order = new class (84, '24.45') extends \WC_Order {
+            public function payment_complete(string $transactionId = ''): bool
+            {
+                parent::payment_complete($transactionId);
+                throw new \Error('another plug-in failed after the payment was saved');
+            }
+        };
+        $order->customerId = self::USER;
+        $order->items['line_item'][] = new \WC_Order_Item('Tea', 1, 24.45);
+        $order->save();
+        $_POST = ['wc-mypos_ipc-new-payment-method' => 'true'];
+        $this->assertSame('success', (new Gateway())->process_payment(84)['result']);
+        $settings = new Settings();
+        $request = (new PurchaseForm($settings))->forAttempt($settings->config('test'), self::saved(84), 'test', $this->recorder . '/?wc-api=mypos_ipc');
+        $bodies = $this->payPage(self::post($request->actionUrl(), $request->body()), self::GOOD);
+        $answer = $this->handler()->handle(end($bodies));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(84)->get_status());
+        $cards = CardTokens::all(self::USER);
+        $this->assertCount(1, $cards, 'the card was saved despite the Error');
+        $this->assertSame('0007', end($cards)->get_last4());
+    }
+
+    public function testNoCardIsSavedWhenThePaymentItselfWasNotSaved(): void
+    {
+        $order = new class (85, '24.45') extends \WC_Order {
+            public function payment_complete(string $transactionId = ''): bool
+            {
+                throw new \TypeError('a hook failed before anything was saved');
+            }
+        };
+        $order->customerId = self::USER;
+        $order->items['line_item'][] = new \WC_Order_Item('Tea', 1, 24.45);
+        $order->save();
+        $_POST = ['wc-mypos_ipc-new-payment-method' => 'true'];
+        $this->assertSame('success', (new Gateway())->process_payment(85)['result']);
+        $settings = new Settings();
+        $request = (new PurchaseForm($settings))->forAttempt($settings->config('test'), self::saved(85), 'test', $this->recorder . '/?wc-api=mypos_ipc');
+        $bodies = $this->payPage(self::post($request->actionUrl(), $request->body()), self::GOOD);
+        $answer = $this->handler()->handle(end($bodies));
+        $this->assertNotSame('OK', $answer->body);
+        $this->assertSame('pending', self::saved(85)->get_status());
+        $this->assertSame([], CardTokens::all(self::USER), 'no card for a payment that is not recorded');
+    }
+
     public function testWithoutTheBoxOrForAGuestNoCardIsRequested(): void
     {
         $order = self::customerOrder(81);
