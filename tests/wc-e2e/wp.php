@@ -198,7 +198,13 @@ switch ($command) {
             fwrite(STDERR, 'expected one pending renewal action, got ' . count($actions) . "\n");
             exit(1);
         }
+        // The noisy payment hook threw at the first payment (the card was saved all the same);
+        // here the action's own status is checked, so it is off.
+        update_option('mypos_test_noisy_off', 1);
+        ob_start();
         ActionScheduler_QueueRunner::instance()->process_action((int) reset($actions), 'mypos-e2e');
+        ob_end_clean();
+        delete_option('mypos_test_noisy_off');
         $done = ActionScheduler::store()->get_status((int) reset($actions));
         $renewal = wcs_get_subscription($subscription->get_id())->get_last_order('ids', 'renewal');
         echo (int) $renewal, ' ', $done, "\n";
