@@ -150,7 +150,7 @@ echo "# concurrency: $(since "$t")"
 
 # --- (s) WooCommerce Subscriptions: subscribe with a new card, renew through Action Scheduler.
 if [ -z "${WCS_SRC:-}" ]; then
-  echo "# (s) WooCommerce Subscriptions not tested: WCS_SRC not set"
+  ok "(s) WooCommerce Subscriptions # SKIP WCS_SRC not set (a local copy of pronamic/woocommerce-subscriptions; README.md, Contributing)"
 elif [ "$checkout" != block ]; then
   ok "(s) WooCommerce Subscriptions # SKIP runs with the block checkout only (WC_CHECKOUT=block)"
 else

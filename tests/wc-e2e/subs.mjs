@@ -123,7 +123,7 @@ try {
     });
   }
   if (sub) {
-    await step('(s) the renewal runs through Action Scheduler and is paid with the token (IPCIAPurchaseWithToken, merchant-initiated)', async () => {
+    await step('(s) the renewal runs through Action Scheduler and is paid with the saved card\'s token (IPCIAPurchaseWithToken)', async () => {
       const [renewal, status] = wp('renew', String(sub.id)).split(' ');
       expect(Number(renewal) > 0, `a renewal order, got ${renewal}`);
       expect(status === 'complete', `the scheduled action complete, got ${status}`);
