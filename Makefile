@@ -173,6 +173,7 @@ test-notify-fpm:
 
 # Optional: the plug-in in a real WordPress + WooCommerce store (tests/wc-e2e/store.sh) in headless
 # Chromium; skipped unless WP_SRC and WC_SRC name local checkouts of the snapshots (README, Contributing).
+# WCS_SRC (WooCommerce Subscriptions) adds the subscription section (s).
 test-wc-e2e:
 	@[ -z "$$WP_SRC" ] || [ -z "$$WC_SRC" ] || scripts/install-deps.sh wc-e2e browser
 	tests/wc-e2e/run.sh $(abspath $(MYPOS_IPC_EXT)) $(RELEASE)/ipc

@@ -8,6 +8,10 @@
 # Env: WC_CHECKOUT=block|classic (default block), WC_E2E_CONCURRENT (default 4), WC_E2E_BROWSER=0
 # (skip the browser flows), WP_REF (WordPress tag, default 7.0.4), WC_REF (snapshot commit, default
 # HEAD), WC_HPOS (1|0; default: WooCommerce's choice for a new store).
+# WCS_SRC (optional; a local copy of WooCommerce Subscriptions, the GPL mirror
+# pronamic/woocommerce-subscriptions, git directory or plug-in folder; WCS_REF, default HEAD) adds
+# (s): a logged-in buyer subscribes with a new card through the block checkout (subs.mjs), the
+# renewal runs through Action Scheduler and is paid with the saved card's token.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -86,7 +90,7 @@ check "gateway configured: woocommerce_mypos_ipc_settings (enabled, testmode, se
 # --- (a) pay, (b) cancel, (c) refund in headless Chromium.
 t=$(date +%s.%N)
 if [ "${WC_E2E_BROWSER:-1}" = 0 ]; then
-  ok "(a)-(c) browser flows # SKIP WC_E2E_BROWSER=0"
+  ok "(a)-(e) browser flows # SKIP WC_E2E_BROWSER=0"
 else
 STORE_JSON="$tmp/store.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" PACK_FILE="$tmp/pack.txt" \
   WC_CHECKOUT="$checkout" TAP_START="$n" TAP_LAST_FILE="$tmp/tap-last" timeout 600 node "$here/browser.mjs" \
@@ -143,6 +147,23 @@ check "(d) one payment note, no note twice ($(jq_ 'json_encode($s["notes"], JSON
   test "$(jq_ 'count(array_filter($s["notes"], fn ($t) => str_contains($t, "IPC_Trnref 710001"))) . "|" . (count($s["notes"]) === count(array_unique($s["notes"])) ? "unique" : "repeated")' <<<"$after")" = "1|unique"
 wp hold 0 >/dev/null
 echo "# concurrency: $(since "$t")"
+
+# --- (s) WooCommerce Subscriptions: subscribe with a new card, renew through Action Scheduler.
+if [ -z "${WCS_SRC:-}" ]; then
+  ok "(s) WooCommerce Subscriptions # SKIP WCS_SRC not set (a local copy of pronamic/woocommerce-subscriptions; README.md, Contributing)"
+elif [ "$checkout" != block ]; then
+  ok "(s) WooCommerce Subscriptions # SKIP runs with the block checkout only (WC_CHECKOUT=block)"
+else
+  t=$(date +%s.%N)
+  rm -f "$shots"/wcs-*.png
+  out="$(wp subs-setup "$tmp/subs.json" "$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" 2>&1)"
+  check "(s) WooCommerce Subscriptions $(jq_ '$s["wcs_version"]' <<<"$out" 2>/dev/null) active: subscription product SUB-1 and a customer" \
+    test -s "$tmp/subs.json"
+  STORE_JSON="$tmp/store.json" SUBS_JSON="$tmp/subs.json" SANDBOX="$sandbox" SITE="$site" SHOTS="$shots" WP_PHP="$here/wp.php" \
+    TAP_START="$n" TAP_LAST_FILE="$tmp/tap-last" timeout 300 node "$here/subs.mjs" || failed=1
+  n="$(cat "$tmp/tap-last" 2>/dev/null || echo "$n")"
+  echo "# subscriptions: $(since "$t")"
+fi
 
 if [ "$failed" -ne 0 ]; then
   echo "# WordPress debug.log:"; tail -15 "$tmp/debug.log" 2>/dev/null | cut -c1-300 | sed 's/^/#   /'

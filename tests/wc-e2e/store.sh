@@ -3,7 +3,9 @@
 # johnpbloch/wordpress-core, or a plain WordPress folder; WP_REF picks the tag (7.0.4).
 # WC_SRC: a local checkout of bitpoke/stack-example-wordpress, which holds WooCommerce already
 # built (with composer's vendor/ and the compiled assets) and the Storefront theme; WC_REF picks
-# the commit (HEAD). Needs: tmp, ext, root, wp, port (set before sourcing tests/wp/lib.sh).
+# the commit (HEAD). WCS_SRC (optional): a local copy of WooCommerce Subscriptions (the GPL mirror
+# pronamic/woocommerce-subscriptions; a git directory, bare or not, or a plain plug-in folder);
+# WCS_REF picks the commit (HEAD). Needs: tmp, ext, root, wp, port (set before sourcing tests/wp/lib.sh).
 # Each step returns non-zero with the reason in WP_ERROR.
 
 # Only the sub-trees needed are archived: a snapshot may lack its largest blobs.
@@ -22,6 +24,16 @@ store_extract() {
     || { WP_ERROR="no built WooCommerce at wp-content/plugins/woocommerce in WC_SRC=$WC_SRC $wc_ref"; return 1; }
   git -C "$WC_SRC" archive --prefix=storefront/ "$wc_ref:wp-content/themes/storefront" | tar -x -C "$wp/wp-content/themes" \
     || { WP_ERROR="no Storefront theme in WC_SRC=$WC_SRC $wc_ref"; return 1; }
+  if [ -n "${WCS_SRC:-}" ]; then
+    if [ -f "$WCS_SRC/woocommerce-subscriptions.php" ]; then
+      cp -a "$WCS_SRC" "$plugins/woocommerce-subscriptions"
+    else
+      mkdir -p "$plugins/woocommerce-subscriptions"
+      git -C "$WCS_SRC" archive "${WCS_REF:-HEAD}" | tar -x -C "$plugins/woocommerce-subscriptions"
+    fi
+    [ -f "$plugins/woocommerce-subscriptions/vendor/autoload.php" ] \
+      || { WP_ERROR="no WooCommerce Subscriptions (with vendor/) in WCS_SRC=$WCS_SRC"; return 1; }
+  fi
   # The plug-in under test, as the working tree has it.
   ln -s "$root/woocommerce-plugin" "$plugins/woocommerce-plugin"
   cp "$wp_common"/mu/*.php "$root"/tests/wc-e2e/mu/*.php "$wp/wp-content/mu-plugins/"
@@ -45,6 +57,10 @@ PHP
   out="$(store_wp activate woocommerce/woocommerce.php --theme=storefront)" || { WP_ERROR="activating WooCommerce: $out"; return 1; }
   out="$(WC_CHECKOUT="$1" ADMIN_PASSWORD="$2" store_wp store-setup "$tmp/store.json")" || { WP_ERROR="store set-up: $out"; return 1; }
   out="$(store_wp activate woocommerce-plugin/mypos-ipc-woocommerce.php)" || { WP_ERROR="activating the plug-in: $out"; return 1; }
+  if [ -n "${WCS_SRC:-}" ]; then
+    out="$(store_wp activate woocommerce-subscriptions/woocommerce-subscriptions.php)" \
+      || { WP_ERROR="activating WooCommerce Subscriptions: $out"; return 1; }
+  fi
   out="$(curl -s -o /dev/null -w '%{http_code}' --max-time 30 "$url/wp-json/wc/store/v1/products")"
   [ "$out" = 200 ] || { WP_ERROR="the Store API answered $out"; return 1; }
 }

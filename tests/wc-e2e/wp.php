@@ -17,6 +17,14 @@
 //   activate [--theme=SLUG] PLUGIN... activates plug-ins as wp-admin does (activation hooks run)
 //   store-setup STORE_JSON            what WooCommerce's onboarding and a merchant would do, then
 //                                     writes the store's facts for run.sh and browser.mjs
+//   subs-setup SUBS_JSON PASSWORD     (WooCommerce Subscriptions active) a monthly subscription
+//                                     product SUB-1 and a customer who can log in; facts as JSON
+//   subscriptions ORDER_ID            the subscriptions the order started, with their card, and
+//                                     the customer's saved myPOS cards (never a token), as JSON
+//   card-tokens USER_ID               the customer's saved myPOS tokens (JSON; for a log check)
+//   renew SUBSCRIPTION_ID             runs the subscription's scheduled payment action through
+//                                     Action Scheduler, as its queue runner does; prints the
+//                                     renewal order's ID
 // Env for store-setup: WC_CHECKOUT (block|classic), WC_HPOS (1|0; unset: WooCommerce's default for
 // a new store), ADMIN_PASSWORD (copied into STORE_JSON for browser.mjs).
 [, $site, $url, $command] = $argv;
@@ -131,6 +139,75 @@ switch ($command) {
         break;
     case 'store-setup':
         echo json_encode(mypos_e2e_store_setup($args[0]), JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";
+        break;
+    case 'subs-setup':
+        $product = new WC_Product_Subscription();
+        $product->set_name('Test Subscription');
+        $product->set_sku('SUB-1');
+        $product->set_regular_price('9.99');
+        $product->set_virtual(true);
+        $product->set_status('publish');
+        $product->update_meta_data('_subscription_price', '9.99');
+        $product->update_meta_data('_subscription_period', 'month');
+        $product->update_meta_data('_subscription_period_interval', '1');
+        $product->update_meta_data('_subscription_length', '0');
+        $product->save();
+        $user = wp_insert_user(['user_login' => 'subscriber', 'user_pass' => $args[1], 'user_email' => 'subscriber@example.test',
+            'role' => 'customer', 'first_name' => 'Maria', 'last_name' => 'Ivanova']);
+        if (is_wp_error($user)) {
+            fwrite(STDERR, $user->get_error_message() . "\n");
+            exit(1);
+        }
+        foreach (['billing_first_name' => 'Maria', 'billing_last_name' => 'Ivanova', 'billing_address_1' => '1 Vitosha Blvd',
+            'billing_city' => 'Sofia', 'billing_postcode' => '1000', 'billing_country' => 'BG', 'billing_email' => 'subscriber@example.test'] as $k => $v) {
+            update_user_meta($user, $k, $v);
+        }
+        $facts = ['wcs_version' => class_exists('WC_Subscriptions') ? WC_Subscriptions::$version : '',
+            'product_url' => get_permalink($product->get_id()), 'login_url' => wc_get_page_permalink('myaccount'),
+            'user' => 'subscriber', 'user_id' => $user, 'password' => $args[1]];
+        file_put_contents($args[0], json_encode($facts, JSON_UNESCAPED_SLASHES) . "\n");
+        echo json_encode($facts + ['password' => '-'], JSON_UNESCAPED_SLASHES), "\n";
+        break;
+    case 'subscriptions':
+        $order = wc_get_order((int) $args[0]);
+        $cards = static fn (int $user) => array_values(array_map(static fn ($t) => ['id' => $t->get_id(),
+            'last4' => $t->get_last4(), 'expiry' => $t->get_expiry_month() . '/' . $t->get_expiry_year(),
+            'type' => $t->get_card_type(), 'token_length' => strlen($t->get_token())],
+            WC_Payment_Tokens::get_customer_tokens($user, 'mypos_ipc')));
+        echo json_encode([
+            'customer' => $order->get_customer_id(),
+            'attempt_card' => \MyPOS\IPC\WooCommerce\Attempts::latest($order)['card'] ?? null,
+            'cards' => $cards($order->get_customer_id()),
+            'subscriptions' => array_values(array_map(static fn ($s) => ['id' => $s->get_id(), 'status' => $s->get_status(),
+                'payment_method' => $s->get_payment_method(), 'total' => $s->get_total(),
+                'card' => (int) $s->get_meta(\MyPOS\IPC\WooCommerce\Subscriptions::CARD_META),
+                'requires_manual_renewal' => $s->is_manual()], wcs_get_subscriptions_for_order($order, ['order_type' => 'parent']))),
+        ], JSON_UNESCAPED_SLASHES), "\n";
+        break;
+    case 'card-tokens':
+        // For the log check only: the tokens stay in the test's memory.
+        echo json_encode(array_values(array_map(static fn ($t) => $t->get_token(), WC_Payment_Tokens::get_customer_tokens((int) $args[0], 'mypos_ipc')))), "\n";
+        break;
+    case 'renew':
+        $subscription = wcs_get_subscription((int) $args[0]);
+        // The renewal is due now: Subscriptions reschedules its action for the new date.
+        $subscription->update_dates(['next_payment' => gmdate('Y-m-d H:i:s', time() + 120)]);
+        $actions = as_get_scheduled_actions(['hook' => 'woocommerce_scheduled_subscription_payment',
+            'args' => ['subscription_id' => $subscription->get_id()], 'status' => ActionScheduler_Store::STATUS_PENDING], 'ids');
+        if (count($actions) !== 1) {
+            fwrite(STDERR, 'expected one pending renewal action, got ' . count($actions) . "\n");
+            exit(1);
+        }
+        // The noisy payment hook threw at the first payment (the card was saved all the same);
+        // here the action's own status is checked, so it is off.
+        update_option('mypos_test_noisy_off', 1);
+        ob_start();
+        ActionScheduler_QueueRunner::instance()->process_action((int) reset($actions), 'mypos-e2e');
+        ob_end_clean();
+        delete_option('mypos_test_noisy_off');
+        $done = ActionScheduler::store()->get_status((int) reset($actions));
+        $renewal = wcs_get_subscription($subscription->get_id())->get_last_order('ids', 'renewal');
+        echo (int) $renewal, ' ', $done, "\n";
         break;
     default:
         fwrite(STDERR, "unknown command {$command}\n");

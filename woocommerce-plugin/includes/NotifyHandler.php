@@ -293,11 +293,19 @@ final class NotifyHandler
                 // WooCommerce saves inside payment_complete() and then runs other plug-ins'
                 // woocommerce_payment_complete hooks; it catches their Exceptions (returning
                 // false) but not Errors. Either way the read-back decides the answer.
-                if ($order->payment_complete((string) $decision->trnref()) === false) {
-                    $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure");
+                // The card is saved even when such an Error escapes after the payment was saved:
+                // without it the order's subscriptions could never renew.
+                try {
+                    if ($order->payment_complete((string) $decision->trnref()) === false) {
+                        $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure");
+                    }
+                    $order->save();
+                } finally {
+                    $saved = Orders::findFresh((string) $order->get_id());
+                    if ($saved !== null && in_array($saved->get_status(), Orders::paidStatuses(), true)) {
+                        $this->saveCard($order, $notification, $attempt);
+                    }
                 }
-                $order->save();
-                $this->saveCard($order, $notification, $attempt);
                 break;
             case 'authorize':
                 // Held, not paid: the money is taken only by a capture (Authorizations).

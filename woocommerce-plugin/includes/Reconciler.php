@@ -90,6 +90,9 @@ final class Reconciler
         if (in_array($order->get_status(), Orders::paidStatuses(), true)) {
             OrderFlags::clear($order->get_id(), OrderFlags::PAID_AT_MYPOS);
         }
+        if ($this->settleTokenCharges($order)) {
+            return __('myPOS reports the saved-card charge that was left without an answer paid; applied.', 'mypos-ipc');
+        }
         $config = OrderPayment::config($order, $this->settings);
         if ($config === null) {
             return __('myPOS status check skipped: the gateway is not configured.', 'mypos-ipc');
@@ -151,6 +154,35 @@ final class Reconciler
             $notification->method(),
             $answer->status
         );
+    }
+
+    /**
+     * A payable order whose saved-card charge (buyer present) got no answer: a signed status
+     * query settles it now, under the order lock, instead of at the buyer's next try. Closed
+     * orders are left to their own path (a failed renewal: Subscriptions' retry asks first).
+     * Returns whether the order is now paid by it.
+     */
+    private function settleTokenCharges(\WC_Order $order): bool
+    {
+        $unanswered = array_filter(
+            Attempts::all($order),
+            static fn (array $a): bool => ($a['state'] ?? '') === Attempts::OPEN && !empty($a['unanswered'])
+        );
+        if ($unanswered === [] || !in_array($order->get_status(), OrderState::UNSETTLED, true)) {
+            return false;
+        }
+        $lock = new OrderLock();
+        $key = (string) $order->get_id();
+        if ($lock->take($key) !== OrderLock::TAKEN) {
+            return false; // another request decides this order now
+        }
+        try {
+            $fresh = Orders::findFresh($key) ?? $order;
+            return in_array($fresh->get_status(), OrderState::UNSETTLED, true)
+                && (new TokenCharge($this->log))->settle($fresh, $this->settings);
+        } finally {
+            $lock->release($key);
+        }
     }
 
     /**

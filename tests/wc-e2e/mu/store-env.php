@@ -3,9 +3,9 @@
 /**
  * Plugin Name: e2e store environment (tests only)
  * Description: The e2e store has no mail server and no internet: e-mails are appended to the
- *              file MYPOS_WC_E2E_MAIL_LOG instead of sent; update checks and WooCommerce's
- *              remote inbox are off; the "first order" overlay of WooCommerce 10+ (it takes
- *              every click on the order screen) is off. No background work either (WP-Cron is
+ *              file MYPOS_WC_E2E_MAIL_LOG instead of sent; update checks, WooCommerce's
+ *              remote inbox and its WooCommerce.com connect notice are off; the "first order"
+ *              overlay of WooCommerce 10+ (it takes every click on the order screen) is off. No background work either (WP-Cron is
  *              off in wp-config.php, Action Scheduler's loopback runner here): each would hold
  *              one of php -S's 4 workers, and the concurrent notifies need all four at once.
  */
@@ -35,3 +35,8 @@ add_action('init', static function (): void {
 add_filter('woocommerce_admin_remote_inbox_notifications_enabled', '__return_false');
 add_filter('wc_order_milestone_egg_enabled', '__return_false');
 add_filter('action_scheduler_allow_async_request_runner', '__return_false');
+// With WooCommerce Subscriptions (a WooCommerce.com product) installed, WooCommerce asks on its
+// settings screens to connect the store to WooCommerce.com, as an error notice; no internet here.
+add_action('admin_notices', static function (): void {
+    remove_action('admin_notices', ['Automattic\WooCommerce\Admin\PluginsHelper', 'maybe_show_connect_notice_in_plugin_list']);
+}, 0);

@@ -12,6 +12,7 @@ use MyPOS\IPC\WooCommerce\NotifyHandler;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Privacy;
 use MyPOS\IPC\WooCommerce\PurchaseForm;
+use MyPOS\IPC\WooCommerce\Reconciler;
 use MyPOS\IPC\WooCommerce\SavedCardPayment;
 use MyPOS\IPC\WooCommerce\Settings;
 use MyPOS\IPC\WooCommerce\Subscriptions;
@@ -108,6 +109,54 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertNoTokenInLogs($card->get_token());
         $this->assertCount(1, CardTokens::usable(self::USER, 'test'));
         $this->assertSame([], CardTokens::usable(self::USER, 'live'), 'a test card is never offered in live mode');
+    }
+
+    public function testTheCardIsSavedAlthoughAnotherPluginsPaymentHookThrowsAfterThePaymentIsSaved(): void
+    {
+        // As the noisy hook of tests/wc-e2e: an Error after payment_complete() saved the order.
+        $order = new class (120, '24.45') extends \WC_Order {
+            public function payment_complete(string $transactionId = ''): bool
+            {
+                parent::payment_complete($transactionId);
+                throw new \Error('another plug-in failed after the payment was saved');
+            }
+        };
+        $order->customerId = self::USER;
+        $order->items['line_item'][] = new \WC_Order_Item('Tea', 1, 24.45);
+        $order->save();
+        $_POST = ['wc-mypos_ipc-new-payment-method' => 'true'];
+        $this->assertSame('success', (new Gateway())->process_payment(120)['result']);
+        $settings = new Settings();
+        $request = (new PurchaseForm($settings))->forAttempt($settings->config('test'), self::saved(120), 'test', $this->recorder . '/?wc-api=mypos_ipc');
+        $bodies = $this->payPage(self::post($request->actionUrl(), $request->body()), self::GOOD);
+        $answer = $this->handler()->handle(end($bodies));
+        $this->assertSame([200, 'OK'], [$answer->status, $answer->body]);
+        $this->assertSame('processing', self::saved(120)->get_status());
+        $cards = CardTokens::all(self::USER);
+        $this->assertCount(1, $cards, 'the card was saved despite the Error');
+        $this->assertSame('0007', end($cards)->get_last4());
+    }
+
+    public function testNoCardIsSavedWhenThePaymentItselfWasNotSaved(): void
+    {
+        $order = new class (121, '24.45') extends \WC_Order {
+            public function payment_complete(string $transactionId = ''): bool
+            {
+                throw new \TypeError('a hook failed before anything was saved');
+            }
+        };
+        $order->customerId = self::USER;
+        $order->items['line_item'][] = new \WC_Order_Item('Tea', 1, 24.45);
+        $order->save();
+        $_POST = ['wc-mypos_ipc-new-payment-method' => 'true'];
+        $this->assertSame('success', (new Gateway())->process_payment(121)['result']);
+        $settings = new Settings();
+        $request = (new PurchaseForm($settings))->forAttempt($settings->config('test'), self::saved(121), 'test', $this->recorder . '/?wc-api=mypos_ipc');
+        $bodies = $this->payPage(self::post($request->actionUrl(), $request->body()), self::GOOD);
+        $answer = $this->handler()->handle(end($bodies));
+        $this->assertNotSame('OK', $answer->body);
+        $this->assertSame('pending', self::saved(121)->get_status());
+        $this->assertSame([], CardTokens::all(self::USER), 'no card for a payment that is not recorded');
     }
 
     public function testWithoutTheBoxOrForAGuestNoCardIsRequested(): void
@@ -262,6 +311,46 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame(['result' => 'success', 'redirect' => self::saved(111)->get_checkout_order_received_url()], $again);
         $this->assertSame('processing', self::saved(111)->get_status());
         $this->assertSame(1, $this->charges('purchase_with_token', 111));
+    }
+
+    public function testTheHourlyReconcilerSettlesALostAnswerWithoutTheBuyer(): void
+    {
+        $card = $this->checkoutSavingCard(122);
+        self::post($this->sandbox . '/sandbox/faults', 'charge=drop');
+        $this->payWithSavedCard(123, $card);
+        $this->assertSame('pending', self::saved(123)->get_status());
+        $this->assertTrue(Attempts::latest(self::saved(123))['unanswered']);
+
+        $reconciler = new Reconciler(new Settings(), $this->handler(), new Log('debug'));
+        $this->assertSame(
+            'myPOS reports the saved-card charge that was left without an answer paid; applied.',
+            $reconciler->check(self::saved(123))
+        );
+        $order = self::saved(123);
+        $this->assertSame('processing', $order->get_status());
+        $this->assertSame(Attempts::PAID, Attempts::latest($order)['state']);
+        $this->assertSame(Attempts::latest($order)['trnref'], $order->get_transaction_id());
+        $this->assertSame([], \Stub::$locks, 'the order lock is released');
+        // The buyer's next try, and the next hourly run, charge nothing more.
+        $_POST = ['wc-mypos_ipc-payment-token' => (string) $card->get_id()];
+        $this->assertSame('success', (new Gateway())->process_payment(123)['result']);
+        $reconciler->checkPending();
+        $this->assertSame('processing', self::saved(123)->get_status());
+        $this->assertSame(1, $this->charges('purchase_with_token', 123));
+        $this->assertNoTokenInLogs($card->get_token());
+    }
+
+    public function testTheReconcilerLeavesAnAnsweredOrClosedTokenChargeAlone(): void
+    {
+        $card = $this->checkoutSavingCard(124);
+        self::post($this->sandbox . '/sandbox/faults', 'charge=drop');
+        $this->payWithSavedCard(125, $card);
+        $order = self::saved(125);
+        $order->set_status('cancelled');
+        $order->save();
+        (new Reconciler(new Settings(), $this->handler(), new Log('debug')))->check(self::saved(125));
+        $this->assertSame('cancelled', self::saved(125)->get_status(), 'a closed order is not paid by the reconciler');
+        $this->assertSame(Attempts::OPEN, Attempts::latest(self::saved(125))['state']);
     }
 
     public function testAFailed3DSecureCheckChargesNothing(): void
