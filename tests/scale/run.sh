@@ -371,6 +371,9 @@ check "a gate held by a live worker: the notify is answered 503 after the wait a
 check "a gate left 40 s ago: taken over, both notifies answered exactly OK, the order paid once ($(tail -2 "$tmp/answers-gates.log" | cut -d' ' -f3,5 | paste -sd' '); $(order_state g1 "$stale_o"))" \
   bash -c "[ \"\$(tail -2 '$tmp/answers-gates.log' | awk '\$3 == 200 && \$5 == \"OK\"' | wc -l)\" = 2 ] && [ '$(order_state g1 "$stale_o")' = 'wc-processing|$((700000 + stale_o))|1' ]"
 ORDERS=("${first[@]}")
+# --- The same burst on real WooCommerce (HPOS) when WP_SRC/WC_SRC are set (wc.sh).
+source "$here/wc.sh"
+wc_galera
 stop_webs; for i in 1 2 3; do db_stop "g$i"; done
 
 # ============ replica: a primary, a replica 1 s behind, the read/write-splitting drop-in ============
