@@ -292,6 +292,8 @@ gu=()
 for i in 1 2 3; do web_start "localhost:$tmp/g$i/sock" || bail "$WP_ERROR"; gu+=("$WEB_URL"); done
 ok "galera: three web servers (4 workers each), one per node, orders ${ORDERS[*]}"
 run_topology galera g1 "${gu[@]}"
+source "$here/refund-race.sh"
+refund_race
 
 # --- Fault under load: g3 stops while a burst is in flight.
 first=("${ORDERS[@]}")

@@ -47,13 +47,13 @@ PHP
   fi
   ORDERS=()
   mkdir -p "$tmp/b"
-  local id oid total n
+  local id oid total body o l
   for l in "${lines[@]}"; do
     read -r id oid total <<<"$l"
     ORDERS+=("$id")
-    n="IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=$total&Currency=EUR&OrderID=$oid&IPC_Trnref=$((800000 + id))&RequestSTAN=083107&RequestDateTime=2026-11-23+10%3A15%3A00"
-    printf '%s' "$n" | "$ipc" sign --key "$myposkey" >"$tmp/b/$id.valid" \
-      && printf '%s' "$n" | "$ipc" sign --key "$tmp/keys/merchant_private_key.pem" >"$tmp/b/$id.forged" \
+    body="IPCmethod=IPCPurchaseNotify&SID=000000000000010&Amount=$total&Currency=EUR&OrderID=$oid&IPC_Trnref=$((800000 + id))&RequestSTAN=083107&RequestDateTime=2026-11-23+10%3A15%3A00"
+    printf '%s' "$body" | "$ipc" sign --key "$myposkey" >"$tmp/b/$id.valid" \
+      && printf '%s' "$body" | "$ipc" sign --key "$tmp/keys/merchant_private_key.pem" >"$tmp/b/$id.forged" \
       || bail "ipc sign failed"
   done
   ok "wc: orders ${ORDERS[*]} pending, each with the OrderID its pay page sends to myPOS"
