@@ -14,6 +14,10 @@ if ($argv[2] === 'endpoint') {
     echo (new \MyPOS\IPC\WooCommerce\Settings())->endpoint('test'), "\n";
     exit;
 }
-time_sleep_until((float) $argv[5]);
+if ((float) $argv[5] > microtime(true)) {
+    time_sleep_until((float) $argv[5]);
+} else {
+    fwrite(STDERR, "started late: the two refunds may not overlap\n");
+}
 $result = (new \MyPOS\IPC\WooCommerce\Gateway())->process_refund((int) $argv[3], $argv[4]);
 echo $result === true ? 'refunded' : 'refused: ' . (is_wp_error($result) ? $result->get_error_message() : var_export($result, true)), "\n";
