@@ -39,7 +39,8 @@ PHP
     not_ok "wc: WooCommerce installed on the Galera cluster (${WP_ERROR:-$out})"; return 0
   fi
   local hpos; hpos="$(sql g3 "SELECT option_value FROM wc.wp_options WHERE option_name = 'woocommerce_custom_orders_table_enabled'")"
-  check "wc: WordPress + WooCommerce installed through g1 in $(($(date +%s) - t0)) s, HPOS on as g3 reads it ($hpos)" test "$hpos" = yes
+  local versions; versions="$(php -r '$s = json_decode((string) file_get_contents($argv[1]), true); echo "WordPress ", $s["wp_version"] ?? "?", ", WooCommerce ", $s["wc_version"] ?? "?";' "$tmp/wc-store.json")"
+  check "wc: $versions installed through g1 in $(($(date +%s) - t0)) s, HPOS on as g3 reads it ($hpos)" test "$hpos" = yes
   out="$(wpphp "$here/wc-orders.php" "$site" "$url" "$orders" 2>&1)"
   local lines; mapfile -t lines <<<"$out"
   if [ "${#lines[@]}" != "$orders" ] || grep -qv '^[0-9]* [^ ]* [0-9.]*$' <<<"$out"; then
