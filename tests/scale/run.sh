@@ -292,6 +292,8 @@ gu=()
 for i in 1 2 3; do web_start "localhost:$tmp/g$i/sock" || bail "$WP_ERROR"; gu+=("$WEB_URL"); done
 ok "galera: three web servers (4 workers each), one per node, orders ${ORDERS[*]}"
 run_topology galera g1 "${gu[@]}"
+source "$here/refund-race.sh"
+refund_race
 
 # --- Fault under load: g3 stops while a burst is in flight.
 first=("${ORDERS[@]}")
@@ -371,6 +373,9 @@ check "a gate held by a live worker: the notify is answered 503 after the wait a
 check "a gate left 40 s ago: taken over, both notifies answered exactly OK, the order paid once ($(tail -2 "$tmp/answers-gates.log" | cut -d' ' -f3,5 | paste -sd' '); $(order_state g1 "$stale_o"))" \
   bash -c "[ \"\$(tail -2 '$tmp/answers-gates.log' | awk '\$3 == 200 && \$5 == \"OK\"' | wc -l)\" = 2 ] && [ '$(order_state g1 "$stale_o")' = 'wc-processing|$((700000 + stale_o))|1' ]"
 ORDERS=("${first[@]}")
+# --- The same burst on real WooCommerce (HPOS) when WP_SRC/WC_SRC are set (wc.sh).
+source "$here/wc.sh"
+wc_galera
 stop_webs; for i in 1 2 3; do db_stop "g$i"; done
 
 # ============ replica: a primary, a replica 1 s behind, the read/write-splitting drop-in ============

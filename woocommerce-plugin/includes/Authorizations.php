@@ -25,7 +25,7 @@ final class Authorizations
     private const CAPTURED = '3';
     private const GONE = ['4', '5', '6'];
 
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -49,7 +49,7 @@ final class Authorizations
     public function release(\WC_Order $order): ?string
     {
         $key = (string) $order->get_id();
-        if ($this->lock->take($key) !== OrderLock::TAKEN) {
+        if ($this->lock->take($key, $order->get_id(), 'release') !== OrderLock::TAKEN) {
             return __('The order is being changed by another request; try the release again in a moment.', 'mypos-ipc');
         }
         try {
@@ -91,7 +91,7 @@ final class Authorizations
             ));
             return null;
         } finally {
-            $this->lock->release($key);
+            $this->lock->release($key, 'release');
         }
     }
 

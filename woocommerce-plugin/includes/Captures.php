@@ -13,7 +13,7 @@ namespace MyPOS\IPC\WooCommerce;
  */
 final class Captures
 {
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -24,14 +24,14 @@ final class Captures
     public function capture(\WC_Order $order, ?int $amountMinor = null): ?string
     {
         $key = (string) $order->get_id();
-        if ($this->lock->take($key) !== OrderLock::TAKEN) {
+        if ($this->lock->take($key, $order->get_id(), 'capture') !== OrderLock::TAKEN) {
             return __('The order is being changed by another request; try the capture again in a moment.', 'mypos-ipc');
         }
         try {
             $fresh = Orders::findFresh($key) ?? $order;
             return $this->captureLocked($fresh, $amountMinor);
         } finally {
-            $this->lock->release($key);
+            $this->lock->release($key, 'capture');
         }
     }
 

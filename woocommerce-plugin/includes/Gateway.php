@@ -200,7 +200,7 @@ class Gateway extends \WC_Payment_Gateway
             return ['result' => 'success', 'redirect' => $order->get_checkout_order_received_url()];
         }
         if ($choice->tokenId !== null) {
-            return (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
+            return (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderGate()))
                 ->start($order, $choice->tokenId, $userId);
         }
         if ($choice->saveCard && $userId > 0 && $order->get_customer_id() === $userId) {
@@ -327,7 +327,7 @@ class Gateway extends \WC_Payment_Gateway
             return new \WP_Error('mypos_ipc_refund', $e->getMessage());
         }
         // The configuration is the one of the mode the order was paid in (Refunds).
-        $refunds = new Refunds($settings, new Log($settings->logLevel()), new OrderLock());
+        $refunds = new Refunds($settings, new Log($settings->logLevel()), new OrderGate());
         return $refunds->refund($order, $minor, (string) $reason);
     }
 }

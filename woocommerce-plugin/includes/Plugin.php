@@ -153,19 +153,19 @@ final class Plugin
     public function refundResolver(): RefundResolver
     {
         $settings = $this->settings();
-        return new RefundResolver($settings, new Log($settings->logLevel()), new OrderLock());
+        return new RefundResolver($settings, new Log($settings->logLevel()), new OrderGate());
     }
 
     public function captures(): Captures
     {
         $settings = $this->settings();
-        return new Captures($settings, new Log($settings->logLevel()), new OrderLock());
+        return new Captures($settings, new Log($settings->logLevel()), new OrderGate());
     }
 
     public function authorizations(): Authorizations
     {
         $settings = $this->settings();
-        return new Authorizations($settings, new Log($settings->logLevel()), new OrderLock());
+        return new Authorizations($settings, new Log($settings->logLevel()), new OrderGate());
     }
 
     public function authorizationActions(): AuthorizationActions
@@ -233,7 +233,7 @@ final class Plugin
     {
         if ($renewal instanceof \WC_Order && Extension::problem() === null) {
             $settings = $this->settings();
-            (new Subscriptions($settings, new Log($settings->logLevel()), new OrderLock()))->renew($amount, $renewal);
+            (new Subscriptions($settings, new Log($settings->logLevel()), new OrderGate()))->renew($amount, $renewal);
         }
     }
 
@@ -244,7 +244,7 @@ final class Plugin
         $settings = $this->settings();
         $answer = Extension::problem() !== null
             ? new Answer(302, '', wc_get_checkout_url())
-            : (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderLock()))
+            : (new SavedCardPayment($settings, new Log($settings->logLevel()), new OrderGate()))
                 ->finish((string) file_get_contents('php://input'), $orderId);
         wp_safe_redirect($answer->redirect ?? wc_get_checkout_url());
         exit;

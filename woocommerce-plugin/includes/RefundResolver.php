@@ -14,7 +14,7 @@ namespace MyPOS\IPC\WooCommerce;
  */
 final class RefundResolver
 {
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -110,7 +110,7 @@ final class RefundResolver
     }
 
     /**
-     * myPOS made the refund: the WooCommerce refund is created now, under the refund lock and
+     * myPOS made the refund: the WooCommerce refund is created now, under the order's gate and
      * only if the record is still pending (a concurrent check may have settled it).
      *
      * @param array<string, mixed> $pending
@@ -118,7 +118,7 @@ final class RefundResolver
     private function confirm(\WC_Order $order, array $pending, string $trnref, bool $byAdmin): string
     {
         $key = 'refund-' . $order->get_id();
-        if (!$this->lock->acquire($key)) {
+        if ($this->lock->take($key, $order->get_id(), 'refund') !== OrderLock::TAKEN) {
             return __('Another request is handling this order\'s refund; check again in a moment.', 'mypos-ipc');
         }
         try {
@@ -165,7 +165,7 @@ final class RefundResolver
             $this->log->info('pending refund of order ' . $order->get_id() . ' confirmed by the transaction log');
             return $note;
         } finally {
-            $this->lock->release($key);
+            $this->lock->release($key, 'refund');
         }
     }
 
@@ -176,7 +176,7 @@ final class RefundResolver
     public function release(\WC_Order $order): void
     {
         $key = 'refund-' . $order->get_id();
-        if (!$this->lock->acquire($key)) {
+        if ($this->lock->take($key, $order->get_id(), 'refund') !== OrderLock::TAKEN) {
             return;
         }
         try {
@@ -197,7 +197,7 @@ final class RefundResolver
             OrderFlags::clear($order->get_id(), OrderFlags::REFUND_PENDING);
             $this->log->info('pending refund of order ' . $order->get_id() . ' released by an administrator');
         } finally {
-            $this->lock->release($key);
+            $this->lock->release($key, 'refund');
         }
     }
 

@@ -17,7 +17,7 @@ final class Refunds
     /** The Action Scheduler hook that resolves an order's pending refund (RefundResolver). */
     public const HOOK_RESOLVE = 'mypos_ipc_resolve_refund';
 
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -93,15 +93,16 @@ final class Refunds
     }
 
     /**
-     * Saves the pending record under the order's refund lock and reads it back; null when saved,
-     * else why the refund is not sent (one is pending already, the lock or the save failed).
+     * Saves the pending record under the order's gate (OrderGate) and reads it back; null when saved,
+     * else why the refund is not sent (one is pending already, the gate or the save failed).
      *
      * @param array<string, mixed> $record
      */
     private function recordPending(\WC_Order $order, array $record): ?\WP_Error
     {
         $key = 'refund-' . $order->get_id();
-        if (!$this->lock->acquire($key)) {
+        if ($this->lock->take($key, $order->get_id(), 'refund') !== OrderLock::TAKEN) {
+            $this->log->warning('refund of order ' . $order->get_id() . ' not sent: ' . $this->lock->problem());
             return self::error(__('Another refund of this order is being sent to myPOS; try again in a moment.', 'mypos-ipc'));
         }
         try {
@@ -119,7 +120,7 @@ final class Refunds
             }
             return null;
         } finally {
-            $this->lock->release($key);
+            $this->lock->release($key, 'refund');
         }
     }
 

@@ -13,7 +13,7 @@ final class SavedCardPayment
     /** The wc-api endpoint the buyer comes back to from 3-D Secure. */
     public const RETURN_API = 'mypos_ipc_tds';
 
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -85,7 +85,7 @@ final class SavedCardPayment
         $reference = $result === null ? '' : (string) $result->get('TDSReferenceID');
         $lockKey = (string) $order->get_id();
         $unconfirmed = __('The card check could not be confirmed. Please try again.', 'mypos-ipc');
-        if ($reference === '' || $this->lock->take($lockKey) !== OrderLock::TAKEN) {
+        if ($reference === '' || $this->lock->take($lockKey, $order->get_id(), 'token-charge') !== OrderLock::TAKEN) {
             return self::backToPay($order, $unconfirmed);
         }
         try {
@@ -117,7 +117,7 @@ final class SavedCardPayment
             $outcome = (new TokenCharge($this->log))->charge($config, $order, $attempt, $card->get_token(), $reference);
             TokenCharge::record($order, $attempt, $outcome);
         } finally {
-            $this->lock->release($lockKey);
+            $this->lock->release($lockKey, 'token-charge');
         }
         if ($outcome['result'] === TokenCharge::PAID) {
             return new Answer(302, '', $order->get_checkout_order_received_url());

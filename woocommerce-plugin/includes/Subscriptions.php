@@ -27,7 +27,7 @@ final class Subscriptions
     /** The renewal hook (woocommerce_scheduled_subscription_payment_<gateway id>). */
     public const RENEWAL_HOOK = 'woocommerce_scheduled_subscription_payment_mypos_ipc';
 
-    public function __construct(private Settings $settings, private Log $log, private OrderLock $lock)
+    public function __construct(private Settings $settings, private Log $log, private OrderGate $lock)
     {
     }
 
@@ -59,9 +59,9 @@ final class Subscriptions
     public function renew($amount, \WC_Order $renewal): void
     {
         $lockKey = (string) $renewal->get_id();
-        if ($this->lock->take($lockKey) !== OrderLock::TAKEN) {
+        if ($this->lock->take($lockKey, $renewal->get_id(), 'renewal') !== OrderLock::TAKEN) {
             // Another run holds the order: it decides; failing here would only confuse the retry.
-            $this->log->warning("renewal {$renewal->get_id()}: order lock not taken; this run charges nothing");
+            $this->log->warning("renewal {$renewal->get_id()}: order gate not taken; this run charges nothing");
             return;
         }
         try {
@@ -73,7 +73,7 @@ final class Subscriptions
         } catch (\MyPOS\IPC\Exception | \LengthException $e) {
             $this->fail($renewal, $e->getMessage());
         } finally {
-            $this->lock->release($lockKey);
+            $this->lock->release($lockKey, 'renewal');
         }
     }
 

@@ -6,7 +6,7 @@ namespace MyPOS\IPC\WooCommerce\Tests;
 use MyPOS\IPC\WooCommerce\Attempts;
 use MyPOS\IPC\WooCommerce\Gateway;
 use MyPOS\IPC\WooCommerce\Log;
-use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\OrderGate;
 use MyPOS\IPC\WooCommerce\Refunds;
 use MyPOS\IPC\WooCommerce\Settings;
 
@@ -75,7 +75,7 @@ final class AuthorizationNotifyTest extends TestCase
         $this->assertSame(409, $answer->status);
         $this->assertSame('on-hold', self::saved(612)->get_status());
         $this->assertNull(Attempts::authorized(self::saved(612)), 'no authorization recorded');
-        $this->assertInstanceOf(\WP_Error::class, (new Refunds(new Settings(), new Log('debug'), new OrderLock()))->refund(self::saved(612), 100));
+        $this->assertInstanceOf(\WP_Error::class, (new Refunds(new Settings(), new Log('debug'), new OrderGate()))->refund(self::saved(612), 100));
     }
 
     public function testAReleasedAuthorizationsNotifyReplayedChangesNothing(): void

@@ -9,7 +9,7 @@ use MyPOS\IPC\WooCommerce\Plugin;
 use MyPOS\IPC\WooCommerce\PurchaseForm;
 use MyPOS\IPC\WooCommerce\Refunds;
 use MyPOS\IPC\WooCommerce\Log;
-use MyPOS\IPC\WooCommerce\OrderLock;
+use MyPOS\IPC\WooCommerce\OrderGate;
 use MyPOS\IPC\WooCommerce\Settings;
 
 /**
@@ -88,7 +88,7 @@ final class AuthorizationsSandboxTest extends SandboxTestCase
         $this->assertStringContainsString('Captured 24.45 EUR through myPOS', implode("\n", $order->notes));
         $this->assertSame('24.45', $this->events('preauth_completion')[0]['amount']);
         // The payment is an ordinary one now: refunds go to myPOS.
-        $this->assertTrue((new Refunds(new Settings(), new Log('debug'), new OrderLock()))->refund(self::saved(502), 445));
+        $this->assertTrue((new Refunds(new Settings(), new Log('debug'), new OrderGate()))->refund(self::saved(502), 445));
         $this->assertCount(1, $this->events('refund'));
     }
 
@@ -197,7 +197,7 @@ final class AuthorizationsSandboxTest extends SandboxTestCase
     public function testARefundBeforeTheCaptureIsRefused(): void
     {
         $this->authorize(510);
-        $result = (new Refunds(new Settings(), new Log('debug'), new OrderLock()))->refund(self::saved(510), 1000);
+        $result = (new Refunds(new Settings(), new Log('debug'), new OrderGate()))->refund(self::saved(510), 1000);
         $this->assertInstanceOf(\WP_Error::class, $result);
         $this->assertStringContainsString('Release the authorization instead', $result->get_error_message());
         $this->assertCount(0, $this->events('refund'));

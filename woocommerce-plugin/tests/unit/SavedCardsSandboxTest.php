@@ -9,6 +9,7 @@ use MyPOS\IPC\WooCommerce\CardTokens;
 use MyPOS\IPC\WooCommerce\Gateway;
 use MyPOS\IPC\WooCommerce\Log;
 use MyPOS\IPC\WooCommerce\NotifyHandler;
+use MyPOS\IPC\WooCommerce\OrderGate;
 use MyPOS\IPC\WooCommerce\OrderLock;
 use MyPOS\IPC\WooCommerce\Privacy;
 use MyPOS\IPC\WooCommerce\PurchaseForm;
@@ -253,7 +254,7 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         preg_match_all('/<input type="hidden" name="([^"]+)" value="([^"]*)"/', $back, $inputs, PREG_SET_ORDER);
         $body = implode('&', array_map(fn ($i) => rawurlencode(html_entity_decode($i[1])) . '=' . rawurlencode(html_entity_decode($i[2])), $inputs));
         $this->tdsBody = $body;
-        return (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish($body, $orderId);
+        return (new SavedCardPayment(new Settings(), new Log('debug'), new OrderGate()))->finish($body, $orderId);
     }
 
     public function testPayWithASavedCardGoesThrough3DSecureThenChargesTheToken(): void
@@ -272,13 +273,13 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertNoTokenInLogs($card->get_token());
 
         // The same signed result again (a reload of the return) charges nothing more.
-        $again = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish($this->tdsBody, 85);
+        $again = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderGate()))->finish($this->tdsBody, 85);
         $this->assertSame(self::saved(85)->get_checkout_order_received_url(), $again->redirect);
         $this->assertSame('processing', self::saved(85)->get_status());
         $events = json_decode((string) file_get_contents($this->sandbox . '/sandbox/events'), true);
         $this->assertCount(1, array_filter($events, fn ($e) => str_starts_with($e['event'], 'purchase_with_token') && $e['order_id'] === $attempt['id']));
         // An unsigned body is refused.
-        $forged = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderLock()))->finish('IPCmethod=IPCTDSProcess', 85);
+        $forged = (new SavedCardPayment(new Settings(), new Log('debug'), new OrderGate()))->finish('IPCmethod=IPCTDSProcess', 85);
         $this->assertSame(self::saved(85)->get_checkout_payment_url(), $forged->redirect);
     }
 
@@ -389,7 +390,7 @@ final class SavedCardsSandboxTest extends SandboxTestCase
 
     private function renew(int $renewalId): void
     {
-        (new Subscriptions(new Settings(), new Log('debug'), new OrderLock()))->renew('9.99', self::saved($renewalId));
+        (new Subscriptions(new Settings(), new Log('debug'), new OrderGate()))->renew('9.99', self::saved($renewalId));
     }
 
     /** Token charges the sandbox made (or declined) for a shop order. */

@@ -166,7 +166,7 @@ final class SavedCardsTest extends TestCase
         $order = new \WC_Order(61, '10.00');
         $order->save();
         $forged = 'IPCmethod=IPCTDSProcess&SID=' . self::SID . '&Amount=10.00&Currency=EUR&TDSReferenceID=TDS1&TDSStatus=1&Signature=AAAA';
-        $answer = (new SavedCardPayment(new \MyPOS\IPC\WooCommerce\Settings(), new \MyPOS\IPC\WooCommerce\Log('debug'), new \MyPOS\IPC\WooCommerce\OrderLock()))->finish($forged, 61);
+        $answer = (new SavedCardPayment(new \MyPOS\IPC\WooCommerce\Settings(), new \MyPOS\IPC\WooCommerce\Log('debug'), new \MyPOS\IPC\WooCommerce\OrderGate()))->finish($forged, 61);
         $this->assertSame($order->get_checkout_payment_url(), $answer->redirect);
         $this->assertSame('pending', self::saved(61)->get_status());
         $this->assertSame([], \Stub::$http);
