@@ -12,10 +12,13 @@ use MyPOS\IPC\Response;
  */
 final class MyposApi
 {
-    /** Seconds to wait for myPOS; the filter mypos_ipc_http_timeout changes it. */
+    /** Longest wait: a call made while holding an order's gate ends before the gate is stale. */
+    public const MAX_TIMEOUT = MessageClaims::STALE_SECONDS - 5;
+
+    /** Seconds to wait for myPOS (25); the filter mypos_ipc_http_timeout changes it, up to MAX_TIMEOUT. */
     public static function timeout(): int
     {
-        return max(1, (int) apply_filters('mypos_ipc_http_timeout', 30));
+        return max(1, min(self::MAX_TIMEOUT, (int) apply_filters('mypos_ipc_http_timeout', self::MAX_TIMEOUT)));
     }
 
     /**

@@ -90,6 +90,14 @@ final class CoreRulesTest extends TestCase
         $this->assertStringNotContainsString('ZERO_DECIMAL', (string) file_get_contents(dirname(__DIR__, 2) . '/includes/Money.php'));
     }
 
+    /** A call made under an order's gate must end before another worker may take the gate over. */
+    public function testTheWaitForMyposEndsBeforeAnOrdersGateGoesStale(): void
+    {
+        $this->assertSame(25, \MyPOS\IPC\WooCommerce\MyposApi::timeout(), 'default');
+        add_filter('mypos_ipc_http_timeout', fn () => 120);
+        $this->assertLessThan(\MyPOS\IPC\WooCommerce\MessageClaims::STALE_SECONDS, \MyPOS\IPC\WooCommerce\MyposApi::timeout());
+    }
+
     public function testTheConnectionTestGoesThroughMyposApi(): void
     {
         add_filter('mypos_ipc_http_timeout', fn () => 7);

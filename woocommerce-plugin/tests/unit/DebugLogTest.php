@@ -35,7 +35,7 @@ final class DebugLogTest extends TestCase
         $this->assertTrue(ConnectionTest::run((new Settings())->config(), self::NOTIFY_URL)['ok']);
         $lines = self::lines('debug');
         $this->assertCount(2, $lines);
-        $this->assertSame('myPOS API: IPCSignatureVerify to ' . $url . ' (xml answer, 30 s timeout)', $lines[0]);
+        $this->assertSame('myPOS API: IPCSignatureVerify to ' . $url . ' (xml answer, 25 s timeout)', $lines[0]);
         $this->assertMatchesRegularExpression('/^myPOS API: IPCSignatureVerify answered Status 0 SUCCESS \(Success\) in \d+ ms, verified with myPOS certificate \d+$/', $lines[1]);
         self::assertNoSecret();
     }
