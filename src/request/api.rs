@@ -245,7 +245,7 @@ impl IaPreAuthorization {
         check_id("CardToken", &self.card_token, 128)?;
         positive(&self.amount)?;
         let item = clean_text("ItemName", &self.item_name, 255)?;
-        if item.is_empty() {
+        if item.trim().is_empty() {
             return Err(Error::request("ItemName", "must not be empty"));
         }
         let mut f = prefix(config, METHOD);
