@@ -229,6 +229,12 @@ final class Config
      */
     public function purchaseWithToken(array $charge): Request {}
 
+    /**
+     * IPCIAPreAuthorization (JSON answer): holds an amount on a stored card. $hold: order_id,
+     * item_name, amount (int, minor units), currency, card_token, note?.
+     */
+    public function iaPreAuthorization(array $hold): Request {}
+
     /** IPCPreAuthorization. $order: order_id, item_name, amount, currency, url_ok, url_cancel, url_notify, note?. */
     public function preAuthorization(array $order): Request {}
 

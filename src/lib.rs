@@ -72,9 +72,9 @@ pub use notify::{
 pub use refund::{check_refund_answer, RefundConfirmation, RefundProblem};
 pub use request::{
     CardTokenRequest, CartItem, Customer, GenericRequest, GetPaymentStatus, GetTxnLog,
-    GetTxnStatus, IaPurchaseWithToken, OutputFormat, PaymentMethod, PaymentParameters,
-    PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization, Purchase, Refund,
-    ReturnUrls, Reversal, SignatureVerify, SignedRequest,
+    GetTxnStatus, IaPreAuthorization, IaPurchaseWithToken, OutputFormat, PaymentMethod,
+    PaymentParameters, PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization,
+    Purchase, Refund, ReturnUrls, Reversal, SignatureVerify, SignedRequest,
 };
 pub use response::{Node, PaymentState, Response, ResponseBuilder, TransactionResult};
 pub use signer::{sign_fields, sign_form, sign_values};

@@ -279,6 +279,20 @@ fn server_to_server_builders_use_sdk_order() {
         names(pc.sign(&c).unwrap()),
         "OrderID,Amount,Currency,OutputFormat,ApplicationID,PartnerID,Signature"
     );
+    let mut hold = IaPreAuthorization {
+        order_id: "O".into(),
+        item_name: "Pre-order".into(),
+        amount: eur(100),
+        card_token: "TOKEN1".into(),
+        note: String::new(),
+        output: OutputFormat::Json,
+    };
+    assert_eq!(
+        names(hold.sign(&c).unwrap()),
+        "OrderID,ItemName,Amount,Currency,CardToken,Note,OutputFormat,ApplicationID,PartnerID,Signature"
+    );
+    hold.item_name = " ".into();
+    assert!(hold.sign(&c).unwrap_err().to_string().contains("ItemName"));
     let sv = SignatureVerify {
         url_notify: "https://merchant.example/n".into(),
     }

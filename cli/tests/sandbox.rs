@@ -8,9 +8,9 @@ mod common;
 use common::*;
 use ipc::{
     CardTokenRequest, CartItem, Config, Currency, Fields, GetPaymentStatus, GetTxnLog,
-    GetTxnStatus, IaPurchaseWithToken, Message, MessageKind, Money, OutputFormat,
-    PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization, PublicKey, Purchase,
-    Refund, Response, ReturnUrls, Reversal, SignedRequest,
+    GetTxnStatus, IaPreAuthorization, IaPurchaseWithToken, Message, MessageKind, Money,
+    OutputFormat, PreAuthCancellation, PreAuthCompletion, PreAuthStatus, PreAuthorization,
+    PublicKey, Purchase, Refund, Response, ReturnUrls, Reversal, SignedRequest,
 };
 
 const OK_URL: &str = "http://127.0.0.1:9/shop/ok";
@@ -960,6 +960,99 @@ fn saved_test_cards_give_tokens_that_pay_decline_or_have_expired() {
     assert_eq!(w.payment_status("R-3"), 3);
     let r = w.api(w.tds(expired.get("CardToken").unwrap(), 999, "0"));
     assert_eq!(r.status().0, 22, "an expired card gets no 3-D Secure check");
+}
+
+#[test]
+fn ia_preauthorization_holds_a_saved_card_then_captures_or_releases() {
+    let w = world(Reply::Ok);
+    let good = w.store_card("H-GOOD", CardTokenRequest::PayAndStore, "");
+    let declines = w.store_card(
+        "H-DECL",
+        CardTokenRequest::PayAndStore,
+        "4006+0900+0000+0015",
+    );
+    let hold = |order: &str, token: &str, minor: i64| {
+        w.api(
+            IaPreAuthorization {
+                order_id: order.into(),
+                item_name: "Pre-order".into(),
+                amount: eur(minor),
+                card_token: token.into(),
+                note: String::new(),
+                output: OutputFormat::Json,
+            }
+            .sign(&w.config)
+            .unwrap(),
+        )
+    };
+    let status = |order: &str| {
+        let r = w.api(
+            PreAuthStatus {
+                order_id: order.into(),
+                output: OutputFormat::Json,
+            }
+            .sign(&w.config)
+            .unwrap(),
+        );
+        (r.status().0, r.get("IPCPreAuthStatus").map(str::to_string))
+    };
+    let token = good.get("CardToken").unwrap();
+    let held = hold("H-1", token, 5000);
+    assert_eq!(held.status().0, 0, "{}", held.status_msg());
+    assert!(held.get("IPC_Trnref").is_some());
+    assert_eq!(held.get("Amount"), Some("50.00"));
+    assert_eq!(held.get("PreAuthExpDate").map(str::len), Some(10));
+    assert_eq!(status("H-1"), (0, Some("1".into())), "open");
+    assert_eq!(
+        hold("H-1", token, 5000).status().0,
+        20,
+        "an OrderID holds once"
+    );
+    let capture = |order: &str, minor: i64| {
+        w.api(
+            PreAuthCompletion {
+                order_id: order.into(),
+                amount: eur(minor),
+                output: OutputFormat::Json,
+            }
+            .sign(&w.config)
+            .unwrap(),
+        )
+        .status()
+        .0
+    };
+    assert_eq!(capture("H-1", 6000), 9, "more than held");
+    assert_eq!(capture("H-1", 3000), 0);
+    assert_eq!(status("H-1"), (0, Some("3".into())), "captured");
+
+    assert_eq!(hold("H-2", token, 1000).status().0, 0);
+    let release = w.api(
+        PreAuthCancellation {
+            order_id: "H-2".into(),
+            amount: eur(1000),
+            output: OutputFormat::Json,
+        }
+        .sign(&w.config)
+        .unwrap(),
+    );
+    assert_eq!(release.status().0, 0, "{}", release.status_msg());
+    assert_eq!(status("H-2"), (0, Some("6".into())), "released");
+
+    let refused = hold("H-3", declines.get("CardToken").unwrap(), 1000);
+    assert_eq!(refused.status().0, 13);
+    assert_eq!(
+        capture("H-3", 1000),
+        5,
+        "a refused hold is no pre-authorization"
+    );
+    assert_eq!(hold("H-4", "UNKNOWNTOKEN", 1000).status().0, 5);
+    let holds = w
+        .sandbox
+        .events()
+        .into_iter()
+        .filter(|e| e["event"] == "ia_preauthorization")
+        .count();
+    assert_eq!(holds, 2, "two holds made");
 }
 
 #[test]

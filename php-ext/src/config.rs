@@ -378,6 +378,15 @@ impl Config {
         })
     }
 
+    /// IPCIAPreAuthorization from a hold array (JSON answer).
+    pub fn ia_pre_authorization(&self, hold: Arr) -> PhpResult<Request> {
+        guard("Config::iaPreAuthorization", || {
+            let hold = hold.table((C, 1, "hold"))?;
+            let p = order::ia_pre_authorization("Config::iaPreAuthorization(): $hold", hold)?;
+            self.sign("Config::iaPreAuthorization()", p.sign(&self.inner))
+        })
+    }
+
     /// IPCPreAuthorization from an order array.
     pub fn pre_authorization(&self, order: Arr) -> PhpResult<Request> {
         guard("Config::preAuthorization", || {

@@ -3,8 +3,8 @@
 use ext_php_rs::exception::PhpResult;
 use ext_php_rs::types::ZendHashTable;
 use ipc::{
-    CardTokenRequest, CartItem, Currency, Customer, IaPurchaseWithToken, Money, OutputFormat,
-    PaymentMethod, PaymentParameters, PreAuthorization, Purchase, ReturnUrls,
+    CardTokenRequest, CartItem, Currency, Customer, IaPreAuthorization, IaPurchaseWithToken, Money,
+    OutputFormat, PaymentMethod, PaymentParameters, PreAuthorization, Purchase, ReturnUrls,
 };
 
 use crate::errors::invalid;
@@ -34,6 +34,14 @@ const PREAUTH_KEYS: &[&str] = &[
     "url_notify",
     "note",
     "item_name",
+];
+const TOKEN_PREAUTH_KEYS: &[&str] = &[
+    "order_id",
+    "item_name",
+    "amount",
+    "currency",
+    "card_token",
+    "note",
 ];
 const TOKEN_KEYS: &[&str] = &[
     "order_id",
@@ -184,6 +192,19 @@ pub fn pre_authorization(what: &str, order: &ZendHashTable) -> PhpResult<PreAuth
         amount: money(what, &o)?,
         urls: urls(&o)?,
         note: o.opt_str("note")?.unwrap_or_default(),
+    })
+}
+
+/// `$hold` for Config::iaPreAuthorization(): a stored card's amount held, server to server.
+pub fn ia_pre_authorization(what: &str, hold: &ZendHashTable) -> PhpResult<IaPreAuthorization> {
+    let o = Options::new(what, hold, TOKEN_PREAUTH_KEYS)?;
+    Ok(IaPreAuthorization {
+        order_id: o.req_str("order_id")?,
+        item_name: o.req_str("item_name")?,
+        amount: money(what, &o)?,
+        card_token: o.req_str("card_token")?,
+        note: o.opt_str("note")?.unwrap_or_default(),
+        output: OutputFormat::Json,
     })
 }
 

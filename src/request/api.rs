@@ -218,6 +218,49 @@ impl IaPurchaseWithToken {
     }
 }
 
+/// IPCIAPreAuthorization: hold an amount on a stored card token, server to server (completed
+/// or cancelled later like a browser pre-authorization).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IaPreAuthorization {
+    /// Merchant order id.
+    pub order_id: String,
+    /// What is held for (`ItemName`).
+    pub item_name: String,
+    /// Amount to hold.
+    pub amount: Money,
+    /// The card token from a notify with CardTokenRequest 1/2.
+    pub card_token: String,
+    /// Note.
+    pub note: String,
+    /// Answer format.
+    pub output: OutputFormat,
+}
+
+impl IaPreAuthorization {
+    /// Validates and signs (SPEC field order: OrderID, ItemName, Amount, Currency, CardToken,
+    /// Note, OutputFormat, ApplicationID, PartnerID).
+    pub fn sign(&self, config: &Config) -> Result<SignedRequest> {
+        const METHOD: &str = "IPCIAPreAuthorization";
+        check_id("OrderID", &self.order_id, 80)?;
+        check_id("CardToken", &self.card_token, 128)?;
+        positive(&self.amount)?;
+        let item = clean_text("ItemName", &self.item_name, 255)?;
+        if item.trim().is_empty() {
+            return Err(Error::request("ItemName", "must not be empty"));
+        }
+        let mut f = prefix(config, METHOD);
+        f.push("OrderID", self.order_id.as_str());
+        f.push("ItemName", item);
+        f.push("Amount", self.amount.wire());
+        f.push("Currency", self.amount.currency.code());
+        f.push("CardToken", self.card_token.as_str());
+        f.push("Note", clean_text("Note", &self.note, 255)?);
+        f.push("OutputFormat", self.output.as_str());
+        partner_tail(&mut f, config);
+        finish(config, METHOD, f)
+    }
+}
+
 /// IPCSignatureVerify: the connection test of the official plug-in. myPOS checks the
 /// signature and key index, probes `url_notify`, and answers with signed XML.
 #[derive(Debug, Clone, PartialEq, Eq)]

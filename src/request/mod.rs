@@ -6,8 +6,8 @@ mod api;
 mod purchase;
 
 pub use api::{
-    GetPaymentStatus, GetTxnLog, GetTxnStatus, IaPurchaseWithToken, PreAuthCancellation,
-    PreAuthCompletion, PreAuthStatus, Refund, Reversal, SignatureVerify,
+    GetPaymentStatus, GetTxnLog, GetTxnStatus, IaPreAuthorization, IaPurchaseWithToken,
+    PreAuthCancellation, PreAuthCompletion, PreAuthStatus, Refund, Reversal, SignatureVerify,
 };
 pub use purchase::{
     CardTokenRequest, CartItem, Customer, PaymentMethod, PaymentParameters, PreAuthorization,

@@ -1,7 +1,7 @@
 // The buyer and the shop manager in headless Chromium against the e2e store: (a) pay, (b) cancel
 // on the payment page, (c) partial refund from the admin order screen, (e) the gateway's settings
 // saved through the form, Test connection, the notify URL check and health panel, Site Health, and
-// the settings screen in Bulgarian. Prints TAP lines numbered
+// the settings screen in Bulgarian, (f) an authorized order captured from the order screen. Prints TAP lines numbered
 // from TAP_START (no plan: run.sh prints it) and writes the last number to TAP_LAST_FILE.
 // Env: STORE_JSON, SANDBOX, SITE, SHOTS (screenshot dir), WC_CHECKOUT (block|classic), WP_PHP
 // (the wp.php tool), PACK_FILE (the configuration pack to paste), TAP_START, TAP_LAST_FILE.
@@ -329,6 +329,79 @@ try {
     });
   }
   await owner.close();
+
+  // (f) authorize at checkout, capture from the order screen: the payment action set to
+  // authorize only, the buyer authorizes at the sandbox (the order on hold), the owner runs the
+  // order action "capture" and the order becomes processing with the capture at the sandbox.
+  let fid = null;
+  const buyerF = await context.newPage();
+  buyerF.on('dialog', (d) => d.accept());
+  await step('(f) payment action "authorize only"; checkout -> the sandbox\'s payment page -> pay -> order-received', async () => {
+    const action = wp('payment-action', 'authorize');
+    expect(action === 'authorize', `the setting stored, got ${action}`);
+    fid = await checkoutToPaymentPage(buyerF, 'authorize', 'buyer-f@example.test');
+    await buyerF.locator('button[value="pay"]').click();
+    await buyerF.waitForURL(/order-received/, { timeout: 30000 });
+    await shot(buyerF, 'authorize-order-received');
+    expect(buyerF.url().includes(`/order-received/${fid}/`), `order ${fid} in ${buyerF.url()}`);
+    return `order ${fid}`;
+  });
+  await buyerF.close();
+  let authorized = null;
+  if (fid) {
+    authorized = await step('(f) the order is on hold, authorized and unpaid, with a "capture before" note', async () => {
+      const sent = sentOrderId.get(fid);
+      const notify = (await sandboxEvents()).filter((e) => e.event === 'notify' && e.order_id === sent);
+      expect(notify.length === 1, `one notify event, got ${JSON.stringify(notify)}`);
+      const o = order(fid);
+      expect(o.status === 'on-hold' && o.date_paid === '', `on-hold and unpaid, got ${o.status} ${o.date_paid}`);
+      const note = o.notes.find((t) => t.startsWith('Authorized through myPOS') && t.includes('capture before'));
+      expect(note, `the authorization note, got ${JSON.stringify(o.notes)}`);
+      return note;
+    });
+  }
+  if (authorized) {
+    const admin = await context.newPage();
+    await step('(f) the owner opens the order and runs the order action "Capture the authorized payment"', async () => {
+      await admin.goto(`${shop}/wp-login.php`);
+      await admin.locator('#user_login').fill(store.admin_user);
+      await admin.locator('#user_pass').fill(store.admin_password);
+      await admin.locator('#wp-submit').click();
+      await admin.waitForURL(/wp-admin/);
+      const edit = order(fid).hpos
+        ? `${shop}/wp-admin/admin.php?page=wc-orders&action=edit&id=${fid}`
+        : `${shop}/wp-admin/post.php?post=${fid}&action=edit`;
+      await admin.goto(edit);
+      const actions = admin.locator('select[name="wc_order_action"]');
+      await actions.waitFor();
+      const label = (await actions.locator('option[value="mypos_ipc_capture"]').innerText()).trim();
+      await actions.selectOption('mypos_ipc_capture');
+      await shot(admin, 'authorize-admin-order');
+      await Promise.all([admin.waitForEvent('load', { timeout: 30000 }), admin.locator('button.wc-reload').click()]);
+      await admin.waitForLoadState('load');
+      await shot(admin, 'authorize-admin-captured');
+      const body = await admin.locator('body').innerText();
+      // The store's noisy payment hook throws in payment_complete(): the screen must survive it.
+      expect(!/critical error|Fatal error/i.test(body), `the order screen again, got ${body.slice(0, 300)}`);
+      await admin.locator('#order_data').waitFor();
+      return `ran "${label}"`;
+    });
+    await step('(f) the order is processing and paid; the sandbox recorded the capture of 12.34', async () => {
+      const sent = sentOrderId.get(fid);
+      const captures = (await sandboxEvents()).filter((e) => e.event === 'preauth_completion' && e.order_id === sent);
+      expect(captures.length === 1 && captures[0].amount === '12.34', `one sandbox capture of 12.34, got ${JSON.stringify(captures)}`);
+      const o = order(fid);
+      expect(o.status === 'processing' && o.date_paid !== '', `processing and paid, got ${o.status} ${o.date_paid}`);
+      const note = o.notes.find((t) => t.startsWith('Captured 12.34 EUR through myPOS'));
+      expect(note, `the capture note, got ${JSON.stringify(o.notes)}`);
+      expect(o.transaction_id !== '' && note.includes(o.transaction_id), `the transaction ${o.transaction_id} in the note`);
+      return note;
+    });
+    await admin.close();
+  } else {
+    tap(true, '(f) capture from the order screen # SKIP no authorized order');
+  }
+  wp('payment-action', 'charge');
 } finally {
   await context.close();
   rmSync(userDataDir, { recursive: true, force: true });

@@ -8,6 +8,8 @@
 //                                     as for a buyer); prints the OrderID it sends to myPOS
 //   settings                          the stored gateway settings that the owner's form sets (JSON;
 //                                     never a key: only whether a plain one is stored anywhere)
+//   payment-action ACTION             the setting "Payment action" (charge | authorize), as the
+//                                     owner's form stores it; prints the stored value
 //   user-locale LOCALE                the admin's own wp-admin language ('' : the site's)
 //   latest-order                      the ID of the newest order (0 if none)
 //   order ID                          the order as stored, as JSON
@@ -74,6 +76,12 @@ switch ($command) {
             'order_prefix' => $stored['order_prefix'] ?? null,
             'plain_private_key_anywhere' => str_contains(serialize($stored), 'PRIVATE KEY'),
         ]), "\n";
+        break;
+    case 'payment-action':
+        $stored = get_option(Settings::OPTION, []);
+        $stored['payment_action'] = $args[0];
+        update_option(Settings::OPTION, $stored);
+        echo (new Settings())->get('payment_action', ''), "\n";
         break;
     case 'user-locale':
         update_user_meta(1, 'locale', $args[0] ?? '');

@@ -117,8 +117,20 @@ final class Captures
         // payment_complete() sets it only from an unpaid status; an automatic capture runs when
         // the order is already processing or completed.
         $order->set_transaction_id($trnref);
-        if ($order->payment_complete($trnref) === false) {
-            $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure after the capture");
+        try {
+            if ($order->payment_complete($trnref) === false) {
+                $this->log->warning("order {$order->get_id()}: payment_complete() reported a failure after the capture");
+            }
+        } catch (\Throwable $e) {
+            // Another plug-in's payment hook threw (WooCommerce does not catch it): the capture
+            // is made and saved above, so the owner's screen must not end in a fatal error.
+            $this->log->error(sprintf(
+                'order %d: %s thrown by a payment hook after the capture (%s); the capture is recorded',
+                $order->get_id(),
+                get_class($e),
+                $e->getMessage()
+            ));
+            $order = wc_get_order($order->get_id()) ?: $order;
         }
         $order->save();
         $this->log->info("order {$order->get_id()}: captured {$amount} {$currency} of {$authorized}");

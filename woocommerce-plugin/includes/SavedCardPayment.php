@@ -6,7 +6,8 @@ namespace MyPOS\IPC\WooCommerce;
  * The buyer pays with a saved card: a new attempt, IPCTDSProcess (3-D Secure for the stored
  * card; the buyer is sent to myPOS's check and comes back to ?wc-api=mypos_ipc_tds), then
  * IPCIAPurchaseWithToken with the TDSReferenceID of that check. A decline shows myPOS's reason
- * and leaves the order payable.
+ * and leaves the order payable. With the payment action "authorize only" the card's amount is
+ * held instead (TokenHold).
  */
 final class SavedCardPayment
 {
@@ -32,6 +33,9 @@ final class SavedCardPayment
         }
         $currency = $order->get_currency();
         $amount = Money::toMinor($order->get_total(), $currency);
+        if (Authorizations::authorizeOnly($this->settings)) {
+            return $this->hold($order, $config, $card, $mode, $amount, $currency);
+        }
         try {
             $attempt = Attempts::forCharge($order, $this->settings->orderPrefix(), $mode, $amount, $currency, [
                 'kind' => Attempts::TOKEN,
@@ -63,6 +67,47 @@ final class SavedCardPayment
         Attempts::put($order, $attempt);
         $order->save();
         return ['result' => 'success', 'redirect' => $redirect];
+    }
+
+    /**
+     * Authorize only: the saved card's amount held server to server (IPCIAPreAuthorization has
+     * no 3-D Secure reference), under a pre-authorization attempt captured or released later.
+     *
+     * @return array{result: string, redirect?: string}
+     */
+    private function hold(
+        \WC_Order $order,
+        \MyPOS\IPC\Config $config,
+        \WC_Payment_Token_CC $card,
+        string $mode,
+        int $amount,
+        string $currency
+    ): array {
+        try {
+            $attempt = Attempts::forCharge($order, $this->settings->orderPrefix(), $mode, $amount, $currency, [
+                'kind' => Attempts::PREAUTH,
+                'card' => (int) $card->get_id(),
+            ]);
+        } catch (\LengthException | \MyPOS\IPC\Exception $e) {
+            $this->log->error("order {$order->get_id()}: saved card hold not started: {$e->getMessage()}");
+            return self::refuse(__('The payment could not be started. Please try again.', 'mypos-ipc'));
+        }
+        $order->save();
+        $outcome = (new TokenHold($this->log))->hold($config, $order, $attempt, $card->get_token());
+        TokenHold::record($order, $attempt, $outcome);
+        if ($outcome['result'] === TokenHold::AUTHORIZED) {
+            return ['result' => 'success', 'redirect' => $order->get_checkout_order_received_url()];
+        }
+        if ($outcome['result'] === TokenHold::DECLINED) {
+            return self::refuse(sprintf(
+                /* translators: %s: myPOS's reason */
+                __('Your card was declined: %s', 'mypos-ipc'),
+                (string) ($outcome['reason'] ?? '')
+            ));
+        }
+        return self::refuse(
+            __('myPOS did not answer in time. Please check your order before you pay again.', 'mypos-ipc')
+        );
     }
 
     /** Where myPOS sends the buyer back after the check. */

@@ -90,6 +90,7 @@ pub fn required_fields(method: &str) -> Option<&'static [&'static str]> {
         }
         "IPCPreAuthCompletion" | "IPCPreAuthCancellation" => &["OrderID", "Amount", "Currency"],
         "IPCIAPurchaseWithToken" => &["OrderID", "Amount", "Currency", "CardToken"],
+        "IPCIAPreAuthorization" => &["OrderID", "ItemName", "Amount", "Currency", "CardToken"],
         "IPCTDSProcess" => &[
             "Amount",
             "Currency",

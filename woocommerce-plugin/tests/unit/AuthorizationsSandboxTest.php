@@ -92,6 +92,21 @@ final class AuthorizationsSandboxTest extends SandboxTestCase
         $this->assertCount(1, $this->events('refund'));
     }
 
+    public function testACaptureWhoseOtherPluginPaymentHookThrowsIsStillRecorded(): void
+    {
+        $this->authorize(520);
+        // Another plug-in's hook that throws an Error (the e2e store's noisy hook does too).
+        \Stub::$actions['woocommerce_payment_complete'][] = static function (): void {
+            throw new \Error('noisy plug-in failed');
+        };
+        $this->assertNull($this->plugin()->captures()->capture(self::saved(520)));
+        $order = self::saved(520);
+        $this->assertSame(['processing', Attempts::PAID], [$order->get_status(), self::held(520)['state']]);
+        $this->assertCount(1, $this->events('preauth_completion'));
+        $logged = implode("\n", array_column(\Stub::$log, 'message'));
+        $this->assertStringContainsString('Error thrown by a payment hook after the capture (noisy plug-in failed)', $logged);
+    }
+
     public function testAuthorizeThenCaptureAPart(): void
     {
         $this->authorize(503);

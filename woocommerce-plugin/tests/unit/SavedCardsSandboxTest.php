@@ -283,6 +283,63 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertSame(self::saved(85)->get_checkout_payment_url(), $forged->redirect);
     }
 
+    /** @return list<array<string, string>> the sandbox's events named $name */
+    private function events(string $name): array
+    {
+        $events = json_decode((string) file_get_contents($this->sandbox . '/sandbox/events'), true);
+        return array_values(array_filter($events, fn ($e) => $e['event'] === $name));
+    }
+
+    public function testAuthorizeOnlyWithASavedCardHoldsTheTokenThenCapturesOrReleases(): void
+    {
+        $card = $this->checkoutSavingCard(120);
+        \Stub::$options[Settings::OPTION]['payment_action'] = 'authorize';
+        $pay = function (int $id) use ($card): array {
+            self::customerOrder($id);
+            $_POST = ['wc-mypos_ipc-payment-token' => (string) $card->get_id()];
+            return (new Gateway())->process_payment($id);
+        };
+        $result = $pay(121);
+        $order = self::saved(121);
+        $this->assertSame(['success', $order->get_checkout_order_received_url()], [$result['result'], $result['redirect']], 'no 3-D Secure page: held server to server');
+        $held = Attempts::authorized($order);
+        $this->assertSame([Attempts::PREAUTH, $card->get_id()], [$held['kind'], $held['card']]);
+        $this->assertMatchesRegularExpression('#^\d\d/\d\d/\d{4}$#', (string) $held['expiry']);
+        $this->assertSame(['on-hold', ''], [$order->get_status(), $order->get_transaction_id()], 'held, not paid');
+        $this->assertStringContainsString('capture before ' . $held['expiry'], implode("\n", $order->notes));
+        $holds = $this->events('ia_preauthorization');
+        $this->assertSame([$held['id'], $held['trnref'], '24.45'], [$holds[0]['order_id'], $holds[0]['trnref'], $holds[0]['amount']]);
+
+        // Captured like a pre-authorization made on myPOS's page.
+        $this->assertNull((new \MyPOS\IPC\WooCommerce\Plugin('x'))->captures()->capture(self::saved(121), 2000));
+        $order = self::saved(121);
+        $this->assertSame(['processing', $held['trnref']], [$order->get_status(), $order->get_transaction_id()]);
+        $this->assertSame('20.00', $this->events('preauth_completion')[0]['amount']);
+
+        // Released from the order action: cancelled, nothing captured.
+        $pay(122);
+        (new \MyPOS\IPC\WooCommerce\Plugin('x'))->authorizationActions()->releaseAction(self::saved(122));
+        $this->assertSame('cancelled', self::saved(122)->get_status());
+        $this->assertSame(Attempts::RELEASED, Attempts::latest(self::saved(122))['state']);
+        $this->assertCount(1, $this->events('preauth_cancellation'));
+        $this->assertNoTokenInLogs($card->get_token());
+    }
+
+    public function testAuthorizeOnlyWithASavedCardThatDeclinesLeavesTheOrderPayable(): void
+    {
+        $card = $this->checkoutSavingCard(123, self::DECLINES);
+        \Stub::$options[Settings::OPTION]['payment_action'] = 'authorize';
+        self::customerOrder(124);
+        $_POST = ['wc-mypos_ipc-payment-token' => (string) $card->get_id()];
+        $this->assertSame('failure', (new Gateway())->process_payment(124)['result']);
+        $order = self::saved(124);
+        $this->assertSame('pending', $order->get_status());
+        $this->assertSame(Attempts::DECLINED, Attempts::latest($order)['state']);
+        $this->assertNull(Attempts::authorized($order));
+        $this->assertStringContainsString('not sufficient funds', end(\Stub::$actions['wc_notices'])['message']);
+        $this->assertCount(0, $this->events('ia_preauthorization'));
+    }
+
     public function testADeclinedSavedCardShowsMyposReasonAndTheOrderStaysPayable(): void
     {
         $card = $this->checkoutSavingCard(86, self::DECLINES);
