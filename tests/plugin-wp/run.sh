@@ -76,6 +76,8 @@ expect_bodies="$(printf 'OK %.0s' $(seq "$concurrent"))"
 check "every one of $concurrent concurrent notifications answered 200 OK (got: $codes/ $bodies)" \
   test "$codes$bodies" = "$expect_codes$expect_bodies"
 
+# The answer is delivered before PHP's shutdown work, where "leave" is written: wait for it (bounded).
+for _ in $(seq 50); do [ "$(grep -c ' leave ' "$tmp/events.log")" -ge "$concurrent" ] && break; sleep 0.1; done
 events="$(cat "$tmp/events.log")"
 count() { grep -c " $1 " <<<"$events"; }
 check "$concurrent requests entered and left (events: $(count enter) enter, $(count leave) leave)" \
