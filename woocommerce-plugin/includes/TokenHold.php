@@ -66,6 +66,25 @@ final class TokenHold
     }
 
     /**
+     * The order's hold sent without a usable answer (the amount may be held), or null.
+     *
+     * @return array<string, mixed>|null
+     */
+    public static function unanswered(\WC_Order $order): ?array
+    {
+        foreach (Attempts::all($order) as $attempt) {
+            if (
+                Attempts::kind($attempt) === Attempts::PREAUTH
+                && ($attempt['state'] ?? '') === Attempts::OPEN
+                && !empty($attempt['unanswered'])
+            ) {
+                return $attempt;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Writes the outcome into the attempt and the order (authorized: on hold with the note
      * "capture before"), saved in one save.
      *

@@ -325,6 +325,24 @@ final class SavedCardsSandboxTest extends SandboxTestCase
         $this->assertNoTokenInLogs($card->get_token());
     }
 
+    /** A hold sent without an answer may hold the amount: the order is never held a second time. */
+    public function testAnUnansweredSavedCardHoldIsNeverSentAgain(): void
+    {
+        $card = $this->checkoutSavingCard(125);
+        \Stub::$options[Settings::OPTION]['payment_action'] = 'authorize';
+        $sandboxUrl = \Stub::$options[Settings::OPTION]['test_endpoint_url'];
+        self::customerOrder(126);
+        $_POST = ['wc-mypos_ipc-payment-token' => (string) $card->get_id()];
+        \Stub::$options[Settings::OPTION]['test_endpoint_url'] = self::deadUrl(); // the answer is lost
+        $this->assertSame('failure', (new Gateway())->process_payment(126)['result']);
+        $this->assertNotNull(\MyPOS\IPC\WooCommerce\TokenHold::unanswered(self::saved(126)));
+        \Stub::$options[Settings::OPTION]['test_endpoint_url'] = $sandboxUrl;
+        $this->assertSame('failure', (new Gateway())->process_payment(126)['result']);
+        $this->assertStringContainsString('An earlier authorization of this order got no answer', end(\Stub::$actions['wc_notices'])['message']);
+        $this->assertCount(0, $this->events('ia_preauthorization'), 'nothing held a second time');
+        $this->assertCount(1, array_filter(Attempts::all(self::saved(126)), fn ($a) => Attempts::kind($a) === Attempts::PREAUTH));
+    }
+
     public function testAuthorizeOnlyWithASavedCardThatDeclinesLeavesTheOrderPayable(): void
     {
         $card = $this->checkoutSavingCard(123, self::DECLINES);
