@@ -86,7 +86,10 @@ final class SavedCardPayment
         if (TokenHold::unanswered($order) !== null) {
             // The amount may be held already: never hold a second time before the shop knows.
             $this->log->warning("order {$order->get_id()}: saved card hold refused, an earlier hold got no answer");
-            return self::refuse(__('An earlier authorization of this order got no answer from myPOS. Please contact the shop; nothing more was held.', 'mypos-ipc'));
+            return self::refuse(implode(' ', [
+                __('An earlier authorization of this order got no answer from myPOS.', 'mypos-ipc'),
+                __('Please contact the shop; nothing more was held.', 'mypos-ipc'),
+            ]));
         }
         try {
             $attempt = Attempts::forCharge($order, $this->settings->orderPrefix(), $mode, $amount, $currency, [
